@@ -1,1 +1,46 @@
-fn main() {}
+//! `refwatch`: the command-line front of refwatch. Thin glue: parse arguments, pick the store
+//! implementation, call the service layer, print results.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod extract_json;
+
+/// Monitor forced returns: news pages in, a sourced record of incidents out.
+#[derive(Debug, Parser)]
+#[command(name = "refwatch", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Extract(cmd::extract::Cmd),
+    Eval(cmd::eval::Cmd),
+    Ingest(cmd::ingest::Cmd),
+    Incidents(cmd::incidents::Cmd),
+    Show(cmd::show::Cmd),
+    Demo(cmd::demo::Cmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(cmd) => cmd.run(),
+        Command::Eval(cmd) => cmd.run(),
+        Command::Ingest(cmd) => cmd.run(),
+        Command::Incidents(cmd) => cmd.run(),
+        Command::Show(cmd) => cmd.run(),
+        Command::Demo(cmd) => cmd.run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

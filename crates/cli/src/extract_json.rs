@@ -1,0 +1,1 @@
+//! The public JSON contract of `refwatch extract` (see docs/extract-json.md).
