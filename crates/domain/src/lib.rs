@@ -270,7 +270,8 @@ impl FromStr for PartialDate {
     fn from_str(s: &str) -> Result<PartialDate, ParseError> {
         let err = || ParseError::new("date", s);
         let mut parts = s.splitn(3, '-');
-        let (y, m, d) = (parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?);
+        let (y, m, d) =
+            (parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?);
         let year = if y == "XXXX" { None } else { Some(y.parse().map_err(|_| err())?) };
         let month: u32 = m.parse().map_err(|_| err())?;
         let day: u32 = d.parse().map_err(|_| err())?;
