@@ -6,3 +6,21 @@ pub mod extract;
 pub mod incidents;
 pub mod ingest;
 pub mod show;
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// Reads a page file, decompressing `.gz`. Shared by the subcommands that take files.
+pub fn read_page_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path.extension().is_some_and(|ext| ext == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .with_context(|| format!("cannot decompress {}", path.display()))?;
+        return Ok(out);
+    }
+    Ok(bytes)
+}
