@@ -1,1 +1,749 @@
-//! store-sqlite (in progress)
+//! `store-sqlite`: the embedded default [`Store`]: one SQLite file.
+//!
+//! The connection runs in WAL mode with `synchronous = NORMAL` and foreign keys on. In WAL mode
+//! `NORMAL` never corrupts the database and never loses a committed transaction when the
+//! *process* dies (kill -9 included): commits are in the WAL file, which SQLite replays on the
+//! next open. Only a power loss or OS crash can roll back the last few commits, which for ingest
+//! means a rerun stores those pages again. `FULL` would fsync every commit, costing most of the
+//! write throughput for protection this workload does not need.
+//!
+//! Schema changes are append-only numbered migrations in `migrations/NNNN_name.sql`, embedded at
+//! build time, each applied once in its own transaction and recorded in `schema_migrations`.
+//!
+//! **Boundary:** rusqlite types and SQL stay in this crate. Rows are read through private wrapper
+//! types and converted into `store` row types; driver errors are mapped into [`StoreError`].
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use domain::{
+    Article, BoilerplateKind, ClaimKind, ContentHash, Count, CountQualifier, CountryCode, DatePrecision,
+    DateSource, DateSpan, Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage,
+    RemovedBlock,
+};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use store::{
+    ClaimFilter, ClaimRecord, ClaimRow, Counts, DocumentSummary, NewDocument, PutOutcome, Store, StoreError,
+    StoredDocument,
+};
+
+/// The migrations, in order. Append only: never edit or reorder a released entry.
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") }];
+
+/// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
+const ZSTD_LEVEL: i32 = 3;
+
+/// How long a connection waits for another writer's lock before reporting `Unavailable`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sql: &'static str,
+}
+
+/// A refwatch store in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.conn.path()).finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open(path).map_err(db_error)?;
+        SqliteStore::setup(conn, true)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(db_error)?;
+        SqliteStore::setup(conn, false)
+    }
+
+    fn setup(conn: Connection, wal: bool) -> Result<SqliteStore, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
+        if wal {
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+                .map_err(db_error)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot switch to WAL mode (journal mode is {mode})"
+                )));
+            }
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_error)?;
+        let mut store = SqliteStore { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The highest applied migration.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |row| row.get(0))
+            .map_err(db_error)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (
+                     version    INTEGER PRIMARY KEY,
+                     name       TEXT    NOT NULL,
+                     applied_at INTEGER NOT NULL
+                 ) STRICT;",
+            )
+            .map_err(db_error)?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.version);
+        for migration in MIGRATIONS {
+            // IMMEDIATE takes the write lock first, so two processes opening a fresh file at
+            // once apply each migration exactly once.
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+            let current: i64 = tx
+                .query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |row| row.get(0))
+                .map_err(db_error)?;
+            if current > known {
+                return Err(StoreError::Incompatible(format!(
+                    "database schema version {current} is newer than this refwatch knows ({known})"
+                )));
+            }
+            if current >= migration.version {
+                continue;
+            }
+            tx.execute_batch(migration.sql).map_err(db_error)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, unixepoch())",
+                params![migration.version, migration.name],
+            )
+            .map_err(db_error)?;
+            tx.commit().map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    fn page_id_by_prefix(&self, prefix: &str) -> Result<(i64, String), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, hash FROM pages WHERE hash >= ?1 AND hash < ?1 || 'g' ORDER BY hash LIMIT 2",
+            )
+            .map_err(db_error)?;
+        let found: Vec<(i64, String)> = stmt
+            .query_map([prefix], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        match found.as_slice() {
+            [] => Err(StoreError::NotFound(format!("no document matches {prefix:?}"))),
+            [one] => Ok(one.clone()),
+            _ => {
+                let matches: i64 = self
+                    .conn
+                    .query_row(
+                        "SELECT count(*) FROM pages WHERE hash >= ?1 AND hash < ?1 || 'g'",
+                        [prefix],
+                        |row| row.get(0),
+                    )
+                    .map_err(db_error)?;
+                Err(StoreError::Ambiguous {
+                    prefix: prefix.to_owned(),
+                    matches: usize::try_from(matches).unwrap_or(2),
+                })
+            }
+        }
+    }
+
+    fn claim_details(&self, row: ClaimSqlRow) -> Result<ClaimRecord, StoreError> {
+        let mut sources = self
+            .conn
+            .prepare_cached("SELECT name FROM claim_sources WHERE claim_id = ?1 ORDER BY idx")
+            .map_err(db_error)?;
+        let sources: Vec<String> = sources
+            .query_map([row.id], |r| r.get(0))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        let mut evidence = self
+            .conn
+            .prepare_cached(
+                "SELECT start_byte, end_byte, text FROM claim_evidence WHERE claim_id = ?1 ORDER BY idx",
+            )
+            .map_err(db_error)?;
+        let evidence: Vec<EvidenceSqlRow> = evidence
+            .query_map([row.id], EvidenceSqlRow::from_row)
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        let evidence = evidence.into_iter().map(EvidenceSqlRow::into_evidence).collect::<Result<_, _>>()?;
+        row.into_record(sources, evidence)
+    }
+}
+
+impl Store for SqliteStore {
+    fn has_page(&self, hash: &ContentHash) -> Result<bool, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM pages WHERE hash = ?1").map_err(db_error)?;
+        stmt.exists([hash.to_hex()]).map_err(db_error)
+    }
+
+    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+        let page = document.page;
+        let hash = page.hash.to_hex();
+        // Compress before taking the write lock, to keep the transaction short.
+        let compressed = zstd::bulk::compress(&page.bytes, ZSTD_LEVEL)
+            .map_err(|err| StoreError::Other(format!("cannot compress page {hash}: {err}")))?;
+        let article: &Article = document.article;
+
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        let exists =
+            tx.prepare_cached("SELECT 1 FROM pages WHERE hash = ?1").and_then(|mut s| s.exists([&hash]));
+        if exists.map_err(db_error)? {
+            return Ok(PutOutcome::AlreadyStored);
+        }
+        tx.prepare_cached(
+            "INSERT INTO pages (hash, url, source_path, size, compression, bytes, ingested_at)
+             VALUES (?1, ?2, ?3, ?4, 'zstd', ?5, ?6)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                hash,
+                page.url,
+                document.source_path,
+                to_i64(page.bytes.len()),
+                compressed,
+                document.ingested_at
+            ])
+        })
+        .map_err(db_error)?;
+        let page_id = tx.last_insert_rowid();
+        tx.prepare_cached(
+            "INSERT INTO documents (page_id, pipeline_version, title, author, published, published_from, language,
+                                    text, n_claims)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                page_id,
+                document.pipeline_version,
+                article.title,
+                article.author,
+                article.published.map(|d| d.format("%Y-%m-%d").to_string()),
+                article.published_from.map(DateSource::as_str),
+                article.language,
+                article.text,
+                to_i64(document.claims.len()),
+            ])
+        })
+        .map_err(db_error)?;
+        let document_id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO removed_blocks (document_id, idx, kind, text) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(db_error)?;
+            for (idx, block) in article.removed.iter().enumerate() {
+                stmt.execute(params![document_id, to_i64(idx), block.kind.as_str(), block.text])
+                    .map_err(db_error)?;
+            }
+        }
+        for (idx, claim) in document.claims.iter().enumerate() {
+            // Persons' names are dropped here: only their number is stored (see `store` docs).
+            let record = ClaimRecord::from_claim(claim);
+            insert_claim(&tx, document_id, idx, &record)?;
+        }
+        tx.commit().map_err(db_error)?;
+        Ok(PutOutcome::Inserted)
+    }
+
+    fn get_page(&self, hash: &ContentHash) -> Result<RawPage, StoreError> {
+        let hex = hash.to_hex();
+        let row = self
+            .conn
+            .query_row(
+                "SELECT url, size, compression, bytes FROM pages WHERE hash = ?1",
+                [&hex],
+                PageSqlRow::from_row,
+            )
+            .optional()
+            .map_err(db_error)?
+            .ok_or_else(|| StoreError::NotFound(format!("page {hex}")))?;
+        row.into_page(hash)
+    }
+
+    fn list_claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>, StoreError> {
+        let prefix = filter.document_prefix.as_deref().map(store::normalise_prefix).transpose()?;
+        let limit = filter.limit.map_or(-1, to_i64);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT p.hash, d.title, {CLAIM_COLUMNS}
+                 FROM claims c JOIN documents d ON d.id = c.document_id JOIN pages p ON p.id = d.page_id
+                 WHERE d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)
+                   AND (?1 IS NULL OR c.kind = ?1)
+                   AND (?2 IS NULL OR (p.hash >= ?2 AND p.hash < ?2 || 'g'))
+                 ORDER BY d.id, c.idx
+                 LIMIT ?3"
+            ))
+            .map_err(db_error)?;
+        let rows: Vec<(String, Option<String>, ClaimSqlRow)> = stmt
+            .query_map(params![filter.kind.map(ClaimKind::as_str), prefix, limit], |row| {
+                Ok((row.get(0)?, row.get(1)?, ClaimSqlRow::from_row(row, 2)?))
+            })
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(hash, title, row)| {
+                let claim_idx = from_i64(row.idx, "claim index")?;
+                Ok(ClaimRow {
+                    document_hash: parse_hash(&hash)?,
+                    document_title: title,
+                    claim_idx,
+                    claim: self.claim_details(row)?,
+                })
+            })
+            .collect()
+    }
+
+    fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT p.hash, d.title, d.published, p.source_path, d.n_claims
+                 FROM documents d JOIN pages p ON p.id = d.page_id
+                 WHERE d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)
+                 ORDER BY d.id",
+            )
+            .map_err(db_error)?;
+        let rows: Vec<(String, Option<String>, Option<String>, Option<String>, i64)> = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(hash, title, published, source_path, n_claims)| {
+                Ok(DocumentSummary {
+                    hash: parse_hash(&hash)?,
+                    title,
+                    published: published.as_deref().map(parse_date).transpose()?,
+                    source_path,
+                    n_claims: from_i64(n_claims, "claim count")?,
+                })
+            })
+            .collect()
+    }
+
+    fn get_document(&self, hash_or_prefix: &str) -> Result<StoredDocument, StoreError> {
+        let prefix = store::normalise_prefix(hash_or_prefix)?;
+        let (page_id, hash) = self.page_id_by_prefix(&prefix)?;
+        let row = self
+            .conn
+            .query_row(
+                "SELECT d.id, p.url, p.source_path, p.ingested_at, d.pipeline_version, p.size, d.title, d.author,
+                        d.published, d.published_from, d.language, d.text
+                 FROM documents d JOIN pages p ON p.id = d.page_id
+                 WHERE d.page_id = ?1 ORDER BY d.id DESC LIMIT 1",
+                [page_id],
+                DocumentSqlRow::from_row,
+            )
+            .optional()
+            .map_err(db_error)?
+            .ok_or_else(|| StoreError::Corrupt(format!("page {hash} has no document")))?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, text FROM removed_blocks WHERE document_id = ?1 ORDER BY idx")
+            .map_err(db_error)?;
+        let removed: Vec<(String, String)> = stmt
+            .query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        let removed = removed
+            .into_iter()
+            .map(|(kind, text)| Ok(RemovedBlock { kind: parse_enum::<BoilerplateKind>(&kind)?, text }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.document_id = ?1 ORDER BY c.idx"
+            ))
+            .map_err(db_error)?;
+        let claim_rows: Vec<ClaimSqlRow> = stmt
+            .query_map([row.id], |r| ClaimSqlRow::from_row(r, 0))
+            .map_err(db_error)?
+            .collect::<Result<_, _>>()
+            .map_err(db_error)?;
+        let claims = claim_rows.into_iter().map(|r| self.claim_details(r)).collect::<Result<Vec<_>, _>>()?;
+        row.into_document(parse_hash(&hash)?, removed, claims)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |table: &str| -> Result<usize, StoreError> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0))
+                .map_err(db_error)?;
+            from_i64(n, "row count")
+        };
+        Ok(Counts { pages: count("pages")?, documents: count("documents")?, claims: count("claims")? })
+    }
+}
+
+fn insert_claim(
+    tx: &rusqlite::Transaction<'_>,
+    document_id: i64,
+    idx: usize,
+    claim: &ClaimRecord,
+) -> Result<(), StoreError> {
+    let count_bound = |n: Option<u64>| -> Result<Option<i64>, StoreError> {
+        n.map(|n| {
+            i64::try_from(n).map_err(|_| StoreError::InvalidInput(format!("count {n} is too large to store")))
+        })
+        .transpose()
+    };
+    let (nationality_country, nationality_group) = match &claim.nationality {
+        Some(Nationality::Country(code)) => (Some(code.as_str().to_owned()), None),
+        Some(Nationality::Group(name)) => (None, Some(name.clone())),
+        None => (None, None),
+    };
+    let place = claim.place.as_ref();
+    let (count_low, count_high) = (count_bound(claim.count.low)?, count_bound(claim.count.high)?);
+    tx.prepare_cached(
+        "INSERT INTO claims (document_id, idx, kind, aggregate, date_start, date_end, date_precision,
+                             count_low, count_high, count_qualifier, count_text, perpetrator, destination,
+                             nationality_country, nationality_group, place_name, place_country, place_admin1,
+                             place_lat, place_lon, place_precision, women, children, n_persons)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                 ?22, ?23, ?24)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            document_id,
+            to_i64(idx),
+            claim.kind.as_str(),
+            claim.aggregate,
+            claim.date.start.map(|d| d.to_string()),
+            claim.date.end.map(|d| d.to_string()),
+            claim.date.precision.as_str(),
+            count_low,
+            count_high,
+            claim.count.qualifier.as_str(),
+            claim.count.text,
+            claim.perpetrator.as_ref().map(CountryCode::as_str),
+            claim.destination.as_ref().map(CountryCode::as_str),
+            nationality_country,
+            nationality_group,
+            place.map(|p| p.name.as_str()),
+            place.and_then(|p| p.country.as_ref().map(|c| c.as_str().to_owned())),
+            place.and_then(|p| p.admin1.as_deref()),
+            place.and_then(|p| p.lat),
+            place.and_then(|p| p.lon),
+            place.map(|p| p.precision.as_str()),
+            claim.women,
+            claim.children,
+            to_i64(claim.n_persons),
+        ])
+    })
+    .map_err(db_error)?;
+    let claim_id = tx.last_insert_rowid();
+    let mut stmt = tx
+        .prepare_cached("INSERT INTO claim_sources (claim_id, idx, name) VALUES (?1, ?2, ?3)")
+        .map_err(db_error)?;
+    for (idx, source) in claim.sources.iter().enumerate() {
+        stmt.execute(params![claim_id, to_i64(idx), source]).map_err(db_error)?;
+    }
+    let mut stmt = tx
+        .prepare_cached(
+            "INSERT INTO claim_evidence (claim_id, idx, start_byte, end_byte, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(db_error)?;
+    for (idx, evidence) in claim.evidence.iter().enumerate() {
+        stmt.execute(params![
+            claim_id,
+            to_i64(idx),
+            to_i64(evidence.start),
+            to_i64(evidence.end),
+            evidence.text
+        ])
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The claim columns in the order `ClaimSqlRow::from_row` reads them, for a table aliased `c`.
+const CLAIM_COLUMNS: &str = "c.id, c.idx, c.kind, c.aggregate, c.date_start, c.date_end, c.date_precision,
+    c.count_low, c.count_high, c.count_qualifier, c.count_text, c.perpetrator, c.destination,
+    c.nationality_country, c.nationality_group, c.place_name, c.place_country, c.place_admin1, c.place_lat,
+    c.place_lon, c.place_precision, c.women, c.children, c.n_persons";
+
+/// A `claims` row as SQLite holds it, before decoding into domain values.
+struct ClaimSqlRow {
+    id: i64,
+    idx: i64,
+    kind: String,
+    aggregate: bool,
+    date_start: Option<String>,
+    date_end: Option<String>,
+    date_precision: String,
+    count_low: Option<i64>,
+    count_high: Option<i64>,
+    count_qualifier: String,
+    count_text: String,
+    perpetrator: Option<String>,
+    destination: Option<String>,
+    nationality_country: Option<String>,
+    nationality_group: Option<String>,
+    place_name: Option<String>,
+    place_country: Option<String>,
+    place_admin1: Option<String>,
+    place_lat: Option<f64>,
+    place_lon: Option<f64>,
+    place_precision: Option<String>,
+    women: Option<bool>,
+    children: Option<bool>,
+    n_persons: i64,
+}
+
+impl ClaimSqlRow {
+    fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<ClaimSqlRow> {
+        let mut i = first;
+        let mut next = || {
+            i += 1;
+            i - 1
+        };
+        Ok(ClaimSqlRow {
+            id: row.get(next())?,
+            idx: row.get(next())?,
+            kind: row.get(next())?,
+            aggregate: row.get(next())?,
+            date_start: row.get(next())?,
+            date_end: row.get(next())?,
+            date_precision: row.get(next())?,
+            count_low: row.get(next())?,
+            count_high: row.get(next())?,
+            count_qualifier: row.get(next())?,
+            count_text: row.get(next())?,
+            perpetrator: row.get(next())?,
+            destination: row.get(next())?,
+            nationality_country: row.get(next())?,
+            nationality_group: row.get(next())?,
+            place_name: row.get(next())?,
+            place_country: row.get(next())?,
+            place_admin1: row.get(next())?,
+            place_lat: row.get(next())?,
+            place_lon: row.get(next())?,
+            place_precision: row.get(next())?,
+            women: row.get(next())?,
+            children: row.get(next())?,
+            n_persons: row.get(next())?,
+        })
+    }
+
+    fn into_record(self, sources: Vec<String>, evidence: Vec<Evidence>) -> Result<ClaimRecord, StoreError> {
+        let count_bound = |n: Option<i64>| n.map(|n| from_i64(n, "count").map(|n| n as u64)).transpose();
+        let nationality = match (self.nationality_country, self.nationality_group) {
+            (Some(code), _) => Some(Nationality::Country(parse_enum(&code)?)),
+            (None, Some(group)) => Some(Nationality::Group(group)),
+            (None, None) => None,
+        };
+        let place = match self.place_name {
+            Some(name) => Some(Place {
+                name,
+                country: self.place_country.as_deref().map(parse_enum).transpose()?,
+                admin1: self.place_admin1,
+                lat: self.place_lat,
+                lon: self.place_lon,
+                precision: parse_enum::<PlacePrecision>(self.place_precision.as_deref().unwrap_or(""))?,
+            }),
+            None => None,
+        };
+        Ok(ClaimRecord {
+            kind: parse_enum(&self.kind)?,
+            aggregate: self.aggregate,
+            date: DateSpan {
+                start: self.date_start.as_deref().map(parse_enum::<PartialDate>).transpose()?,
+                end: self.date_end.as_deref().map(parse_enum::<PartialDate>).transpose()?,
+                precision: parse_enum::<DatePrecision>(&self.date_precision)?,
+            },
+            count: Count {
+                low: count_bound(self.count_low)?,
+                high: count_bound(self.count_high)?,
+                qualifier: parse_enum::<CountQualifier>(&self.count_qualifier)?,
+                text: self.count_text,
+            },
+            perpetrator: self.perpetrator.as_deref().map(parse_enum).transpose()?,
+            destination: self.destination.as_deref().map(parse_enum).transpose()?,
+            nationality,
+            place,
+            women: self.women,
+            children: self.children,
+            sources,
+            n_persons: from_i64(self.n_persons, "person count")?,
+            evidence,
+        })
+    }
+}
+
+struct EvidenceSqlRow {
+    start: i64,
+    end: i64,
+    text: String,
+}
+
+impl EvidenceSqlRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<EvidenceSqlRow> {
+        Ok(EvidenceSqlRow { start: row.get(0)?, end: row.get(1)?, text: row.get(2)? })
+    }
+
+    fn into_evidence(self) -> Result<Evidence, StoreError> {
+        Ok(Evidence {
+            start: from_i64(self.start, "evidence start")?,
+            end: from_i64(self.end, "evidence end")?,
+            text: self.text,
+        })
+    }
+}
+
+struct PageSqlRow {
+    url: Option<String>,
+    size: i64,
+    compression: String,
+    bytes: Vec<u8>,
+}
+
+impl PageSqlRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<PageSqlRow> {
+        Ok(PageSqlRow { url: row.get(0)?, size: row.get(1)?, compression: row.get(2)?, bytes: row.get(3)? })
+    }
+
+    fn into_page(self, hash: &ContentHash) -> Result<RawPage, StoreError> {
+        if self.compression != "zstd" {
+            return Err(StoreError::Corrupt(format!(
+                "page {hash}: unknown compression {:?}",
+                self.compression
+            )));
+        }
+        let size = from_i64(self.size, "page size")?;
+        let bytes = zstd::bulk::decompress(&self.bytes, size)
+            .map_err(|err| StoreError::Corrupt(format!("page {hash}: cannot decompress: {err}")))?;
+        let page = RawPage::new(bytes, self.url);
+        if page.hash != *hash {
+            return Err(StoreError::Corrupt(format!("page {hash}: stored bytes hash to {}", page.hash)));
+        }
+        Ok(page)
+    }
+}
+
+struct DocumentSqlRow {
+    id: i64,
+    url: Option<String>,
+    source_path: Option<String>,
+    ingested_at: i64,
+    pipeline_version: String,
+    page_size: i64,
+    title: Option<String>,
+    author: Option<String>,
+    published: Option<String>,
+    published_from: Option<String>,
+    language: Option<String>,
+    text: String,
+}
+
+impl DocumentSqlRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<DocumentSqlRow> {
+        Ok(DocumentSqlRow {
+            id: row.get(0)?,
+            url: row.get(1)?,
+            source_path: row.get(2)?,
+            ingested_at: row.get(3)?,
+            pipeline_version: row.get(4)?,
+            page_size: row.get(5)?,
+            title: row.get(6)?,
+            author: row.get(7)?,
+            published: row.get(8)?,
+            published_from: row.get(9)?,
+            language: row.get(10)?,
+            text: row.get(11)?,
+        })
+    }
+
+    fn into_document(
+        self,
+        hash: ContentHash,
+        removed: Vec<RemovedBlock>,
+        claims: Vec<ClaimRecord>,
+    ) -> Result<StoredDocument, StoreError> {
+        Ok(StoredDocument {
+            hash,
+            url: self.url,
+            source_path: self.source_path,
+            ingested_at: self.ingested_at,
+            pipeline_version: self.pipeline_version,
+            page_size: from_i64(self.page_size, "page size")?,
+            title: self.title,
+            author: self.author,
+            published: self.published.as_deref().map(parse_date).transpose()?,
+            published_from: self.published_from.as_deref().map(parse_enum::<DateSource>).transpose()?,
+            language: self.language,
+            text: self.text,
+            removed,
+            claims,
+        })
+    }
+}
+
+/// Maps a driver error into the store's vocabulary.
+fn db_error(err: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match &err {
+        rusqlite::Error::SqliteFailure(failure, _) => match failure.code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Unavailable(err.to_string()),
+            ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::ReadOnly
+            | ErrorCode::DiskFull => StoreError::Unavailable(err.to_string()),
+            ErrorCode::ConstraintViolation => StoreError::Conflict(err.to_string()),
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => StoreError::Corrupt(err.to_string()),
+            _ => StoreError::Other(err.to_string()),
+        },
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound(err.to_string()),
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::Corrupt(err.to_string()),
+        _ => StoreError::Other(err.to_string()),
+    }
+}
+
+/// Lengths and indices always fit: SQLite's limits are far below `i64::MAX`.
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn from_i64(n: i64, what: &str) -> Result<usize, StoreError> {
+    usize::try_from(n).map_err(|_| StoreError::Corrupt(format!("negative {what}: {n}")))
+}
+
+fn parse_hash(hex: &str) -> Result<ContentHash, StoreError> {
+    ContentHash::from_str(hex).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::Corrupt(format!("invalid date {text:?}")))
+}
+
+fn parse_enum<T: FromStr<Err = domain::ParseError>>(text: &str) -> Result<T, StoreError> {
+    text.parse().map_err(|err: domain::ParseError| StoreError::Corrupt(err.to_string()))
+}

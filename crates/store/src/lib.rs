@@ -1,1 +1,246 @@
-//! store (in progress)
+//! `store`: the storage boundary of refwatch. The [`Store`] trait, [`StoreError`], and the
+//! row types that cross it.
+//!
+//! **Boundary:** this crate knows no driver and no SQL. Backends (`store-sqlite`, later
+//! `store-postgres`) are sibling crates that implement [`Store`], map their driver errors into
+//! [`StoreError`] and convert rows through their own private wrapper types.
+//!
+//! **Sensitive data:** `Claim.persons` (names of individual victims) never crosses into a store
+//! in plain text. Until sealing (`Sealed<T>`, AEAD) lands, a store records only how many persons a
+//! claim names ([`ClaimRecord::n_persons`]); the names themselves are dropped on write. The row
+//! types here therefore cannot hold a name, so every view built from them is safe to publish.
+
+use std::fmt;
+
+use domain::{
+    Article, BoilerplateKind, Claim, ClaimKind, ContentHash, Count, DateSource, DateSpan, Evidence,
+    NaiveDate, Nationality, Place, RawPage, RemovedBlock,
+};
+
+/// What a store operation can fail with. Backends map their driver errors into these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The record asked for does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A hash prefix matched more than one document.
+    #[error("ambiguous document prefix {prefix:?}: {matches} documents match")]
+    Ambiguous { prefix: String, matches: usize },
+    /// The write collides with existing data (e.g. the page is already stored).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The store cannot be reached or is busy/locked right now; retrying may help.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data does not decode into domain values, or the database is damaged.
+    #[error("corrupt store: {0}")]
+    Corrupt(String),
+    /// The database was written by a newer refwatch (unknown migrations) or is not a refwatch store.
+    #[error("incompatible store: {0}")]
+    Incompatible(String),
+    /// The caller passed something the store cannot accept (e.g. a non-hex prefix).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// Anything else, with the backend's message.
+    #[error("store error: {0}")]
+    Other(String),
+}
+
+/// Everything `put_document` writes, in one atomic unit: the raw page, the article read from it,
+/// its removed blocks, and the claims extracted from it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDocument<'a> {
+    pub page: &'a RawPage,
+    /// Where the page was found (a file path), for provenance. Not part of the page's identity.
+    pub source_path: Option<&'a str>,
+    /// When the page was ingested, as seconds since the Unix epoch (passed in so that stores stay
+    /// deterministic in tests).
+    pub ingested_at: i64,
+    /// Version of the pipeline (reader + extractor) that produced `article` and `claims`.
+    pub pipeline_version: &'a str,
+    pub article: &'a Article,
+    pub claims: &'a [Claim],
+}
+
+/// What `put_document` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// The page was new; the page, document and claims were written.
+    Inserted,
+    /// A page with this hash was already stored; nothing was written.
+    AlreadyStored,
+}
+
+/// A claim as stored: every field of [`domain::Claim`] except the persons' names, of which only
+/// the number is kept (see the crate docs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRecord {
+    pub kind: ClaimKind,
+    pub aggregate: bool,
+    pub date: DateSpan,
+    pub count: Count,
+    pub perpetrator: Option<domain::CountryCode>,
+    pub destination: Option<domain::CountryCode>,
+    pub nationality: Option<Nationality>,
+    pub place: Option<Place>,
+    pub women: Option<bool>,
+    pub children: Option<bool>,
+    pub sources: Vec<String>,
+    /// How many individual victims the claim names. The names are not stored yet.
+    pub n_persons: usize,
+    pub evidence: Vec<Evidence>,
+}
+
+impl ClaimRecord {
+    /// The storable part of a claim: drops the persons' names and keeps their number.
+    pub fn from_claim(claim: &Claim) -> ClaimRecord {
+        ClaimRecord {
+            kind: claim.kind,
+            aggregate: claim.aggregate,
+            date: claim.date,
+            count: claim.count.clone(),
+            perpetrator: claim.perpetrator,
+            destination: claim.destination,
+            nationality: claim.nationality.clone(),
+            place: claim.place.clone(),
+            women: claim.women,
+            children: claim.children,
+            sources: claim.sources.clone(),
+            n_persons: claim.persons.len(),
+            evidence: claim.evidence.clone(),
+        }
+    }
+}
+
+/// Which claims `list_claims` returns. The default returns all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimFilter {
+    pub kind: Option<ClaimKind>,
+    /// Only claims of documents whose hash starts with this lower-case hex prefix.
+    pub document_prefix: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// One row of `list_claims`: a claim with the document it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRow {
+    pub document_hash: ContentHash,
+    pub document_title: Option<String>,
+    /// Position of the claim within its document, from 0.
+    pub claim_idx: usize,
+    pub claim: ClaimRecord,
+}
+
+/// A short description of a stored document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    pub hash: ContentHash,
+    pub title: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub source_path: Option<String>,
+    pub n_claims: usize,
+}
+
+/// A stored document with everything needed to show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDocument {
+    pub hash: ContentHash,
+    pub url: Option<String>,
+    pub source_path: Option<String>,
+    pub ingested_at: i64,
+    pub pipeline_version: String,
+    pub page_size: usize,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub published_from: Option<DateSource>,
+    pub language: Option<String>,
+    pub text: String,
+    pub removed: Vec<RemovedBlock>,
+    pub claims: Vec<ClaimRecord>,
+}
+
+impl StoredDocument {
+    /// How many blocks of each kind were removed, in the order kinds first appear.
+    pub fn removed_kinds(&self) -> Vec<(BoilerplateKind, usize)> {
+        let mut kinds: Vec<(BoilerplateKind, usize)> = Vec::new();
+        for block in &self.removed {
+            match kinds.iter_mut().find(|(kind, _)| *kind == block.kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((block.kind, 1)),
+            }
+        }
+        kinds
+    }
+}
+
+/// How much a store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub pages: usize,
+    pub documents: usize,
+    pub claims: usize,
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} pages, {} documents, {} claims", self.pages, self.documents, self.claims)
+    }
+}
+
+/// The storage operations refwatch needs. Synchronous for now; every type crossing it is a plain
+/// domain or row type, so an async PostgreSQL backend can implement the same operations.
+pub trait Store {
+    /// Whether a page with this content hash is stored.
+    fn has_page(&self, hash: &ContentHash) -> Result<bool, StoreError>;
+
+    /// Stores the raw page (compressed), its document (article fields and removed blocks) and its
+    /// claims atomically: after a crash either all of them are stored or none. A page that is
+    /// already stored is left untouched and reported as [`PutOutcome::AlreadyStored`].
+    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError>;
+
+    /// The raw bytes of a stored page, decompressed.
+    fn get_page(&self, hash: &ContentHash) -> Result<RawPage, StoreError>;
+
+    /// Stored claims with their documents' hash and title, ordered by document (ingest order)
+    /// then by position within the document.
+    fn list_claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>, StoreError>;
+
+    /// All stored documents in ingest order.
+    fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError>;
+
+    /// One document by full hash or unique lower-case hex prefix (at least 4 characters).
+    /// Fails with `NotFound` when nothing matches and `Ambiguous` when several do.
+    fn get_document(&self, hash_or_prefix: &str) -> Result<StoredDocument, StoreError>;
+
+    /// How many pages, documents and claims are stored.
+    fn counts(&self) -> Result<Counts, StoreError>;
+}
+
+/// The shortest prefix `get_document` accepts.
+pub const MIN_PREFIX_LEN: usize = 4;
+
+/// Checks and normalises a document hash prefix: lower-case hex, 4 to 64 characters.
+pub fn normalise_prefix(prefix: &str) -> Result<String, StoreError> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    if prefix.len() < MIN_PREFIX_LEN || prefix.len() > 64 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(StoreError::InvalidInput(format!(
+            "document id must be {MIN_PREFIX_LEN} to 64 hex characters, got {prefix:?}"
+        )));
+    }
+    Ok(prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_is_checked_and_lowercased() {
+        assert_eq!(normalise_prefix(" ABCD ").ok(), Some("abcd".to_owned()));
+        assert!(normalise_prefix("abc").is_err());
+        assert!(normalise_prefix("abcg").is_err());
+        assert!(normalise_prefix(&"a".repeat(65)).is_err());
+    }
+}
