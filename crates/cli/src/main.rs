@@ -6,12 +6,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod db;
 mod extract_json;
 
 /// Monitor forced returns: news pages in, a sourced record of incidents out.
 #[derive(Debug, Parser)]
 #[command(name = "refwatch", version, about)]
 struct Cli {
+    /// SQLite database file [env: REFWATCH_DB] [default: ./refwatch.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -28,13 +32,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ctx = db::Ctx { db: cli.db };
     let result = match cli.command {
         Command::Extract(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(),
-        Command::Ingest(cmd) => cmd.run(),
-        Command::Incidents(cmd) => cmd.run(),
-        Command::Show(cmd) => cmd.run(),
-        Command::Demo(cmd) => cmd.run(),
+        Command::Ingest(cmd) => cmd.run(&ctx),
+        Command::Incidents(cmd) => cmd.run(&ctx),
+        Command::Show(cmd) => cmd.run(&ctx),
+        Command::Demo(cmd) => cmd.run(&ctx),
     };
     match result {
         Ok(code) => code,

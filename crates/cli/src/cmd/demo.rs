@@ -1,11 +1,62 @@
+//! `refwatch demo`: ingests the bundled `examples/` folder into `./refwatch-demo.db` and prints
+//! the incidents table. The README's first command.
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// (not yet implemented)
+use service::IngestOptions;
+use store::ClaimFilter;
+
+use crate::db::Ctx;
+
+/// The demo database, used unless `--db` is given. `REFWATCH_DB` is deliberately ignored so the
+/// demo never writes into a real database.
+pub const DEMO_DB: &str = "refwatch-demo.db";
+
+/// Ingest the bundled examples into ./refwatch-demo.db and print the incidents
 #[derive(Debug, clap::Args)]
-pub struct Cmd {}
+pub struct Cmd {
+    /// The examples folder (default: ./examples, else the one in refwatch's source tree)
+    #[arg(long, value_name = "DIR")]
+    examples: Option<PathBuf>,
+}
 
 impl Cmd {
-    pub fn run(self) -> anyhow::Result<ExitCode> {
-        anyhow::bail!("not implemented yet")
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let examples = match self.examples {
+            Some(dir) => dir,
+            None => find_examples()?,
+        };
+        let db = ctx.db.clone().unwrap_or_else(|| PathBuf::from(DEMO_DB));
+        println!("ingesting {} into {}", examples.display(), db.display());
+        let mut store = crate::db::open(&db)?;
+        let summary = crate::cmd::ingest::ingest(&mut store, &[examples], &IngestOptions::default())?;
+        let code = crate::cmd::ingest::report(&summary);
+        println!();
+        let rows = service::list_incidents(&store, &ClaimFilter::default())?;
+        crate::cmd::incidents::print_table(&mut std::io::stdout().lock(), &rows)?;
+        println!();
+        println!(
+            "next: refwatch --db {} show <DOC>   (DOC: a hash prefix from the first column)",
+            db.display()
+        );
+        Ok(code)
     }
+}
+
+/// `./examples` when it looks like refwatch's (it has a README.md), else the folder next to the
+/// source this binary was built from.
+fn find_examples() -> anyhow::Result<PathBuf> {
+    let local = PathBuf::from("examples");
+    if local.join("README.md").is_file() {
+        return Ok(local);
+    }
+    let bundled = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"));
+    if bundled.is_dir() {
+        return Ok(bundled);
+    }
+    anyhow::bail!(
+        "cannot find the examples folder (looked in ./examples and {}); pass --examples DIR",
+        bundled.display()
+    )
 }

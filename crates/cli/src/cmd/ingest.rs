@@ -1,11 +1,93 @@
+//! `refwatch ingest PATH…`: files and folders into the database, with a progress bar on a
+//! terminal and a summary at the end. Exits non-zero when any file failed.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// (not yet implemented)
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use service::{FileOutcome, IngestOptions, IngestSummary};
+use store_sqlite::SqliteStore;
+
+use crate::db::Ctx;
+
+/// Store pages from files and folders (.txt, .html, .htm, and .gz of those; folders recursively)
 #[derive(Debug, clap::Args)]
-pub struct Cmd {}
+pub struct Cmd {
+    /// Files or folders to ingest
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Worker threads for reading and extraction (0: one per core)
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+}
 
 impl Cmd {
-    pub fn run(self) -> anyhow::Result<ExitCode> {
-        anyhow::bail!("not implemented yet")
+    pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+        let path = ctx.db_path();
+        let mut store = crate::db::open(&path)?;
+        let options = IngestOptions { threads: self.threads, ..IngestOptions::default() };
+        let summary = ingest(&mut store, &self.paths, &options)
+            .with_context(|| format!("ingest into {} stopped", path.display()))?;
+        Ok(report(&summary))
+    }
+}
+
+/// Runs the ingest use case with a progress bar when stderr is a terminal.
+pub fn ingest(
+    store: &mut SqliteStore,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+) -> anyhow::Result<IngestSummary> {
+    let progress = Bar::new(std::io::stderr().is_terminal());
+    Ok(service::ingest(store, paths, options, &progress)?)
+}
+
+/// Prints the summary (stdout) and each failure (stderr); the exit code says whether all files
+/// went in.
+pub fn report(summary: &IngestSummary) -> ExitCode {
+    println!(
+        "read {}, new {}, unchanged {}, failed {}, claims {}",
+        summary.read,
+        summary.new,
+        summary.unchanged,
+        summary.failed.len(),
+        summary.claims
+    );
+    for failure in &summary.failed {
+        eprintln!("failed: {}: {}", failure.path.display(), failure.reason);
+    }
+    if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// An indicatif bar on stderr, or nothing when stderr is not a terminal.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(visible: bool) -> Bar {
+        let bar = if visible { ProgressBar::new(0) } else { ProgressBar::hidden() };
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} ({per_sec}, eta {eta})",
+        ) {
+            bar.set_style(style);
+        }
+        Bar { bar }
+    }
+}
+
+impl service::Progress for Bar {
+    fn start(&self, total: usize) {
+        self.bar.set_length(total as u64);
+    }
+
+    fn file_done(&self, _path: &Path, _outcome: &FileOutcome) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
