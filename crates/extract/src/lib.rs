@@ -1,9 +1,160 @@
-//! `extract`: an article in, the claims it asserts out. Pure: no IO, never panics.
+//! `extract`: an article in, the claims it asserts out. Pure: no IO, deterministic, never panics.
+//!
+//! The recipe: split the main text into sentences; in each, find triggers from the lexicon
+//! (`data/triggers.tsv`), drop those that are not asserted as having happened (modal, plan,
+//! appeal, denial, risk, habitual, voluntary, conditional), fill the slots (count, date, actor,
+//! destination, nationality, place, sources, persons); then a document pass carries actors,
+//! nationalities and named people across sentences and merges repeated reports of one
+//! occasion (`merge`).
 
-use domain::{Article, Claim, Diagnostic};
+use chrono::Datelike;
+use domain::{Article, Claim, ClaimKind, CountryCode, Diagnostic, Nationality};
+
+mod analyze;
+mod counts;
+mod dates;
+mod lexicon;
+mod merge;
+mod text;
+
+pub use analyze::Decision;
+pub use merge::combine_counts;
+
+/// Version of the extraction rules; stored with claims so reprocessing can tell them apart.
+pub const VERSION: &str = concat!("extract/", env!("CARGO_PKG_VERSION"));
 
 /// Extracts every claim the article's main text asserts happened.
 pub fn extract(article: &Article) -> (Vec<Claim>, Vec<Diagnostic>) {
-    let _ = article;
-    (Vec::new(), Vec::new())
+    let (claims, _, diagnostics) = run(article);
+    (claims, diagnostics)
 }
+
+/// Like [`extract`], with every trigger's decision and the sentence it sits in.
+pub fn explain(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>) {
+    let (claims, decisions, _) = run(article);
+    (claims, decisions)
+}
+
+/// Events this long before publication are background history, not monitoring.
+const HISTORY_YEARS: i32 = 30;
+
+fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnostic>) {
+    let text = article.text.as_str();
+    let mut diagnostics = Vec::new();
+    let mut drafts = Vec::new();
+    let mut decisions = Vec::new();
+    let mut recent_year: Option<(usize, i32)> = None;
+    let spans = text::sentences(text);
+    for (index, span) in spans.iter().enumerate() {
+        // Without a publication date, a year stated in the two previous sentences dates the next days.
+        let nearby_year = match (article.published, recent_year) {
+            (None, Some((at, year))) if index - at <= 2 => Some(year),
+            _ => None,
+        };
+        let ctx = dates::DateContext { published: article.published, nearby_year };
+        let sentence = analyze::Sentence::new(text, span.start, span.end, span.paragraph, &ctx);
+        let mut found = Vec::new();
+        analyze::analyse(&sentence, index, &mut drafts, &mut found);
+        let sentence_text = text.get(span.start..span.end).unwrap_or("").to_owned();
+        decisions.extend(found.into_iter().map(|d| (sentence_text.clone(), d)));
+        if let Some(year) = stated_year(&sentence) {
+            recent_year = Some((index, year));
+        }
+    }
+    let title_actor = article.title.as_deref().and_then(title_actor);
+    fill_from_context(&mut drafts, title_actor, &spans, text);
+    if let Some(published) = article.published {
+        let before = drafts.len();
+        drafts.retain(|d| d.claim.date.start.and_then(|s| s.year).is_none_or(|y| y >= published.year() - HISTORY_YEARS));
+        if drafts.len() < before {
+            diagnostics.push(Diagnostic::info(format!("{} historical claim(s) left out", before - drafts.len())));
+        }
+    }
+    let claims = merge::merge(drafts);
+    (claims, decisions, diagnostics)
+}
+
+/// The last explicit four-digit year in the sentence.
+fn stated_year(sentence: &analyze::Sentence<'_>) -> Option<i32> {
+    sentence.tokens.iter().rev().find_map(dates::year_of)
+}
+
+/// The state a headline names as acting: its first country not after "to"/"into"/"from".
+fn title_actor(title: &str) -> Option<CountryCode> {
+    let ctx = dates::DateContext::default();
+    let sentence = analyze::Sentence::new(title, 0, title.len(), 0, &ctx);
+    sentence.names.iter().find_map(|name| {
+        let before = name.first.checked_sub(1).map(|p| sentence.tokens[p].lower.as_str());
+        if matches!(before, Some("to" | "into" | "from" | "in" | "of")) {
+            return None;
+        }
+        match name.entry {
+            gazetteer::Entry::Country(code) => Some(code),
+            _ => None,
+        }
+    })
+}
+
+/// Carries actors, nationalities, destinations and named people across sentences.
+fn fill_from_context(
+    drafts: &mut [analyze::Draft],
+    title_actor: Option<CountryCode>,
+    spans: &[text::Sentence],
+    text: &str,
+) {
+    let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
+    let mut last_actor = title_actor.or(stated_actor);
+    let mut last_nationality: Option<Nationality> = None;
+    for draft in drafts.iter_mut() {
+        let claim = &mut draft.claim;
+        if claim.kind == ClaimKind::ForcedReturn && claim.perpetrator.is_some() && claim.perpetrator == claim.destination {
+            // A state does not deport people into itself: the subject was someone else.
+            claim.perpetrator = None;
+        }
+        if let Some(Nationality::Country(n)) = &claim.nationality
+            && claim.kind == ClaimKind::ForcedReturn
+            && claim.perpetrator == Some(*n)
+            && claim.destination.is_none()
+        {
+            claim.perpetrator = None;
+        }
+        match claim.perpetrator {
+            Some(actor) => last_actor = Some(actor),
+            None => claim.perpetrator = last_actor,
+        }
+        match &claim.nationality {
+            Some(n) => last_nationality = Some(n.clone()),
+            None => claim.nationality = last_nationality.clone(),
+        }
+        if claim.kind == ClaimKind::ForcedReturn
+            && claim.destination.is_none()
+            && let Some(Nationality::Country(home)) = &claim.nationality
+            && Some(*home) != claim.perpetrator
+        {
+            claim.destination = Some(*home);
+        }
+        if claim.kind == ClaimKind::ForcedReturn && claim.perpetrator.is_some() && claim.perpetrator == claim.destination {
+            claim.perpetrator = last_actor.filter(|a| Some(*a) != claim.destination);
+        }
+    }
+    // "She was sent back": the person named last in the same paragraph.
+    for i in 0..drafts.len() {
+        if !drafts[i].individual || !drafts[i].claim.persons.is_empty() {
+            continue;
+        }
+        let paragraph = drafts[i].paragraph;
+        let sentence = drafts[i].sentence;
+        let named = drafts
+            .iter()
+            .filter(|d| d.paragraph == paragraph && d.sentence <= sentence + 1 && !d.claim.persons.is_empty())
+            .flat_map(|d| d.claim.persons.clone())
+            .next();
+        if let Some(name) = named {
+            drafts[i].claim.persons.push(name);
+        }
+    }
+    let _ = (spans, text);
+}
+
+#[cfg(test)]
+mod tests;

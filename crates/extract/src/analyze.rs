@@ -1,0 +1,658 @@
+//! Sentence analysis: triggers → factuality → slots (count, date, actor, destination,
+//! nationality, place, sources, persons). One function per slot; each reads the sentence's
+//! tokens and the gazetteer names found in it.
+
+use domain::{Claim, ClaimKind, Count, CountryCode, DateSpan, Evidence, Nationality, Place, PlacePrecision};
+use gazetteer::Entry;
+
+use crate::counts::{self, CountMention, is_people_word};
+use crate::dates::{self, DateContext, DateMention};
+use crate::lexicon::{self, Cue, Rule, Trigger, is_authority_word};
+use crate::text::{Token, TokenKind};
+
+/// A gazetteer name over tokens `[first, last)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Name {
+    pub first: usize,
+    pub last: usize,
+    pub entry: Entry,
+}
+
+/// Everything found in one sentence.
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+    pub tokens: Vec<Token>,
+    pub names: Vec<Name>,
+    pub dates: Vec<DateMention>,
+    pub counts: Vec<CountMention>,
+}
+
+/// Why a trigger did or did not become a claim (for `--explain`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub trigger: String,
+    pub kind: ClaimKind,
+    pub accepted: bool,
+    pub reason: String,
+}
+
+/// A claim before the document-level pass, with what that pass needs to know.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub claim: Claim,
+    pub sentence: usize,
+    pub paragraph: usize,
+    /// The claim is about one unnamed-count person ("she was sent back").
+    pub individual: bool,
+}
+
+impl<'a> Sentence<'a> {
+    pub fn new(text: &'a str, start: usize, end: usize, paragraph: usize, ctx: &DateContext) -> Sentence<'a> {
+        let tokens = crate::text::tokens(text, start, end);
+        let names = names(text, start, end, &tokens);
+        let dates = dates::find(&tokens, text, ctx);
+        let is_group = |i: usize| names.iter().any(|n| n.first <= i && i < n.last && is_people_entry(n.entry));
+        let counts = counts::find(&tokens, text, &is_group);
+        Sentence { text, start, end, paragraph, tokens, names, dates, counts }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        self.tokens.get(i).map_or("", |t| t.lower.as_str())
+    }
+
+    fn name_at(&self, i: usize) -> Option<&Name> {
+        self.names.iter().find(|n| n.first == i)
+    }
+
+    fn name_covering(&self, i: usize) -> Option<&Name> {
+        self.names.iter().find(|n| n.first <= i && i < n.last)
+    }
+
+    fn slice(&self, first: usize, last: usize) -> &'a str {
+        let (Some(a), Some(b)) = (self.tokens.get(first), self.tokens.get(last.saturating_sub(1))) else { return "" };
+        self.text.get(a.start..b.end).unwrap_or("")
+    }
+}
+
+fn is_people_entry(entry: Entry) -> bool {
+    matches!(entry, Entry::Demonym { .. } | Entry::Group(_))
+}
+
+fn names(text: &str, start: usize, end: usize, tokens: &[Token]) -> Vec<Name> {
+    let Some(slice) = text.get(start..end) else { return Vec::new() };
+    gazetteer::get()
+        .find(slice)
+        .into_iter()
+        .filter_map(|m| {
+            let (a, b) = (start + m.start, start + m.end);
+            let first = tokens.iter().position(|t| t.start >= a && t.start < b)?;
+            let last = tokens.iter().rposition(|t| t.end <= b + 3 && t.start < b).map(|l| l + 1)?;
+            Some(Name { first, last: last.max(first + 1), entry: m.entry })
+        })
+        .collect()
+}
+
+fn country_of(entry: Entry) -> Option<CountryCode> {
+    let gaz = gazetteer::get();
+    match entry {
+        Entry::Country(code) => Some(code),
+        Entry::Demonym { country, .. } => Some(country),
+        Entry::Region(id) => Some(gaz.region(id).country),
+        Entry::City(id) => Some(gaz.city(id).country),
+        Entry::Group(_) => None,
+    }
+}
+
+fn nationality_of(entry: Entry) -> Option<Nationality> {
+    match entry {
+        Entry::Demonym { country, .. } => Some(Nationality::Country(country)),
+        Entry::Group(id) => Some(Nationality::Group(gazetteer::get().group_name(id).to_owned())),
+        _ => None,
+    }
+}
+
+/// Words that may stand between an actor and its verb ("China forcibly repatriated").
+fn is_adverb(lower: &str) -> bool {
+    lower.ends_with("ly")
+        || matches!(
+            lower,
+            "also" | "then" | "later" | "had" | "has" | "have" | "was" | "were" | "been" | "again" | "just" | "quietly"
+                | "once" | "first" | "recently" | "on" | "late" | "early" | "in" | "last" | "this" | "that" | "night"
+                | "morning" | "day" | "week" | "month" | "year" | "subsequently" | "soon" | "eventually" | "already"
+        ) || lower.chars().all(|c| c.is_ascii_digit())
+}
+
+const BE: &[&str] = &["was", "were", "been", "be", "being", "is", "are", "got", "get"];
+
+/// Analyses every trigger in the sentence.
+pub fn analyse(s: &Sentence<'_>, index: usize, out: &mut Vec<Draft>, decisions: &mut Vec<Decision>) {
+    let triggers = lexicon::triggers(&s.tokens);
+    for trigger in &triggers {
+        let words = s.slice(trigger.first, trigger.last).to_owned();
+        match check(s, trigger) {
+            Err(reason) => decisions.push(Decision { trigger: words, kind: trigger.kind, accepted: false, reason }),
+            Ok(()) => {
+                let drafts = build(s, trigger, index);
+                let reason = if drafts.is_empty() { "no claim could be built".to_owned() } else { "asserted".to_owned() };
+                decisions.push(Decision { trigger: words, kind: trigger.kind, accepted: !drafts.is_empty(), reason });
+                out.extend(drafts);
+            }
+        }
+    }
+}
+
+/// Start of the clause the trigger sits in: after "that", "said", a semicolon or a colon.
+fn clause_start(s: &Sentence<'_>, trigger: &Trigger) -> usize {
+    (0..trigger.first)
+        .rev()
+        .find(|&i| matches!(s.word(i), ";" | ":" | "that" | "said" | "says" | "told" | "which" | "but" | "while" | "\""))
+        .map_or(0, |i| i + 1)
+}
+
+/// Factuality: is the trigger asserted to have happened?
+fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
+    if s.tokens.last().is_some_and(|t| t.lower == "?") {
+        return Err("question".into());
+    }
+    let start = clause_start(s, trigger);
+    let window_start = trigger.first.saturating_sub(7).max(start);
+    let mut i = window_start;
+    while i < trigger.first {
+        if let Some((cue, width)) = lexicon::cue_at(&s.tokens, i) {
+            // "no" before a noun is not a negation of the verb ("no longer" is).
+            let skip = cue == Cue::Risk && matches!(s.word(i), "if" | "unless" | "whether") && false;
+            if !skip {
+                return Err(format!("{} cue \"{}\" before the trigger", cue.as_str(), s.slice(i, i + width)));
+            }
+            i += width;
+        } else {
+            i += 1;
+        }
+    }
+    // Conditionals and voluntariness anywhere in the clause.
+    for i in start..s.tokens.len() {
+        if matches!(s.word(i), ";") && i > trigger.last {
+            break;
+        }
+        if let Some((Cue::Voluntary, _)) = lexicon::cue_at(&s.tokens, i) {
+            return Err(format!("voluntary cue \"{}\"", s.word(i)));
+        }
+        if i < trigger.first && matches!(s.word(i), "if" | "unless" | "whether") {
+            return Err(format!("conditional \"{}\"", s.word(i)));
+        }
+    }
+    let prev = (start..trigger.first).rev().find(|&i| !is_adverb(s.word(i))).map(|i| s.word(i));
+    let has_aux = aux_before(s, trigger.first);
+    // "those forcibly repatriated face torture": a participle describing people, not an event.
+    if trigger.rule != Rule::Noun && !has_aux {
+        let describes = prev.is_some_and(|p| matches!(p, "those" | "anyone" | "people" | "others" | "who" | "whom"));
+        let risk_after = (trigger.last..(trigger.last + 5).min(s.tokens.len()))
+            .any(|i| matches!(s.word(i), "face" | "faces" | "risk" | "risks" | "are" | "remain" | "could" | "would" | "may"));
+        if describes || (risk_after && prev.is_some_and(is_people_word)) {
+            return Err("participle describing people, not an event".into());
+        }
+    }
+    if trigger.rule == Rule::Passive && !has_aux {
+        let pronoun_object = matches!(s.word(trigger.last), "them" | "him" | "her" | "the" | "all");
+        if !pronoun_object {
+            return Err("needs a passive (\"were held\") or a person as object".into());
+        }
+    }
+    // Background: an event long before the report is history, not monitoring.
+    Ok(())
+}
+
+/// True when an auxiliary ("were", "had been") stands right before the verb, adverbs aside.
+fn aux_before(s: &Sentence<'_>, first: usize) -> bool {
+    let mut k = first;
+    while k > 0 {
+        k -= 1;
+        let w = s.word(k);
+        if matches!(w, "was" | "were" | "been" | "had" | "has" | "have" | "being" | "be" | "'d" | "got" | "is" | "are") {
+            return true;
+        }
+        if !(w.ends_with("ly") || matches!(w, "also" | "then" | "later" | "again" | "just" | "already" | "soon" | "all" | "both")) {
+            return false;
+        }
+    }
+    false
+}
+
+/// True when the clause refers to people who were acted on.
+fn people_reference(s: &Sentence<'_>, from: usize, to: usize) -> bool {
+    (from..to.min(s.tokens.len())).any(|i| {
+        let w = s.word(i);
+        is_people_word(w)
+            || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us")
+            || s.name_covering(i).is_some_and(|n| is_people_entry(n.entry))
+    }) || s.counts.iter().any(|c| c.first < to && c.last > from)
+        || person_names(s).iter().any(|(a, _, _)| *a >= from && *a < to)
+}
+
+/// A country the people were sent to: "to China", "into Bangladesh", "to Asmara", "to North Korean officials".
+fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<CountryCode> {
+    let from = trigger.gap.map_or(trigger.first, |(a, _)| a);
+    for i in from..end.min(s.tokens.len()) {
+        if !matches!(s.word(i), "to" | "into" | "towards" | "toward") {
+            continue;
+        }
+        // Skip "the", "the border with", "officials in".
+        for j in i + 1..(i + 5).min(s.tokens.len()) {
+            if let Some(name) = s.name_at(j) {
+                return match name.entry {
+                    Entry::Demonym { country, .. } if s.tokens.get(name.last).is_some_and(|t| is_authority_word(&t.lower)) => {
+                        Some(country)
+                    }
+                    Entry::Demonym { .. } | Entry::Group(_) => None,
+                    entry => country_of(entry),
+                };
+            }
+            if !matches!(s.word(j), "the" | "its" | "their" | "neighbouring" | "neighboring" | "nearby") {
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// The acting state: a subject before the verb, or "by X" after a passive.
+fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
+    let start = clause_start(s, trigger);
+    // "by Chinese authorities", "by Vietnamese soldiers", "by the BSF"
+    for i in trigger.last..(trigger.last + 8).min(s.tokens.len()) {
+        if s.word(i) == "by" {
+            for j in i + 1..(i + 4).min(s.tokens.len()) {
+                if let Some(name) = s.name_at(j)
+                    && let Some(code) = acting_state(s, name)
+                {
+                    return Some(code);
+                }
+            }
+        }
+        if s.tokens[i].is_punct() && s.word(i) != "-" {
+            break;
+        }
+    }
+    // Nearest state before the verb, in the same clause, not after "to/into/from/in".
+    let mut best = None;
+    for name in s.names.iter().filter(|n| n.first >= start && n.last <= trigger.first) {
+        let before = name.first.checked_sub(1).map(|p| s.word(p));
+        if matches!(
+            before,
+            Some(
+                "to" | "into" | "from" | "in" | "at" | "near" | "across" | "of" | "with" | "for" | "by" | "escaped" | "fled"
+                    | "left" | "leaving" | "fleeing" | "crossed" | "entered" | "reached" | "visited" | "about" | "on"
+            )
+        ) {
+            continue;
+        }
+        if let Some(code) = acting_state(s, name) {
+            best = Some(code);
+        }
+    }
+    best
+}
+
+/// A name that stands for a state that acts: "China", "Chinese authorities", "China's police", "Beijing".
+fn acting_state(s: &Sentence<'_>, name: &Name) -> Option<CountryCode> {
+    let next = s.word(name.last);
+    let after = s.word(name.last + 1);
+    match name.entry {
+        Entry::Country(code) => {
+            // "China's", or "China" followed by a verb or authority noun.
+            Some(code).filter(|_| !is_people_word(next))
+        }
+        Entry::Demonym { country, plural: false } => {
+            (is_authority_word(next) || is_authority_word(after) && !is_people_word(next)).then_some(country)
+        }
+        Entry::City(id) => {
+            let city = gazetteer::get().city(id);
+            city.capital.then_some(city.country).filter(|_| !matches!(next, "-" | "based"))
+        }
+        _ => None,
+    }
+}
+
+/// People's nationality: the people word of the count, or a demonym/group in the clause.
+fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger) -> Option<Nationality> {
+    if let Some(count) = count {
+        for i in count.first..count.last {
+            if let Some(name) = s.name_covering(i)
+                && let Some(n) = nationality_of(name.entry)
+            {
+                return Some(n);
+            }
+        }
+    }
+    let from = trigger.gap.map_or(trigger.first, |(a, _)| a).saturating_sub(6);
+    let to = (trigger.last + 8).min(s.tokens.len());
+    s.names
+        .iter()
+        .filter(|n| n.first >= from && n.first < to)
+        .filter(|n| match n.entry {
+            Entry::Demonym { plural, .. } => {
+                plural || is_people_word(s.word(n.last)) || s.word(n.last) == "," && !is_authority_word(s.word(n.last))
+            }
+            Entry::Group(_) => true,
+            _ => false,
+        })
+        .filter(|n| !is_authority_word(s.word(n.last)))
+        .find_map(|n| nationality_of(n.entry))
+}
+
+/// Where it happened: a region or city after "in", "at" or "near".
+fn place(s: &Sentence<'_>, kind: ClaimKind) -> Option<Place> {
+    let gaz = gazetteer::get();
+    for name in &s.names {
+        let before = name.first.checked_sub(1).map(|p| s.word(p));
+        let before2 = name.first.checked_sub(2).map(|p| s.word(p));
+        let located = matches!(before, Some("in" | "at" | "near"))
+            || matches!(before2, Some("in" | "at" | "near")) && matches!(before, Some("the"));
+        if !located {
+            continue;
+        }
+        let text = s.slice(name.first, name.last).to_owned();
+        match name.entry {
+            Entry::Region(id) => {
+                let region = gaz.region(id);
+                return Some(Place {
+                    name: text,
+                    country: Some(region.country),
+                    admin1: Some(region.code.clone()),
+                    lat: Some(region.lat),
+                    lon: Some(region.lon),
+                    precision: PlacePrecision::Admin1,
+                });
+            }
+            Entry::City(id) => {
+                let city = gaz.city(id);
+                return Some(Place {
+                    name: text,
+                    country: Some(city.country),
+                    admin1: city.admin1.clone(),
+                    lat: Some(city.lat),
+                    lon: Some(city.lon),
+                    precision: PlacePrecision::City,
+                });
+            }
+            _ => {}
+        }
+    }
+    let _ = kind;
+    None
+}
+
+/// Who the sentence attributes its claims to: "X said", "according to X", "citing X".
+pub fn sources(s: &Sentence<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let n = s.tokens.len();
+    for i in 0..n {
+        let w = s.word(i);
+        let np = if matches!(
+            w,
+            "said" | "says" | "told" | "reported" | "confirmed" | "found" | "stated" | "announced" | "estimated" | "counted"
+                | "verified" | "documented" | "claimed"
+        ) {
+            // Noun phrase before the verb, skipping "has", "also", "had".
+            let mut end = i;
+            while end > 0 && matches!(s.word(end - 1), "has" | "had" | "have" | "also" | "later" | "earlier" | "separately") {
+                end -= 1;
+            }
+            let mut begin = end;
+            while begin > 0 && end - begin < 7 {
+                let t = &s.tokens[begin - 1];
+                if t.is_punct() && !matches!(t.lower.as_str(), "(" | ")" | "'") || matches!(t.lower.as_str(), "that" | "and" | "as" | "but") {
+                    break;
+                }
+                begin -= 1;
+            }
+            Some((begin, end))
+        } else if (w == "according" && s.word(i + 1) == "to") || w == "citing" {
+            let begin = if w == "citing" { i + 1 } else { i + 2 };
+            let mut end = begin;
+            while end < n && end - begin < 8 {
+                let t = &s.tokens[end];
+                if t.is_punct() && !matches!(t.lower.as_str(), "(" | ")" | "'") || matches!(t.lower.as_str(), "who" | "that" | "and" | "which") {
+                    break;
+                }
+                end += 1;
+            }
+            Some((begin, end))
+        } else {
+            None
+        };
+        let Some((begin, end)) = np else { continue };
+        if let Some(source) = clean_source(s, begin, end)
+            && !out.contains(&source)
+        {
+            out.push(source);
+        }
+    }
+    out
+}
+
+fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<String> {
+    while begin < end && matches!(s.word(begin), "the" | "a" | "an" | "also" | "reports" | "report" | "by") {
+        begin += 1;
+    }
+    // Drop a parenthesised abbreviation: "Human Rights Watch (HRW)".
+    if end >= begin + 3 && s.word(end - 1) == ")" && s.word(end - 3) == "(" {
+        end -= 3;
+    }
+    // Drop trailing time words: "activists said on Friday" has none before the verb, but "X on Friday said" does.
+    if begin >= end {
+        return None;
+    }
+    let first = &s.tokens[begin];
+    if matches!(first.lower.as_str(), "he" | "she" | "they" | "it" | "we" | "i" | "you" | "this" | "which" | "who") {
+        return None;
+    }
+    let text = s.slice(begin, end).trim().to_owned();
+    let words = end - begin;
+    let capital = (begin..end).any(|i| s.tokens[i].is_capitalized(s.text));
+    let known = (begin..end).any(|i| {
+        matches!(
+            s.word(i),
+            "activists" | "missionary" | "officials" | "sources" | "family" | "relatives" | "witnesses" | "ministry"
+                | "group" | "groups" | "police" | "government" | "spokesperson" | "spokesman" | "station" | "newspaper"
+                | "source" | "expert" | "lawyers" | "campaigners" | "media" | "agency" | "wife" | "husband" | "sister"
+                | "brother" | "mother" | "father" | "daughter" | "son"
+        )
+    });
+    (words > 0 && words <= 8 && (capital || known) && !text.is_empty()).then_some(text)
+}
+
+/// Person names stated in the sentence: "identified as X", "named X", "we are calling X", "The woman, X,".
+/// Returns (first token, last token, name).
+pub fn person_names(s: &Sentence<'_>) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let n = s.tokens.len();
+    let name_from = |begin: usize| -> Option<(usize, usize, String)> {
+        let mut end = begin;
+        while end < n && end - begin < 4 && s.tokens[end].kind == TokenKind::Word && s.tokens[end].is_capitalized(s.text) {
+            if s.name_covering(end).is_some() || dates::month_number(s.word(end)).is_some() {
+                break;
+            }
+            end += 1;
+        }
+        (end - begin >= 2).then(|| (begin, end, s.slice(begin, end).to_owned()))
+    };
+    for i in 0..n {
+        let w = s.word(i);
+        let cue_len = if (w == "identified" || w == "known") && s.word(i + 1) == "as" {
+            2
+        } else if matches!(w, "named" | "calling" | "called") {
+            1
+        } else if w == "," && i >= 1 && is_person_noun(s.word(i - 1)) && i >= 2 && s.word(i - 2) != "a" {
+            // "The woman, Ri Sun-hee, had been…": the name is followed by a comma.
+            1
+        } else {
+            0
+        };
+        if cue_len == 0 {
+            continue;
+        }
+        if let Some(found) = name_from(i + cue_len) {
+            if w == "," && s.word(found.1) != "," {
+                continue;
+            }
+            out.push(found);
+        }
+    }
+    out
+}
+
+fn is_person_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "woman" | "man" | "girl" | "boy" | "mother" | "father" | "defector" | "refugee" | "teacher" | "student" | "husband"
+            | "wife" | "son" | "daughter" | "activist" | "journalist" | "worker" | "migrant" | "dissident"
+    )
+}
+
+/// One person as the object or subject: "sent her back", "She was deported", "the woman was".
+fn individual(s: &Sentence<'_>, trigger: &Trigger) -> bool {
+    let start = clause_start(s, trigger);
+    let object = (trigger.first + 1..(trigger.last + 2).min(s.tokens.len())).any(|i| matches!(s.word(i), "her" | "him"));
+    let subject = (start..trigger.first).any(|i| matches!(s.word(i), "she" | "he") || is_person_noun(s.word(i)) && s.word(i.saturating_sub(1)) != "a");
+    object || subject
+}
+
+fn women(s: &Sentence<'_>) -> Option<bool> {
+    (0..s.tokens.len())
+        .any(|i| matches!(s.word(i), "women" | "woman" | "girls" | "girl" | "mothers" | "mother" | "daughters" | "she"))
+        .then_some(true)
+}
+
+/// Builds the claims one accepted trigger asserts: one per (count, date) pair or nationality.
+fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
+    let start = clause_start(s, trigger);
+    let end = s.tokens.len();
+    if trigger.rule != Rule::Noun && !people_reference(s, start, end) {
+        return Vec::new();
+    }
+    // Counts: in a gap ("sent 600 back"), after an active verb, or before a passive one.
+    let passive = aux_before(s, trigger.first) && (trigger.first.saturating_sub(3)..trigger.first).any(|i| BE.contains(&s.word(i)));
+    let mut chosen: Vec<&CountMention> = Vec::new();
+    if let Some((a, b)) = trigger.gap {
+        chosen.extend(s.counts.iter().filter(|c| c.first >= a && c.last <= b));
+    }
+    if chosen.is_empty() && !passive {
+        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
+    }
+    if chosen.is_empty() {
+        chosen.extend(s.counts.iter().filter(|c| c.first >= start && c.last <= trigger.first).rev().take(1));
+    }
+    if chosen.is_empty() {
+        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
+    }
+    // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
+    let chosen = drop_breakdowns(s, chosen);
+
+    if trigger.rule == Rule::Weak {
+        let object = chosen.iter().any(|c| c.first >= trigger.first)
+            || (trigger.last..(trigger.last + 4).min(end)).any(|i| matches!(s.word(i), "them" | "him" | "her"))
+            || passive && people_reference(s, start, trigger.first);
+        let back = (trigger.first..end).any(|i| matches!(s.word(i), "back" | "across" | "home"));
+        if !object || (destination(s, trigger, end).is_none() && !back) {
+            return Vec::new();
+        }
+    }
+    let dates_after: Vec<&DateMention> = s.dates.iter().collect();
+    if trigger.rule == Rule::Noun && chosen.is_empty() && dates_after.is_empty() {
+        // "a repatriation of a large number of North Koreans": an occasion without figures.
+        if !(trigger.first > 0 && matches!(s.word(trigger.first - 1), "a" | "the")) || !people_reference(s, trigger.last, end) {
+            return Vec::new();
+        }
+    }
+
+    let sources = sources(s);
+    let persons: Vec<String> = person_names(s).into_iter().map(|(_, _, name)| name).collect();
+    let perpetrator = actor(s, trigger);
+    let dest = if trigger.kind == ClaimKind::ForcedReturn { destination(s, trigger, end) } else { None };
+    let evidence = Evidence { start: s.start, end: s.end, text: s.text.get(s.start..s.end).unwrap_or("").to_owned() };
+
+    // Pair counts with dates when a sentence lists several occasions.
+    let list_dates: Vec<&DateMention> = s.dates.iter().filter(|d| d.last > trigger.first || trigger.rule == Rule::Noun).collect();
+    let paired = chosen.len() >= 2 && list_dates.len() >= chosen.len().min(list_dates.len()) && list_dates.len() >= 2;
+    let mut drafts = Vec::new();
+    let units: Vec<(Option<&CountMention>, Option<&DateMention>)> = if paired {
+        chosen.iter().map(|c| (Some(*c), nearest_date_after(&list_dates, c))).collect()
+    } else if chosen.is_empty() {
+        vec![(None, pick_date(s, trigger))]
+    } else {
+        chosen.iter().map(|c| (Some(*c), pick_date(s, trigger))).collect()
+    };
+    let single = !paired && units.len() == 1;
+    for (count_mention, date) in units {
+        let mut count = count_mention.map_or_else(Count::unknown, |c| c.count.clone());
+        let is_individual = count_mention.is_none() && individual(s, trigger);
+        if is_individual || (count_mention.is_none() && !persons.is_empty() && single) {
+            count = Count::exact(1, "");
+        }
+        let nationality = nationality(s, count_mention, trigger);
+        let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
+        let aggregate = date.is_some_and(|d| d.period)
+            || (0..s.tokens.len()).any(|i| s.word(i) == "total" && s.word(i.saturating_sub(1)) == "the");
+        let claim = Claim {
+            kind: trigger.kind,
+            aggregate,
+            date: date_span,
+            count,
+            perpetrator,
+            destination: dest,
+            nationality: nationality.clone(),
+            place: place(s, trigger.kind),
+            women: women(s),
+            children: None,
+            sources: sources.clone(),
+            persons: persons.clone(),
+            evidence: vec![evidence.clone()],
+        };
+        drafts.push(Draft {
+            claim,
+            sentence: index,
+            paragraph: s.paragraph,
+            individual: is_individual,
+        });
+    }
+    drafts
+}
+
+fn drop_breakdowns<'s>(s: &Sentence<'_>, chosen: Vec<&'s CountMention>) -> Vec<&'s CountMention> {
+    let mut out: Vec<&CountMention> = Vec::new();
+    for count in chosen {
+        let generic = count.head.is_some_and(|h| {
+            matches!(s.word(h), "men" | "women" | "children" | "boys" | "girls" | "man" | "woman" | "child" | "families" | "others")
+        });
+        let nationality = count.head.and_then(|h| s.name_covering(h)).is_some();
+        if let Some(prev) = out.last() {
+            // A later count right after a total with a generic head is a breakdown.
+            let close = count.first <= prev.last + 3;
+            if generic && !nationality && (close || out.iter().any(|p| p.count.low >= count.count.low)) {
+                continue;
+            }
+            if !nationality && count.head.is_none() && close {
+                continue;
+            }
+        }
+        out.push(count);
+    }
+    out
+}
+
+fn nearest_date_after<'d>(dates: &[&'d DateMention], count: &CountMention) -> Option<&'d DateMention> {
+    dates.iter().find(|d| d.first >= count.last).or_else(|| dates.iter().rev().find(|d| d.last <= count.first)).copied()
+}
+
+/// The date of the trigger's occasion: the nearest date expression in the clause.
+fn pick_date<'s>(s: &'s Sentence<'_>, trigger: &Trigger) -> Option<&'s DateMention> {
+    let distance = |d: &DateMention| {
+        if d.first >= trigger.last { d.first - trigger.last } else { trigger.first.saturating_sub(d.last) + 1 }
+    };
+    s.dates.iter().min_by_key(|d| distance(d))
+}
+
