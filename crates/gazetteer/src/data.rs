@@ -1,6 +1,7 @@
 //! Parsing the embedded tables and building the name automaton.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
 use domain::CountryCode;
@@ -18,6 +19,15 @@ const BLOCKED: &str = include_str!("../data/blocked.txt");
 
 /// A city of at least this population wins a name over a region ("Kabul" is the city).
 const BIG_CITY: u64 = 100_000;
+
+/// The name automaton and what each of its patterns stands for.
+pub(crate) struct Names {
+    /// Over the ASCII-lower-cased patterns; searched in the ASCII-lower-cased text, which has the
+    /// same byte offsets.
+    pub automaton: AhoCorasick,
+    /// Indexed by pattern id.
+    pub patterns: Vec<Pattern>,
+}
 
 /// Which pattern wins when two names are the same (ignoring ASCII case): lower first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,28 +86,22 @@ impl Patterns {
         }
     }
 
-    fn build(self) -> Result<(AhoCorasick, Vec<Pattern>), String> {
+    fn build(self) -> Result<Names, String> {
         let mut patterns: Vec<Pattern> = self.by_key.into_values().map(|c| c.pattern).collect();
         // HashMap order is random: sort so that pattern ids are deterministic.
         patterns.sort_by(|a, b| a.text.cmp(&b.text));
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
+            .prefilter(false)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(patterns.iter().map(|p| p.text.as_bytes()))
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(patterns.iter().map(|p| p.text.to_ascii_lowercase()))
             .map_err(|err| format!("name automaton: {err}"))?;
-        Ok((automaton, patterns))
+        Ok(Names { automaton, patterns })
     }
 }
 
 pub(crate) fn build() -> Result<Gazetteer, String> {
-    let stoplist: HashSet<&str> = lines(CITY_STOPLIST).collect();
-    let mut patterns = Patterns::default();
-    for phrase in lines(BLOCKED) {
-        patterns.add(phrase, Target::Block, CaseRule::Initial, Class::Block, 0);
-    }
-
     let mut countries = Vec::new();
     let mut country_names = HashMap::new();
     for line in lines(COUNTRIES) {
@@ -106,7 +110,6 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
         countries.push(Country { code, name, lat: number(lat)?, lon: number(lon)? });
         for alias in std::iter::once(name).chain(split(alternates)) {
             country_names.entry(normalize(alias)).or_insert(code);
-            patterns.add(alias, Target::Entry(Entry::Country(code)), case_of(alias), Class::Country, 0);
         }
     }
     countries.sort_by_key(|country| country.code);
@@ -120,8 +123,6 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
         for (forms, is_plural) in [(singular, false), (plural, true)] {
             for form in split(forms) {
                 demonyms.entry(normalize(form)).or_insert((country, is_plural));
-                let entry = Entry::Demonym { country, plural: is_plural };
-                patterns.add(form, Target::Entry(entry), case_of(form), Class::Demonym, 0);
             }
         }
     }
@@ -134,7 +135,6 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
         groups.push(canonical);
         for name in std::iter::once(canonical).chain(split(alternates)) {
             group_names.entry(normalize(name)).or_insert(id);
-            patterns.add(name, Target::Entry(Entry::Group(id)), case_of(name), Class::Group, 0);
         }
     }
 
@@ -144,7 +144,6 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
     for line in lines(REGIONS) {
         let [code, name, country, lat, lon, population, alternates] = fields(line)?;
         let id = RegionId(u32::try_from(regions.len()).map_err(|_| "too many regions".to_owned())?);
-        let population = integer(population)?;
         regions.push(Region {
             code: code.to_owned(),
             name: name.to_owned(),
@@ -152,15 +151,11 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
             lat: number(lat)?,
             lon: number(lon)?,
         });
-        region_population.push(population);
+        region_population.push(integer(population)?);
         for alias in std::iter::once(name).chain(split(alternates)) {
             let ids = region_names.entry(normalize(alias)).or_default();
             if !ids.contains(&id) {
                 ids.push(id);
-            }
-            if findable(alias, &stoplist) {
-                let target = Target::Entry(Entry::Region(id));
-                patterns.add(alias, target, case_of(alias), Class::Region, population);
             }
         }
     }
@@ -170,28 +165,19 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
 
     let mut cities = Vec::new();
     for line in lines(CITIES) {
-        let [name, ascii, alternates, country, admin1, lat, lon, population, capital] = fields(line)?;
-        let id = CityId(u32::try_from(cities.len()).map_err(|_| "too many cities".to_owned())?);
-        let population = integer(population)?;
+        let [name, _ascii, _alternates, country, admin1, lat, lon, population, capital] = fields(line)?;
+        u32::try_from(cities.len()).map_err(|_| "too many cities".to_owned())?;
         cities.push(City {
             name: name.to_owned(),
             country: country_code(country)?,
             admin1: (!admin1.is_empty()).then(|| admin1.to_owned()),
             lat: number(lat)?,
             lon: number(lon)?,
-            population,
+            population: integer(population)?,
             capital: capital == "1",
         });
-        let target = Target::Entry(Entry::City(id));
-        let class = if population >= BIG_CITY { Class::BigCity } else { Class::City };
-        for (names, class) in [(name, class), (ascii, class), (alternates, Class::CityAlternate)] {
-            for alias in split(names).filter(|alias| findable(alias, &stoplist)) {
-                patterns.add(alias, target, CaseRule::ExactOrUpper, class, population);
-            }
-        }
     }
 
-    let (automaton, patterns) = patterns.build()?;
     Ok(Gazetteer {
         countries,
         country_idx,
@@ -200,12 +186,68 @@ pub(crate) fn build() -> Result<Gazetteer, String> {
         groups,
         group_names,
         regions,
-        region_population,
         region_names,
         cities,
-        automaton,
-        patterns,
+        names: OnceLock::new(),
     })
+}
+
+/// The automaton over every findable name, built on the first `find` (a few hundred
+/// milliseconds: tens of thousands of patterns). Ids follow the table order, as in [`build`].
+pub(crate) fn names() -> Result<Names, String> {
+    let stoplist: HashSet<&str> = lines(CITY_STOPLIST).collect();
+    let mut patterns = Patterns::default();
+    for phrase in lines(BLOCKED) {
+        patterns.add(phrase, Target::Block, CaseRule::Initial, Class::Block, 0);
+    }
+    for line in lines(COUNTRIES) {
+        let [code, name, _lat, _lon, alternates] = fields(line)?;
+        let target = Target::Entry(Entry::Country(country_code(code)?));
+        for alias in std::iter::once(name).chain(split(alternates)) {
+            patterns.add(alias, target, case_of(alias), Class::Country, 0);
+        }
+    }
+    for line in lines(DEMONYMS) {
+        let [code, singular, plural] = fields(line)?;
+        let country = country_code(code)?;
+        for (forms, plural) in [(singular, false), (plural, true)] {
+            let target = Target::Entry(Entry::Demonym { country, plural });
+            for form in split(forms) {
+                patterns.add(form, target, case_of(form), Class::Demonym, 0);
+            }
+        }
+    }
+    for (idx, line) in lines(GROUPS).enumerate() {
+        let [canonical, alternates] = fields(line)?;
+        let id = GroupId(u16::try_from(idx).map_err(|_| "too many groups".to_owned())?);
+        for name in std::iter::once(canonical).chain(split(alternates)) {
+            patterns.add(name, Target::Entry(Entry::Group(id)), case_of(name), Class::Group, 0);
+        }
+    }
+    for (idx, line) in lines(REGIONS).enumerate() {
+        let [_code, name, _country, _lat, _lon, population, alternates] = fields(line)?;
+        let id = RegionId(u32::try_from(idx).map_err(|_| "too many regions".to_owned())?);
+        let population = integer(population)?;
+        let target = Target::Entry(Entry::Region(id));
+        for alias in std::iter::once(name).chain(split(alternates)) {
+            if findable(alias, &stoplist) {
+                patterns.add(alias, target, case_of(alias), Class::Region, population);
+            }
+        }
+    }
+    for (idx, line) in lines(CITIES).enumerate() {
+        let [name, ascii, alternates, _country, _admin1, _lat, _lon, population, _capital] = fields(line)?;
+        let id = CityId(u32::try_from(idx).map_err(|_| "too many cities".to_owned())?);
+        let population = integer(population)?;
+        let target = Target::Entry(Entry::City(id));
+        let class = if population >= BIG_CITY { Class::BigCity } else { Class::City };
+        for (names, class) in [(name, class), (ascii, class), (alternates, Class::CityAlternate)] {
+            for alias in split(names).filter(|alias| findable(alias, &stoplist)) {
+                patterns.add(alias, target, CaseRule::ExactOrUpper, class, population);
+            }
+        }
+    }
+    patterns.build()
 }
 
 /// Whether a region or city name may be reported by `find`: not a stop word, not an

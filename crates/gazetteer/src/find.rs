@@ -2,6 +2,7 @@
 
 use aho_corasick::{Anchored, Input};
 
+use crate::data::Names;
 use crate::{Entry, Gazetteer, Match};
 
 /// Words that may follow a region name and then belong to the match ("Jilin province").
@@ -35,8 +36,10 @@ pub(crate) struct Pattern {
     pub case: CaseRule,
 }
 
-pub(crate) fn find(gazetteer: &Gazetteer, text: &str) -> Vec<Match> {
+pub(crate) fn find(gazetteer: &Gazetteer, names: &Names, text: &str) -> Vec<Match> {
     let mut matches = Vec::new();
+    // Same byte offsets as `text`: ASCII lower-casing keeps every byte's length.
+    let lower = text.to_ascii_lowercase();
     // No match may start before `resume`: matches do not overlap.
     let mut resume = 0;
     let mut prev: Option<char> = None;
@@ -46,7 +49,7 @@ pub(crate) fn find(gazetteer: &Gazetteer, text: &str) -> Vec<Match> {
         if start < resume || !at_word_start || !ch.is_uppercase() {
             continue;
         }
-        let Some((end, target)) = longest_at(gazetteer, text, start) else { continue };
+        let Some((end, target)) = longest_at(names, text, &lower, start) else { continue };
         resume = end;
         if let Target::Entry(entry) = target {
             let (end, entry) = with_region_suffix(gazetteer, text, start, end, entry);
@@ -58,13 +61,13 @@ pub(crate) fn find(gazetteer: &Gazetteer, text: &str) -> Vec<Match> {
 }
 
 /// The longest pattern that starts at `start`, ends on a word boundary and fits its case rule.
-fn longest_at(gazetteer: &Gazetteer, text: &str, start: usize) -> Option<(usize, Target)> {
+fn longest_at(names: &Names, text: &str, lower: &str, start: usize) -> Option<(usize, Target)> {
     let mut limit = text.len();
     while limit > start {
-        let input = Input::new(text).range(start..limit).anchored(Anchored::Yes);
-        let found = gazetteer.automaton.try_find(input).ok()??;
+        let input = Input::new(lower).range(start..limit).anchored(Anchored::Yes);
+        let found = names.automaton.try_find(input).ok()??;
         let end = found.end();
-        let pattern = &gazetteer.patterns[found.pattern().as_usize()];
+        let pattern = names.patterns.get(found.pattern().as_usize())?;
         if ends_word(text, end) && fits_case(pattern, text.get(start..end)?) {
             return Some((end, pattern.target));
         }

@@ -220,3 +220,21 @@ fn country_coordinates() {
     assert_eq!(china.name, "China");
     assert!((china.lat - 39.9).abs() < 1.0 && (china.lon - 116.4).abs() < 1.0);
 }
+
+/// `cargo test --release -p gazetteer -- --ignored --nocapture timing`
+#[test]
+#[ignore = "timing, run in release"]
+fn timing() {
+    let started = std::time::Instant::now();
+    let gazetteer = data::build().expect("embedded data");
+    println!("parse: {:?}", started.elapsed());
+    let started = std::time::Instant::now();
+    gazetteer.find("China");
+    println!("automaton: {:?}", started.elapsed());
+    let text = "North Koreans were sent back by China's police in Jilin province, near Hunchun and \
+                Dandong, the Ministry of Public Security said on Tuesday according to Reuters. ";
+    let text = text.repeat(1000);
+    let started = std::time::Instant::now();
+    let n = gazetteer.find(&text).len();
+    println!("find: {} bytes, {n} matches, {:?}", text.len(), started.elapsed());
+}
