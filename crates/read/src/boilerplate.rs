@@ -1,0 +1,296 @@
+//! Cues that a block of a page is not article text, and what kind of boilerplate it is.
+//!
+//! The cues look at the start of a block and its size. A *hard* cue marks a section that
+//! ends the article (author box, related posts, comments, tags, copyright, credits); a soft
+//! one is removed where it stands and the article may go on after it ("Keep reading",
+//! share lines, cookie notices).
+
+use std::sync::LazyLock;
+
+use domain::BoilerplateKind;
+use regex::Regex;
+
+/// Why a block is boilerplate and whether the article ends there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cue {
+    pub kind: BoilerplateKind,
+    pub ends_article: bool,
+}
+
+impl Cue {
+    const fn hard(kind: BoilerplateKind) -> Cue {
+        Cue { kind, ends_article: true }
+    }
+
+    const fn soft(kind: BoilerplateKind) -> Cue {
+        Cue { kind, ends_article: false }
+    }
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("boilerplate patterns are valid")
+}
+
+static END_MARK: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:\(end\)|ends?|-30-|#{3}|\[?end of (?:article|story)\]?)$"));
+static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:—|--|–|―)\s*(\S.*)?$"));
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"^[-*_=~•·]{3,}$|^(?:\*\s*){3,}$"));
+static CREDITS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\(?\s*(?:additional\s+)?(?:reporting|editing|writing|edited|compiled|produced|research|translated|translation|graphics|fact-checking)(?:\s+and\s+\w+)?\s+by\b",
+    )
+});
+static ABOUT_AUTHOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:about|more about|meet) the (?:author|authors|writer|contributor)s?\s*:?$"));
+static ABOUT: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:About|ABOUT)\s+(.+?)\s*:?$"));
+static VIEWS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:the views expressed (?:here |in this \w+ )?are|views are (?:her|his|their) own)")
+});
+static RELATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:recent|latest|popular|top|trending|related|featured|recommended|more)(?:\s+(?:posts?|articles?|stories|news|entries|reads|releases|content|coverage|links|headlines|videos|reading|this week|now|today|for you))?\s*:?$",
+    )
+});
+static RELATED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b)",
+    )
+});
+static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:\d[\d,]*\s+)?(?:comments?|responses?|replies|reactions)(?:\s*\(\d[\d,]*\))?(?:\s*[|:·].*)?$|\d[\d,]*\s+thoughts?\s+on\b|(?:one|two|three|four|five)\s+thoughts?\s+on\b|leave a (?:reply|comment)|comments are closed|join the (?:conversation|discussion)|readers?'? comments|reader comments|conversation$|post a comment|add a comment|your email address will not be published|show comments|view comments|comments? \(\d+\)|discussion$|\d[\d,]*\s+comments?\b)",
+    )
+});
+static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:tags|tagged(?: with| in)?|keywords|filed under|topics|categories|category|posted in|labels|more on these topics|related topics)\b\s*:?",
+    )
+});
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^(?:©|&copy;|\(c\)\s|copyright\b)"));
+static RIGHTS: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\ball rights reserved\b"));
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:media contacts?|press contacts?|press office|for (?:more|further) information|for (?:media )?(?:inquiries|enquiries)|media (?:inquiries|enquiries)|contact:|contacts:)",
+    )
+});
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| re(r"[\w.+-]+@[\w-]+\.[\w.-]+"));
+static CONTACT_US: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:contact us|get in touch with us|email us|send us (?:a )?tips?|tip us off)\b")
+});
+static SIDEBAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:sidebar|archives?|search(?: this (?:blog|site))?|categories|blogroll|navigation|menu|site map|sitemap|useful links|quick links|follow us|connect with us|find us on)\s*:?$",
+    )
+});
+static COOKIE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bcookies?\b.*\b(?:use|uses|using|accept|policy|settings|consent|privacy|experience|agree|preferences|partners)\b|\b(?:use|uses|accept|manage)\b.*\bcookies?\b",
+    )
+});
+static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:share\b|like this (?:story|article)\??\s*share|tweet\b|email this\b|copy link\b|print\b.*\bemail\b|share (?:this|on|via)\b)",
+    )
+});
+static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:facebook|twitter|whatsapp|linkedin|reddit|telegram|pinterest|email|e-mail|print|copy link|bluesky|threads|mastodon|x)\b",
+    )
+});
+static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:keep reading|continue reading|read more\b|read the (?:full|rest|complete)\b|advertisement|advertising|sponsored|promoted|skip to\b|click here\b|listen to (?:this )?(?:article|story)\b|reading time\b|\d+\s*min(?:ute)?s?\s+read\b|download (?:the|our|a)\b|subscribe\b|sign up\b|newsletter\b|support (?:independent|our|us)\b|donate\b|become a (?:member|supporter|subscriber)\b|join (?:\d|our|us)\b|follow (?:us|news|our)\b|get (?:the|our) [\w\s]*(?:newsletter|briefing|app|updates)\b|our standards\b|corrections?\?|report an error\b|watch:|video:|photo:|image:|picture:|recommended:|ad\b)",
+    )
+});
+static PUBLISHED_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:published|posted|updated|last updated|first published|last modified|page last modified|date)\b(?:\s+on)?\s*:?",
+    )
+});
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-•*→>▪►‣◦]\s+|\d{1,2}[.)]\s+)"));
+static NAV_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[|›»]\s*|\s+[·•>/]\s+|\s{3,}"));
+
+/// The cue for a block of text, judged from its first line and size.
+pub fn cue(text: &str) -> Option<Cue> {
+    use BoilerplateKind::*;
+    let text = text.trim();
+    let first = text.lines().next().unwrap_or("").trim();
+    let words = text.split_whitespace().count();
+    let first_words = first.split_whitespace().count();
+    let short = words <= 25;
+
+    if END_MARK.is_match(first) && first_words <= 4 {
+        return Some(Cue::hard(Other));
+    }
+    if SIGNATURE.is_match(first) && first_words <= 6 {
+        return Some(Cue::hard(Other));
+    }
+    if SEPARATOR.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    if CREDITS.is_match(first) && words <= 40 {
+        return Some(Cue::hard(Other));
+    }
+    if ABOUT_AUTHOR.is_match(first) || VIEWS.is_match(text) && words <= 80 {
+        return Some(Cue::hard(AuthorBox));
+    }
+    if (RELATED_HEADER.is_match(first) && first_words <= 4)
+        || (RELATED_LEAD.is_match(first) && (first_words <= 8 || first.contains(':')))
+    {
+        return Some(Cue::hard(RelatedPosts));
+    }
+    if COMMENTS.is_match(first) && first_words <= 12 {
+        return Some(Cue::hard(Comments));
+    }
+    if TAGS.is_match(first) && words <= 50 && !ends_sentence(first) {
+        return Some(Cue::hard(Other));
+    }
+    if (COPYRIGHT.is_match(first) || RIGHTS.is_match(text)) && words <= 60 {
+        return Some(Cue::hard(Other));
+    }
+    if (CONTACT.is_match(first) || EMAIL.is_match(text)) && words <= 50 {
+        return Some(Cue::hard(Other));
+    }
+    if SIDEBAR.is_match(first) {
+        return Some(Cue::hard(Navigation));
+    }
+    if let Some(caps) = ABOUT.captures(first)
+        && first_words <= 8
+        && caps.get(1).is_some_and(|m| crate::byline::is_name(m.as_str(), true))
+    {
+        return Some(Cue::hard(AuthorBox));
+    }
+    if COOKIE.is_match(text) && words <= 70 {
+        return Some(Cue::soft(CookieNotice));
+    }
+    if short && (SHARE.is_match(first) || NETWORK.find_iter(text).count() >= 3) {
+        return Some(Cue::soft(ShareButtons));
+    }
+    if INLINE.is_match(first) && words <= 30 {
+        return Some(Cue::soft(Other));
+    }
+    if CONTACT_US.is_match(text) && words <= 40 {
+        return Some(Cue::soft(Other));
+    }
+    if PUBLISHED_LINE.is_match(first) && words <= 20 && crate::date::find_date(text).is_some() {
+        return Some(Cue::soft(Other));
+    }
+    if is_link_list(text) {
+        return Some(Cue::soft(RelatedPosts));
+    }
+    if !text.contains('\n') && is_nav_line(first) {
+        return Some(Cue::soft(Navigation));
+    }
+    None
+}
+
+/// Whether a line ends like a sentence.
+pub fn ends_sentence(line: &str) -> bool {
+    line.trim_end().ends_with(['.', '!', '?', '…', '"', '”', '’', ';', ':'])
+}
+
+/// Whether a line starts with a list marker ("- ", "• ", "1. ").
+pub fn is_list_item(line: &str) -> bool {
+    LIST_ITEM.is_match(line.trim_start())
+}
+
+/// A menu or breadcrumb: several short segments between separators.
+pub fn is_nav_line(line: &str) -> bool {
+    let segments: Vec<&str> = NAV_SEPARATOR.split(line.trim()).filter(|s| !s.trim().is_empty()).collect();
+    let breadcrumb = line.contains('›') || line.contains('»') || line.contains(" > ");
+    let all_short = segments.iter().all(|s| s.split_whitespace().count() <= 4);
+    (segments.len() >= 3 && all_short) || (breadcrumb && segments.len() >= 2)
+}
+
+/// A block whose lines are short titles, list items of titles, or dates: a list of links.
+fn is_link_list(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() < 2 {
+        return false;
+    }
+    let titles = lines.iter().filter(|l| is_title_like(l)).count();
+    let items = lines.iter().filter(|l| is_list_item(l) && is_title_like(l)).count();
+    let dates = lines.iter().filter(|l| is_date_line(l)).count();
+    (items >= 2 && items + dates + 1 >= lines.len()) || (dates >= 2 && titles + dates >= lines.len())
+}
+
+/// A short line that does not end like a sentence.
+fn is_title_like(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (1..=20).contains(&words) && !line.trim_end().ends_with(['.', ';', ','])
+}
+
+/// A line that is essentially a date ("January 20, 2026", "12 Oct 2023 · 3 min").
+pub fn is_date_line(line: &str) -> bool {
+    let Some((pos, _)) = crate::date::find_date_at(line) else {
+        return false;
+    };
+    pos <= 3 && line.split_whitespace().count() <= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use BoilerplateKind::*;
+
+    fn check(text: &str, expect: Option<(BoilerplateKind, bool)>) {
+        assert_eq!(cue(text).map(|c| (c.kind, c.ends_article)), expect, "{text}");
+    }
+
+    #[test]
+    fn article_text_has_no_cue() {
+        check("The ministry said on Friday that 40 people had been sent back across the border.", None);
+        check("What happened to the families?", None);
+        check("Recent arrivals said the camp was full.", None);
+        check("Background", None);
+        check("We urge the government to:\n- stop the flights;\n- free the children.", None);
+        check("Home Office officials declined to comment on the case of the two men.", None);
+    }
+
+    #[test]
+    fn inline_cues_are_soft() {
+        check("Keep reading", Some((Other, false)));
+        check("Read More", Some((Other, false)));
+        check("Read more in our country files on the region.", Some((Other, false)));
+        check("This website uses cookies.", Some((CookieNotice, false)));
+        check("Share: Facebook | X | Email", Some((ShareButtons, false)));
+        check("Like this story? Share it: Facebook | X | WhatsApp", Some((ShareButtons, false)));
+        check("If you know more, please contact us securely.", Some((Other, false)));
+        check("Home | News | Sport | Weather", Some((Navigation, false)));
+        check("Published 31/05/2013 17:05 | Updated 01/06/2013 09:12", Some((Other, false)));
+    }
+
+    #[test]
+    fn section_cues_end_the_article() {
+        check("About the author\nJo Park covers borders.", Some((AuthorBox, true)));
+        check("About Jo Park", Some((AuthorBox, true)));
+        check("Recent Posts", Some((RelatedPosts, true)));
+        check("MORE FROM THE WIRE\n- A story", Some((RelatedPosts, true)));
+        check("Related: A story | Another story", Some((RelatedPosts, true)));
+        check("You might also like", Some((RelatedPosts, true)));
+        check("14 Comments", Some((Comments, true)));
+        check("12 thoughts on \"A story\"", Some((Comments, true)));
+        check("Comments (48) | Share this article", Some((Comments, true)));
+        check("Leave a Reply", Some((Comments, true)));
+        check("Tags: Borders, Asylum", Some((Other, true)));
+        check("© 2024 The Lantern. All rights reserved.", Some((Other, true)));
+        check("(Editing by Jo Park)", Some((Other, true)));
+        check("--\nEditing by Jo Park", Some((Other, true)));
+        check("— Jo Park", Some((Other, true)));
+        check("(END)", Some((Other, true)));
+        check("ENDS", Some((Other, true)));
+        check("Media contacts:\nPress office: +1 000", Some((Other, true)));
+        check("The group is an independent charity. Media contact: press@example.org", Some((Other, true)));
+        check("SIDEBAR\nSearch this blog", Some((Navigation, true)));
+        check("Jo Park is a researcher. The views expressed are her own.", Some((AuthorBox, true)));
+    }
+
+    #[test]
+    fn lists_of_titles_and_dates_are_related_posts() {
+        check(
+            "A first story title\nJanuary 20, 2026\nA second story title\nJanuary 19, 2026",
+            Some((RelatedPosts, false)),
+        );
+        check("- One story\n- Another story\n- A third story", Some((RelatedPosts, false)));
+    }
+}

@@ -1,0 +1,124 @@
+//! Bytes to text: BOM, then a declared `charset`, then UTF-8, then a statistical guess.
+
+use domain::Diagnostic;
+use encoding_rs::{Encoding, UTF_8};
+
+/// Pages larger than this are cut; nothing real is this big and the cost must stay bounded.
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// How far into a page a `<meta charset>` declaration is looked for.
+const SNIFF_BYTES: usize = 4096;
+
+/// Decodes a page to text with `\n` line ends. Never fails: bad bytes become U+FFFD.
+pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
+    let bytes = if bytes.len() > MAX_BYTES {
+        diagnostics.push(Diagnostic::warning(format!(
+            "page is {} bytes; only the first {MAX_BYTES} are read",
+            bytes.len()
+        )));
+        &bytes[..MAX_BYTES]
+    } else {
+        bytes
+    };
+    let (encoding, body) = match Encoding::for_bom(bytes) {
+        Some((encoding, bom_len)) => (encoding, &bytes[bom_len..]),
+        None => (detect(bytes), bytes),
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    if had_errors {
+        diagnostics.push(Diagnostic::warning(format!("invalid {} byte sequences replaced", encoding.name())));
+    }
+    normalize_newlines(&text)
+}
+
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    if let Some(declared) = declared_charset(bytes) {
+        // A page that declares a legacy charset but is valid UTF-8 is almost always UTF-8
+        // that was re-saved without fixing the header.
+        if declared != UTF_8 && std::str::from_utf8(bytes).is_ok() && !bytes.is_ascii() {
+            return UTF_8;
+        }
+        return declared;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(None, true)
+}
+
+/// Finds `charset=...` in the first bytes of a page (`<meta charset>` or `http-equiv`).
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let needle = b"charset=";
+    let pos = lower.windows(needle.len()).position(|w| w == needle)?;
+    let rest = &head[pos + needle.len()..];
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let end = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b':' || b == b'.'))
+        .unwrap_or(rest.len());
+    let label = &rest[..end];
+    let encoding = Encoding::for_label(label)?;
+    // UTF-16 declared inside an ASCII-compatible document cannot be true.
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        return Some(UTF_8);
+    }
+    Some(encoding)
+}
+
+fn normalize_newlines(text: &str) -> String {
+    if !text.contains('\r') && !text.contains('\0') {
+        return text.to_owned();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(bytes: &[u8], expect: &str, expect_diagnostics: usize) {
+        let mut diagnostics = Vec::new();
+        assert_eq!(decode(bytes, &mut diagnostics), expect);
+        assert_eq!(diagnostics.len(), expect_diagnostics, "{diagnostics:?}");
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        check("caf\u{e9}".as_bytes(), "caf\u{e9}", 0);
+        check(b"\xEF\xBB\xBFcaf\xC3\xA9", "caf\u{e9}", 0);
+    }
+
+    #[test]
+    fn utf16_bom() {
+        check(b"\xFF\xFEh\0i\0", "hi", 0);
+    }
+
+    #[test]
+    fn meta_charset_is_honoured() {
+        let page = b"<html><head><meta charset=\"windows-1252\"></head><body>caf\xE9</body></html>";
+        let mut diagnostics = Vec::new();
+        assert!(decode(page, &mut diagnostics).contains("caf\u{e9}"));
+    }
+
+    #[test]
+    fn legacy_bytes_are_guessed() {
+        let mut diagnostics = Vec::new();
+        let text =
+            decode(b"Le caf\xE9 de la gare est ferm\xE9 depuis l'\xE9t\xE9 dernier.", &mut diagnostics);
+        assert!(text.contains("caf\u{e9}"), "{text}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_with_a_diagnostic() {
+        check(b"<meta charset=utf-8>ok \xFF", "<meta charset=utf-8>ok \u{FFFD}", 1);
+    }
+
+    #[test]
+    fn newlines_are_normalized() {
+        check(b"a\r\nb\rc", "a\nb\nc", 0);
+    }
+}
