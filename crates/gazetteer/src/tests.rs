@@ -238,3 +238,26 @@ fn timing() {
     let n = gazetteer.find(&text).len();
     println!("find: {} bytes, {n} matches, {:?}", text.len(), started.elapsed());
 }
+
+#[test]
+fn directions_are_not_regions() {
+    check("North and South, East or West, the Central and Northern areas", &[]);
+}
+
+#[test]
+fn a_news_paragraph() {
+    check(
+        "Thai authorities deported 40 Uyghur men to China’s Xinjiang region, the New York Times \
+         reported. Pakistan expelled Afghans through Chaman; Iran used Islam Qala.",
+        &[
+            ("Thai", "demonym TH"),
+            ("Uyghur", "group Uyghur"),
+            ("China", "country CN"),
+            ("Xinjiang region", "region CN-XJ"),
+            ("Pakistan", "country PK"),
+            ("Afghans", "demonym AF plural"),
+            ("Chaman", "city Chaman PK"),
+            ("Iran", "country IR"),
+        ],
+    );
+}
