@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use domain::{ClaimKind, DatePrecision};
+use domain::{ClaimKind, CountQualifier, DatePrecision};
 use serde::Serialize;
 use store::{ClaimFilter, ClaimRecord, ClaimRow};
 
@@ -138,20 +138,19 @@ pub fn date_text(claim: &ClaimRecord) -> String {
     }
 }
 
-/// The count as written, else its bounds, else "?".
+/// The count in a few characters from its bounds and qualifier ("27", ">500", "~500", "≥6",
+/// "10–20"), else the words it came from, else "?". The words stay in the JSON and CSV output.
 pub fn count_text(claim: &ClaimRecord) -> String {
     let count = &claim.count;
-    if !count.text.is_empty() {
-        return count.text.clone();
-    }
-    match (count.low, count.high) {
-        (None, None) => "?".to_owned(),
-        (Some(low), Some(high)) if low == high => low.to_string(),
-        (low, high) => format!(
-            "{}–{}",
-            low.map_or("?".into(), |n| n.to_string()),
-            high.map_or("?".into(), |n| n.to_string())
-        ),
+    match (count.qualifier, count.low, count.high) {
+        (_, Some(low), Some(high)) if low != high => format!("{low}–{high}"),
+        (CountQualifier::Exact | CountQualifier::Unknown, Some(n), _) => n.to_string(),
+        (CountQualifier::About, Some(n), _) | (CountQualifier::About, None, Some(n)) => format!("~{n}"),
+        (CountQualifier::MoreThan, Some(n), _) => format!(">{n}"),
+        (CountQualifier::AtLeast, Some(n), _) => format!("≥{n}"),
+        (CountQualifier::AtMost | CountQualifier::UpTo, _, Some(n)) => format!("≤{n}"),
+        _ if !count.text.is_empty() => count.text.clone(),
+        _ => "?".to_owned(),
     }
 }
 
