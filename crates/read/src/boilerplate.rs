@@ -148,8 +148,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     if (COPYRIGHT.is_match(first) || RIGHTS.is_match(text)) && words <= 60 {
         return Some(Cue::hard(Other));
     }
-    if (CONTACT.is_match(first) || EMAIL.is_match(text)) && words <= 50 {
+    if CONTACT.is_match(first) && words <= 50 {
         return Some(Cue::hard(Other));
+    }
+    if EMAIL.is_match(text) && words <= 50 {
+        return Some(Cue::soft(Other));
     }
     if SIDEBAR.is_match(first) {
         return Some(Cue::hard(Navigation));
@@ -280,7 +283,7 @@ mod tests {
         check("(END)", Some((Other, true)));
         check("ENDS", Some((Other, true)));
         check("Media contacts:\nPress office: +1 000", Some((Other, true)));
-        check("The group is an independent charity. Media contact: press@example.org", Some((Other, true)));
+        check("The group is an independent charity. Media contact: press@example.org", Some((Other, false)));
         check("SIDEBAR\nSearch this blog", Some((Navigation, true)));
         check("Jo Park is a researcher. The views expressed are her own.", Some((AuthorBox, true)));
     }

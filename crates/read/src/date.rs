@@ -68,6 +68,16 @@ pub fn date_in_url(url: &str) -> Option<NaiveDate> {
     URL_DATE.captures_iter(url).find_map(|caps| ymd(&caps[1], &caps[2], &caps[3]))
 }
 
+/// A date in a dateline that opens a story: "GENEVA (15 May 2025) – ...".
+pub fn dateline_date(first_line: &str) -> Option<NaiveDate> {
+    let end = ["—", "–", " - ", "--"]
+        .iter()
+        .filter_map(|sep| first_line.find(sep))
+        .min()
+        .filter(|&pos| pos <= 80)?;
+    find_date(&first_line[..end])
+}
+
 fn ymd(year: &str, month: &str, day: &str) -> Option<NaiveDate> {
     let year: i32 = year.parse().ok()?;
     if !(1900..=2100).contains(&year) {

@@ -1,9 +1,1426 @@
-//! HTML pages (placeholder: text of the body).
+//! HTML pages: metadata from structured data and the main content by scoring.
+//!
+//! 1. Metadata: title from `og:title`, JSON-LD or the headline `<h1>`; author from the
+//!    JSON-LD article, author meta tags, `rel=author` or byline elements; date from the JSON-LD
+//!    article's `datePublished`, publication meta tags, a `<time>` near the headline, the URL,
+//!    or a visible byline or dateline.
+//! 2. Content: paragraphs vote for their ancestors (more text and commas, fewer links, class
+//!    and id hints); the best container is widened to the element that also holds the
+//!    headline, so that a standfirst next to the body is kept.
+//! 3. The content root is turned into blocks (paragraphs, headings, list items, table rows).
+//!    Boilerplate elements inside it (captions, bylines, share bars, promos) and every section
+//!    outside it are kept as labelled removed blocks.
 
-use domain::{Article, Diagnostic};
+use std::collections::{HashMap, HashSet};
 
-pub fn read_html(input: &str, _url: Option<&str>, _diagnostics: &mut Vec<Diagnostic>) -> Article {
-    let doc = scraper::Html::parse_document(input);
-    let text = doc.root_element().text().collect::<Vec<_>>().join(" ");
-    Article { text, ..Article::default() }
+use chrono::NaiveDate;
+use domain::{Article, BoilerplateKind, DateSource, Diagnostic, RemovedBlock};
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node};
+
+use crate::boilerplate::{self, ends_sentence};
+use crate::{byline, date};
+
+type NodeR<'a> = NodeRef<'a, Node>;
+
+/// Deeper nesting than this is not walked: real pages stay far below it, and recursion
+/// must stay bounded.
+const MAX_DEPTH: usize = 200;
+
+/// Reads an HTML page.
+pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
+    let doc = Html::parse_document(input);
+    let meta = MetaTags::collect(&doc);
+    let json_ld = JsonLd::collect(&doc, diagnostics);
+    let body = find_body(&doc);
+
+    let title = meta
+        .first(&["og:title", "twitter:title"])
+        .map(clean_space)
+        .filter(|t| !t.is_empty())
+        .or_else(|| json_ld.headline.clone())
+        .or_else(|| body.and_then(first_h1).map(|h| element_text(h)))
+        .or_else(|| document_title(&doc))
+        .map(|t| strip_site_name(&t, meta.first(&["og:site_name", "application-name"])))
+        .filter(|t| !t.is_empty());
+
+    let Some(body) = body else {
+        diagnostics.push(Diagnostic::warning("html page has no body"));
+        return Article { title, ..Article::default() };
+    };
+
+    let headline = find_headline(body, title.as_deref());
+    let root = find_root(body, headline);
+    let mut walker = Walker::new(headline.map(|h| h.id()));
+    walker.walk(*root, 0, false);
+    walker.flush();
+    if walker.depth_exceeded {
+        diagnostics.push(Diagnostic::warning("html nesting too deep; the deepest part was not read"));
+    }
+    let mut content = finish_blocks(walker.blocks, headline.is_some(), title.as_deref());
+    let mut removed = walker.removed;
+    removed.append(&mut content.removed);
+    removed.extend(outside_blocks(body, root));
+    removed.retain(|r| r.text.chars().filter(|c| !c.is_whitespace()).count() >= 2);
+
+    let author = json_ld
+        .authors
+        .clone()
+        .filter(|a| !a.is_empty())
+        .or_else(|| meta_author(&meta))
+        .or_else(|| visible_author(body, root))
+        .or_else(|| (!content.byline_authors.is_empty()).then(|| content.byline_authors.clone()))
+        .and_then(|a| byline::join(&a));
+
+    let (published, published_from) = publication_date(&json_ld, &meta, body, root, url, &content);
+
+    Article {
+        title,
+        author,
+        published,
+        published_from,
+        language: None,
+        text: content.paragraphs.join("\n\n"),
+        removed,
+    }
+}
+
+fn find_body(doc: &Html) -> Option<ElementRef<'_>> {
+    let root = doc.root_element();
+    root.child_elements().find(|e| e.value().name() == "body").or(Some(root))
+}
+
+// ---------------------------------------------------------------------------------------
+// Metadata
+
+/// `<meta>` values by lower-cased `property`, `name` or `itemprop`; the first one wins.
+struct MetaTags(HashMap<String, String>);
+
+impl MetaTags {
+    fn collect(doc: &Html) -> MetaTags {
+        let mut map = HashMap::new();
+        for el in doc.root_element().descendent_elements().filter(|e| e.value().name() == "meta") {
+            let Some(content) = el.attr("content") else { continue };
+            for key in ["property", "name", "itemprop"] {
+                if let Some(k) = el.attr(key) {
+                    map.entry(k.trim().to_ascii_lowercase()).or_insert_with(|| content.trim().to_owned());
+                }
+            }
+        }
+        MetaTags(map)
+    }
+
+    fn first(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| self.0.get(*k)).map(String::as_str).filter(|v| !v.is_empty())
+    }
+}
+
+/// What the JSON-LD describing the article says.
+#[derive(Default)]
+struct JsonLd {
+    headline: Option<String>,
+    authors: Option<Vec<String>>,
+    published: Option<NaiveDate>,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "article",
+    "newsarticle",
+    "blogposting",
+    "report",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "livebloggposting",
+    "liveblogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "socialmediaposting",
+    "advertisercontentarticle",
+    "satiricalarticle",
+    "posting",
+    "webpage",
+    "itempage",
+];
+
+impl JsonLd {
+    fn collect(doc: &Html, diagnostics: &mut Vec<Diagnostic>) -> JsonLd {
+        let mut objects: Vec<serde_json::Value> = Vec::new();
+        for script in doc.root_element().descendent_elements().filter(|e| e.value().name() == "script") {
+            let is_ld = script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+            if !is_ld {
+                continue;
+            }
+            let raw: String = script.text().collect();
+            let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
+            match serde_json::from_str::<serde_json::Value>(raw) {
+                Ok(value) => flatten_ld(value, &mut objects, 0),
+                Err(_) => diagnostics.push(Diagnostic::info("unreadable JSON-LD block skipped")),
+            }
+        }
+        // Article types first, web pages after them; other objects (videos, images,
+        // organisations) never give the article's date.
+        let rank = |obj: &serde_json::Value| -> Option<usize> {
+            let types = ld_types(obj);
+            if types.iter().any(|t| t == "webpage" || t == "itempage") {
+                Some(1)
+            } else if types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
+                Some(0)
+            } else {
+                None
+            }
+        };
+        let mut articles: Vec<(usize, &serde_json::Value)> =
+            objects.iter().filter_map(|o| rank(o).map(|r| (r, o))).collect();
+        articles.sort_by_key(|(r, _)| *r);
+        let mut out = JsonLd::default();
+        for (_, obj) in articles {
+            if out.headline.is_none() {
+                out.headline = obj
+                    .get("headline")
+                    .or_else(|| obj.get("name"))
+                    .and_then(|v| v.as_str())
+                    .map(clean_space)
+                    .filter(|s| !s.is_empty() && s.len() < 400);
+            }
+            if out.authors.is_none() {
+                out.authors =
+                    obj.get("author").or_else(|| obj.get("creator")).map(ld_names).filter(|a| !a.is_empty());
+            }
+            if out.published.is_none() {
+                out.published = obj
+                    .get("datePublished")
+                    .or_else(|| obj.get("dateCreated"))
+                    .and_then(|v| v.as_str())
+                    .and_then(date::find_date);
+            }
+        }
+        out
+    }
+}
+
+fn flatten_ld(value: serde_json::Value, out: &mut Vec<serde_json::Value>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match value {
+        serde_json::Value::Array(items) => {
+            for item in items {
+                flatten_ld(item, out, depth + 1);
+            }
+        }
+        serde_json::Value::Object(mut map) => {
+            if let Some(graph) = map.remove("@graph") {
+                flatten_ld(graph, out, depth + 1);
+            }
+            if let Some(main) = map.get("mainEntity").cloned()
+                && main.is_object()
+            {
+                flatten_ld(main, out, depth + 1);
+            }
+            out.push(serde_json::Value::Object(map));
+        }
+        _ => {}
+    }
+}
+
+fn ld_types(obj: &serde_json::Value) -> Vec<String> {
+    match obj.get("@type") {
+        Some(serde_json::Value::String(t)) => vec![t.to_ascii_lowercase()],
+        Some(serde_json::Value::Array(ts)) => {
+            ts.iter().filter_map(|t| t.as_str()).map(str::to_ascii_lowercase).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Person names first; organisation names only when no person is named.
+fn ld_names(value: &serde_json::Value) -> Vec<String> {
+    let mut people = Vec::new();
+    let mut others = Vec::new();
+    let items: Vec<&serde_json::Value> = match value {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    for item in items {
+        let (name, is_person) = match item {
+            serde_json::Value::String(s) => (Some(s.as_str()), true),
+            serde_json::Value::Object(_) => {
+                let person = ld_types(item).iter().any(|t| t == "person") || item.get("@type").is_none();
+                (item.get("name").and_then(|n| n.as_str()), person)
+            }
+            _ => (None, false),
+        };
+        let Some(name) = name.map(clean_author) else { continue };
+        if name.is_empty() || name.contains("://") {
+            continue;
+        }
+        let target = if is_person { &mut people } else { &mut others };
+        if !target.contains(&name) {
+            target.push(name);
+        }
+    }
+    if people.is_empty() { others } else { people }
+}
+
+fn clean_author(name: &str) -> String {
+    let name = clean_space(name);
+    let lower = name.to_ascii_lowercase();
+    match lower.strip_prefix("by ") {
+        Some(_) => name[3..].trim().to_owned(),
+        None => name,
+    }
+}
+
+fn meta_author(meta: &MetaTags) -> Option<Vec<String>> {
+    for key in [
+        "author",
+        "article:author",
+        "byl",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "dcterms.creator",
+    ] {
+        let Some(value) = meta.first(&[key]) else { continue };
+        if value.contains("://") || value.starts_with('@') {
+            continue;
+        }
+        let parsed = byline::parse(value, true);
+        if !parsed.authors.is_empty() {
+            return Some(parsed.authors);
+        }
+        if parsed.group_credit {
+            continue;
+        }
+        let names = byline::names(value, true);
+        if names.is_some() {
+            return names;
+        }
+    }
+    None
+}
+
+/// `rel=author` links, `itemprop=author` and byline elements outside boilerplate sections.
+fn visible_author(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Vec<String>> {
+    let mut candidates: Vec<(u8, ElementRef<'_>)> = Vec::new();
+    for el in body.descendent_elements() {
+        let rank = if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
+            0
+        } else if el.attr("itemprop").is_some_and(|p| p == "author" || p == "creator") {
+            1
+        } else {
+            let tokens = class_tokens(el);
+            if tokens.iter().any(|t| t == "byline" || t == "author" || t == "byl" || t == "by" || t == "fn") {
+                2
+            } else {
+                continue;
+            }
+        };
+        if in_section(el, root) {
+            continue;
+        }
+        candidates.push((rank, el));
+    }
+    candidates.sort_by_key(|(rank, _)| *rank);
+    for (rank, el) in candidates {
+        let text = element_text(el);
+        if text.is_empty() || text.len() > 200 {
+            continue;
+        }
+        let parsed = byline::parse(&text, true);
+        if !parsed.authors.is_empty() {
+            return Some(parsed.authors);
+        }
+        if rank < 2
+            && let Some(names) = byline::names(&text, true)
+        {
+            return Some(names);
+        }
+    }
+    None
+}
+
+fn publication_date(
+    json_ld: &JsonLd,
+    meta: &MetaTags,
+    body: ElementRef<'_>,
+    root: ElementRef<'_>,
+    url: Option<&str>,
+    content: &Content,
+) -> (Option<NaiveDate>, Option<DateSource>) {
+    if let Some(date) = json_ld.published {
+        return (Some(date), Some(DateSource::JsonLd));
+    }
+    const KEYS: &[&str] = &[
+        "article:published_time",
+        "og:article:published_time",
+        "article:published",
+        "datepublished",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "pubdate",
+        "published_time",
+        "og:published_time",
+        "sailthru.date",
+        "parsely-pub-date",
+        "dc.date.issued",
+        "dcterms.issued",
+        "dc.date",
+        "dcterms.date",
+        "dcterms.created",
+        "date",
+        "citation_publication_date",
+        "article.published",
+        "originalpublicationdate",
+    ];
+    if let Some(date) = KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
+        return (Some(date), Some(DateSource::Meta));
+    }
+    if let Some(date) = time_element_date(body, root) {
+        return (Some(date), Some(DateSource::TimeElement));
+    }
+    if let Some(date) = url.and_then(date::date_in_url) {
+        return (Some(date), Some(DateSource::Url));
+    }
+    match content.byline_date.or_else(|| visible_date(body, root)) {
+        Some(date) => (Some(date), Some(DateSource::Text)),
+        None => (None, None),
+    }
+}
+
+/// The first `<time>` (or `itemprop=datePublished` element) outside boilerplate sections,
+/// preferring one inside the content root's article.
+fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
+    let mut best: Option<(bool, NaiveDate)> = None;
+    for el in body.descendent_elements() {
+        let is_time = el.value().name() == "time";
+        let is_published = el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished"));
+        if !is_time && !is_published {
+            continue;
+        }
+        if in_section(el, root) {
+            continue;
+        }
+        let value = el
+            .attr("datetime")
+            .or_else(|| el.attr("content"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| element_text(el));
+        let Some(found) = date::find_date(byline::before_update(&value)) else { continue };
+        let near = is_published
+            || root.id() == el.id()
+            || el.ancestors().any(|a| a.id() == root.id() || is_article_element(a));
+        if near {
+            return Some(found);
+        }
+        if best.is_none() {
+            best = Some((near, found));
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// A date in a visible byline or date element ("Wednesday 11 August 2021, 09:30 BST").
+fn visible_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
+    const HINTS: &[&str] =
+        &["date", "time", "byline", "meta", "published", "posted", "dateline", "timestamp"];
+    for el in body.descendent_elements() {
+        let tokens = class_tokens(el);
+        if !tokens.iter().any(|t| HINTS.iter().any(|h| t.contains(h))) || in_section(el, root) {
+            continue;
+        }
+        let text = element_text(el);
+        if text.is_empty() || text.len() > 200 {
+            continue;
+        }
+        if let Some(found) = date::find_date(byline::before_update(&text)) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn is_article_element(node: NodeR<'_>) -> bool {
+    ElementRef::wrap(node).is_some_and(|e| e.value().name() == "article" || e.value().name() == "main")
+}
+
+fn document_title(doc: &Html) -> Option<String> {
+    doc.root_element()
+        .descendent_elements()
+        .find(|e| e.value().name() == "title")
+        .map(element_text)
+        .filter(|t| !t.is_empty())
+}
+
+/// "Headline | Site" → "Headline" when the tail is the site name or short.
+fn strip_site_name(title: &str, site: Option<&str>) -> String {
+    let title = clean_space(title);
+    for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " // "] {
+        if let Some(pos) = title.rfind(sep) {
+            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
+            let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()))
+                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4);
+            if tail_is_site && !head.trim().is_empty() {
+                return head.trim().to_owned();
+            }
+        }
+    }
+    title
+}
+
+// ---------------------------------------------------------------------------------------
+// Choosing the content root
+
+fn first_h1(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    body.descendent_elements().find(|e| e.value().name() == "h1")
+}
+
+/// The `<h1>` that carries the title (or the first `<h1>` outside boilerplate sections).
+fn find_headline<'a>(body: ElementRef<'a>, title: Option<&str>) -> Option<ElementRef<'a>> {
+    let h1s: Vec<ElementRef<'a>> =
+        body.descendent_elements().filter(|e| e.value().name() == "h1" && !in_section(*e, body)).collect();
+    if let Some(title) = title {
+        let title = title.to_lowercase();
+        if let Some(h) = h1s.iter().find(|h| {
+            let text = element_text(**h).to_lowercase();
+            !text.is_empty() && (title.contains(&text) || text.contains(&title))
+        }) {
+            return Some(*h);
+        }
+    }
+    h1s.into_iter().find(|h| !element_text(*h).is_empty())
+}
+
+/// The element holding the article text: the best-scored container, widened to the
+/// ancestor that also holds the headline when that adds little text.
+fn find_root<'a>(body: ElementRef<'a>, headline: Option<ElementRef<'a>>) -> ElementRef<'a> {
+    let Some(best) = best_candidate(body) else {
+        return body;
+    };
+    let Some(headline) = headline else {
+        return best;
+    };
+    if headline.ancestors().any(|a| a.id() == best.id()) {
+        return best;
+    }
+    let best_len = clean_text_len(best);
+    for (level, ancestor) in best.ancestors().filter_map(ElementRef::wrap).enumerate() {
+        if level >= 4 || ancestor.id() == body.id() || ancestor.value().name() == "html" {
+            break;
+        }
+        if headline.ancestors().any(|a| a.id() == ancestor.id()) {
+            let len = clean_text_len(ancestor);
+            if len * 2 <= best_len * 3 + 1000 {
+                return ancestor;
+            }
+            break;
+        }
+    }
+    best
+}
+
+fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut excluded_cache: HashMap<NodeId, bool> = HashMap::new();
+    for el in body.descendent_elements() {
+        let name = el.value().name();
+        let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
+            || (matches!(name, "div" | "section" | "article") && !has_block_child(el));
+        if !paragraph_like || excluded(el, body, &mut excluded_cache) {
+            continue;
+        }
+        let text = element_text(el);
+        let len = text.chars().count();
+        if len < 25 {
+            continue;
+        }
+        let commas = text.matches([',', '，', '、']).count();
+        let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
+        for (level, ancestor) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
+            if ancestor.id() == body.id() || ancestor.value().name() == "html" {
+                break;
+            }
+            let entry = scores.entry(ancestor.id()).or_insert_with(|| initial_score(ancestor));
+            // The parent gets the full score, the grandparent half, the next a third.
+            *entry += score / (level as f64 + 1.0);
+        }
+    }
+    let mut best: Option<(f64, ElementRef<'_>)> = None;
+    for (id, score) in scores {
+        let Some(el) = body.tree().get(id).and_then(ElementRef::wrap) else { continue };
+        let score = score * (1.0 - link_density(el));
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, el));
+        }
+    }
+    best.map(|(_, el)| el)
+}
+
+fn initial_score(el: ElementRef<'_>) -> f64 {
+    let tag = match el.value().name() {
+        "div" | "article" | "main" => 5.0,
+        "pre" | "td" | "blockquote" | "section" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    let tokens = class_tokens(el);
+    let mut weight = 0.0;
+    if tokens.iter().any(|t| is_positive_token(t)) || el.attr("itemprop").is_some_and(|p| p == "articleBody")
+    {
+        weight += 25.0;
+    }
+    if tokens.iter().any(|t| section_kind(t).is_some() || is_meta_token(t)) {
+        weight -= 25.0;
+    }
+    tag + weight
+}
+
+fn has_block_child(el: ElementRef<'_>) -> bool {
+    el.child_elements().any(|c| is_block_tag(c.value().name()))
+}
+
+fn link_density(el: ElementRef<'_>) -> f64 {
+    let mut total = 0usize;
+    let mut links = 0usize;
+    count_text(*el, false, &mut total, &mut links, 0);
+    if total == 0 { 0.0 } else { links as f64 / total as f64 }
+}
+
+fn count_text(node: NodeR<'_>, in_link: bool, total: &mut usize, links: &mut usize, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => {
+                let n = t.chars().filter(|c| !c.is_whitespace()).count();
+                *total += n;
+                if in_link {
+                    *links += n;
+                }
+            }
+            Node::Element(e) if !is_skipped_tag(e.name()) => {
+                count_text(child, in_link || e.name() == "a", total, links, depth + 1);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Text length without boilerplate sections, to judge how much widening the root adds.
+fn clean_text_len(el: ElementRef<'_>) -> usize {
+    fn walk(node: NodeR<'_>, depth: usize) -> usize {
+        if depth > MAX_DEPTH {
+            return 0;
+        }
+        let mut n = 0;
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => n += t.chars().filter(|c| !c.is_whitespace()).count(),
+                Node::Element(e) if !is_skipped_tag(e.name()) => {
+                    let el = ElementRef::wrap(child);
+                    if el.is_some_and(|el| boilerplate_kind(el).is_none()) {
+                        n += walk(child, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        n
+    }
+    walk(*el, 0)
+}
+
+/// Whether an element sits in a boilerplate region (for paragraph scoring).
+fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut HashMap<NodeId, bool>) -> bool {
+    let mut chain = Vec::new();
+    let mut result = false;
+    for node in std::iter::once(*el).chain(el.ancestors()) {
+        if node.id() == body.id() {
+            break;
+        }
+        if let Some(&known) = cache.get(&node.id()) {
+            result = known;
+            break;
+        }
+        chain.push(node.id());
+        if let Some(e) = ElementRef::wrap(node)
+            && (is_skipped_tag(e.value().name()) || boilerplate_kind(e).is_some())
+        {
+            result = true;
+            break;
+        }
+    }
+    for id in chain {
+        cache.insert(id, result);
+    }
+    result
+}
+
+/// Whether an element is inside a section that never holds the article's metadata
+/// (navigation, sidebars, related lists, comments, footers), other than the root itself.
+fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    for node in std::iter::once(*el).chain(el.ancestors()) {
+        if node.id() == root.id() {
+            return false;
+        }
+        let Some(e) = ElementRef::wrap(node) else { continue };
+        let name = e.value().name();
+        if matches!(name, "nav" | "aside" | "footer") {
+            return true;
+        }
+        if class_tokens(e).iter().any(|t| section_kind(t).is_some()) && !is_substantial(e) {
+            return true;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------
+// Class and tag hints
+
+fn class_tokens(el: ElementRef<'_>) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for attr in ["class", "id"] {
+        if let Some(value) = el.attr(attr) {
+            for token in value.split(|c: char| !c.is_alphanumeric()) {
+                if !token.is_empty() && token.len() < 40 {
+                    tokens.push(token.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    tokens
+}
+
+fn is_positive_token(token: &str) -> bool {
+    matches!(
+        token,
+        "article"
+            | "articlebody"
+            | "body"
+            | "content"
+            | "entry"
+            | "main"
+            | "post"
+            | "text"
+            | "blog"
+            | "story"
+            | "storybody"
+            | "postbody"
+            | "prose"
+            | "hentry"
+            | "single"
+    )
+}
+
+/// The kind of boilerplate a class or id token names, for whole sections.
+fn section_kind(token: &str) -> Option<BoilerplateKind> {
+    use BoilerplateKind::*;
+    let has = |parts: &[&str]| parts.iter().any(|p| token.contains(p));
+    if has(&["cookie", "consent", "gdpr", "cmp"]) {
+        return Some(CookieNotice);
+    }
+    if has(&["comment", "disqus", "discussion", "respond", "conversation"]) {
+        return Some(Comments);
+    }
+    if has(&["share", "social", "sharing", "addthis"]) {
+        return Some(ShareButtons);
+    }
+    if has(&[
+        "related",
+        "teaser",
+        "trending",
+        "popular",
+        "recommend",
+        "outbrain",
+        "taboola",
+        "readmore",
+        "mostread",
+    ]) || matches!(
+        token,
+        "more" | "rail" | "promo" | "promos" | "sidebar" | "widget" | "widgets" | "secondary"
+    ) {
+        return Some(RelatedPosts);
+    }
+    if has(&["breadcrumb", "navbar", "navigation", "masthead", "topbar", "skiplink", "pagination", "pager"])
+        || matches!(token, "nav" | "menu" | "footer" | "colophon" | "skip")
+    {
+        return Some(Navigation);
+    }
+    if has(&["newsletter", "subscribe", "signup", "paywall", "advert", "sponsor", "banner", "modal", "popup"])
+        || matches!(token, "ad" | "ads" | "advertisement" | "donate")
+    {
+        return Some(Other);
+    }
+    if matches!(token, "authorbox" | "bio" | "biography")
+        || has(&["author-box", "aboutauthor", "authorinfo", "authorbio"])
+    {
+        return Some(AuthorBox);
+    }
+    None
+}
+
+/// Tokens that mark article furniture rather than sections: bylines, dates, captions, tags.
+fn is_meta_token(token: &str) -> bool {
+    matches!(
+        token,
+        "byline"
+            | "byl"
+            | "author"
+            | "meta"
+            | "date"
+            | "time"
+            | "dateline"
+            | "timestamp"
+            | "published"
+            | "kicker"
+            | "overline"
+            | "eyebrow"
+            | "caption"
+            | "credit"
+            | "credits"
+            | "tags"
+            | "tag"
+            | "topics"
+            | "tools"
+            | "toolbar"
+            | "label"
+            | "category"
+            | "categories"
+            | "pull"
+            | "pullquote"
+            | "video"
+            | "embed"
+            | "print"
+            | "corrections"
+            | "role"
+            | "readtime"
+            | "posted"
+    ) || token.starts_with("byline")
+        || token.ends_with("byline")
+}
+
+fn is_invisible(el: ElementRef<'_>) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v == "true") {
+        return true;
+    }
+    if el.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    }) {
+        return true;
+    }
+    class_tokens(el)
+        .iter()
+        .any(|t| matches!(t.as_str(), "hidden" | "sr" | "screen" | "visually" | "invisible" | "dnone"))
+        && class_tokens(el)
+            .iter()
+            .any(|t| matches!(t.as_str(), "hidden" | "only" | "reader" | "invisible" | "dnone"))
+}
+
+/// A large block of prose: never treated as a boilerplate section on class names alone.
+fn is_substantial(el: ElementRef<'_>) -> bool {
+    let paragraphs = el
+        .descendent_elements()
+        .filter(|e| e.value().name() == "p" && element_text(*e).chars().count() >= 80)
+        .take(4)
+        .count();
+    paragraphs >= 4 && class_tokens(el).iter().any(|t| is_positive_token(t))
+}
+
+/// The boilerplate kind of an element as a whole, by tag, role and class/id, if any.
+fn boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
+    use BoilerplateKind::*;
+    let name = el.value().name();
+    let by_tag = match name {
+        "nav" | "menu" => Some(Navigation),
+        "aside" => Some(RelatedPosts),
+        "footer" => Some(Other),
+        "figure" | "figcaption" | "dialog" | "button" => Some(Other),
+        _ => None,
+    };
+    let role = el.attr("role").map(str::to_ascii_lowercase);
+    let by_role = match role.as_deref() {
+        Some("navigation" | "menu" | "menubar" | "search" | "banner") => Some(Navigation),
+        Some("complementary") => Some(RelatedPosts),
+        Some("contentinfo") => Some(Other),
+        Some("dialog" | "alertdialog") => Some(Other),
+        _ => None,
+    };
+    let tokens = class_tokens(el);
+    let by_class = tokens
+        .iter()
+        .find_map(|t| section_kind(t))
+        .or_else(|| tokens.iter().any(|t| is_meta_token(t)).then_some(Other));
+    let kind = by_tag.or(by_role).or(by_class)?;
+    if by_tag.is_none() && is_substantial(el) {
+        return None;
+    }
+    // A consent dialog is a cookie notice whatever the markup calls it.
+    if kind != CookieNotice
+        && by_class.is_none()
+        && el.attr("aria-label").is_some_and(|l| l.to_ascii_lowercase().contains("cookie"))
+    {
+        return Some(CookieNotice);
+    }
+    Some(kind)
+}
+
+fn is_skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "img"
+            | "picture"
+            | "source"
+            | "input"
+            | "select"
+            | "textarea"
+            | "option"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "map"
+            | "base"
+    )
+}
+
+fn is_block_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "address"
+            | "hr"
+            | "center"
+            | "details"
+            | "summary"
+            | "fieldset"
+            | "legend"
+            | "form"
+            | "figure"
+            | "figcaption"
+            | "body"
+            | "html"
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Turning the root into blocks
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockTag {
+    Heading,
+    Paragraph,
+    Item,
+    Row,
+}
+
+#[derive(Debug)]
+struct Block {
+    text: String,
+    tag: BlockTag,
+    link_chars: usize,
+    /// Came before the headline inside the root (kickers, section labels).
+    before_headline: bool,
+}
+
+struct Walker {
+    headline: Option<NodeId>,
+    seen_headline: bool,
+    blocks: Vec<Block>,
+    removed: Vec<RemovedBlock>,
+    buffer: String,
+    buffer_links: usize,
+    tag_stack: Vec<BlockTag>,
+    depth_exceeded: bool,
+}
+
+impl Walker {
+    fn new(headline: Option<NodeId>) -> Walker {
+        Walker {
+            headline,
+            seen_headline: headline.is_none(),
+            blocks: Vec::new(),
+            removed: Vec::new(),
+            buffer: String::new(),
+            buffer_links: 0,
+            tag_stack: Vec::new(),
+            depth_exceeded: false,
+        }
+    }
+
+    fn walk(&mut self, node: NodeR<'_>, depth: usize, in_link: bool) {
+        if depth > MAX_DEPTH {
+            self.depth_exceeded = true;
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    self.buffer.push_str(t);
+                    if in_link {
+                        self.buffer_links += t.chars().filter(|c| !c.is_whitespace()).count();
+                    }
+                }
+                Node::Element(e) => {
+                    let Some(el) = ElementRef::wrap(child) else { continue };
+                    let name = e.name();
+                    if is_skipped_tag(name) || is_invisible(el) {
+                        continue;
+                    }
+                    if Some(child.id()) == self.headline {
+                        self.flush();
+                        self.seen_headline = true;
+                        continue;
+                    }
+                    if let Some(kind) = boilerplate_kind(el) {
+                        self.flush();
+                        let text = element_text_blocks(el);
+                        if !text.is_empty() {
+                            self.removed.push(RemovedBlock { kind, text });
+                        }
+                        continue;
+                    }
+                    if name == "br" {
+                        self.buffer.push('\n');
+                        continue;
+                    }
+                    if name == "tr" && is_data_row(el) {
+                        self.flush();
+                        let cells: Vec<String> = el
+                            .child_elements()
+                            .filter(|c| matches!(c.value().name(), "td" | "th"))
+                            .map(element_text)
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        self.push_block(cells.join(" | "), BlockTag::Row, 0);
+                        continue;
+                    }
+                    if is_block_tag(name) {
+                        self.flush();
+                        let tag = match name {
+                            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockTag::Heading,
+                            "li" | "dt" | "dd" => BlockTag::Item,
+                            _ => BlockTag::Paragraph,
+                        };
+                        self.tag_stack.push(tag);
+                        self.walk(child, depth + 1, in_link);
+                        self.flush();
+                        self.tag_stack.pop();
+                    } else {
+                        self.walk(child, depth + 1, in_link || name == "a");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let raw = std::mem::take(&mut self.buffer);
+        let links = std::mem::take(&mut self.buffer_links);
+        let tag = self.tag_stack.last().copied().unwrap_or(BlockTag::Paragraph);
+        // Two line breaks in a row separate paragraphs in old markup.
+        let lines: Vec<String> = raw.split('\n').map(clean_space).collect();
+        let mut paragraph: Vec<String> = Vec::new();
+        let mut pieces: Vec<String> = Vec::new();
+        for line in lines {
+            if line.is_empty() {
+                if !paragraph.is_empty() {
+                    pieces.push(paragraph.join("\n"));
+                    paragraph.clear();
+                }
+            } else {
+                paragraph.push(line);
+            }
+        }
+        if !paragraph.is_empty() {
+            pieces.push(paragraph.join("\n"));
+        }
+        let n = pieces.len();
+        for piece in pieces {
+            self.push_block(piece, tag, if n == 1 { links } else { 0 });
+        }
+    }
+
+    fn push_block(&mut self, text: String, tag: BlockTag, link_chars: usize) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline });
+    }
+}
+
+/// A table row of data cells (not a layout row holding paragraphs).
+fn is_data_row(tr: ElementRef<'_>) -> bool {
+    tr.child_elements().filter(|c| matches!(c.value().name(), "td" | "th")).all(|cell| {
+        !cell
+            .descendent_elements()
+            .any(|d| matches!(d.value().name(), "p" | "div" | "table" | "ul" | "ol" | "h1" | "h2" | "h3"))
+    })
+}
+
+/// The content blocks after clean-up, and what the clean-up learned.
+#[derive(Default)]
+struct Content {
+    paragraphs: Vec<String>,
+    removed: Vec<RemovedBlock>,
+    byline_authors: Vec<String>,
+    byline_date: Option<NaiveDate>,
+}
+
+fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) -> Content {
+    let mut content = Content::default();
+    let mut prose_seen = 0;
+    let mut ended = false;
+    let mut kept: Vec<(String, BlockTag)> = Vec::new();
+    for block in blocks {
+        let words = block.text.split_whitespace().count();
+        let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+        if ended {
+            push_or_append(&mut content.removed, boilerplate::cue(&block.text).map(|c| c.kind), block.text);
+            continue;
+        }
+        if has_headline && block.before_headline {
+            content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text: block.text });
+            continue;
+        }
+        if title.is_some_and(|t| t == block.text) {
+            continue;
+        }
+        if let Some(cue) = boilerplate::cue(&block.text) {
+            if cue.ends_article && prose_seen > 0 {
+                ended = true;
+            }
+            content.removed.push(RemovedBlock { kind: cue.kind, text: block.text });
+            continue;
+        }
+        if prose_seen < 2 && words <= 20 && !ends_sentence(&block.text) {
+            let parsed = byline::parse(&block.text, false);
+            if parsed.labelled || parsed.date.is_some() && boilerplate::is_date_line(&block.text) {
+                if content.byline_authors.is_empty() {
+                    content.byline_authors = parsed.authors;
+                }
+                if content.byline_date.is_none() {
+                    content.byline_date = parsed.date;
+                }
+                content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text: block.text });
+                continue;
+            }
+        }
+        if block.link_chars * 2 > chars && words <= 12 && block.tag != BlockTag::Heading {
+            content.removed.push(RemovedBlock { kind: BoilerplateKind::Navigation, text: block.text });
+            continue;
+        }
+        if words >= 10 && ends_sentence(&block.text) {
+            prose_seen += 1;
+        }
+        kept.push((block.text, block.tag));
+    }
+    // Short headings before the first paragraph label sections, not the article's start.
+    while kept.len() > 1
+        && kept.first().is_some_and(|(t, tag)| *tag == BlockTag::Heading && t.split_whitespace().count() <= 8)
+    {
+        let (text, _) = kept.remove(0);
+        content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
+    }
+    // A heading with nothing under it at the end belonged to what follows the article.
+    while kept.len() > 1
+        && kept.last().is_some_and(|(t, tag)| {
+            *tag == BlockTag::Heading || (!ends_sentence(t) && t.split_whitespace().count() <= 4)
+        })
+    {
+        if let Some((text, _)) = kept.pop() {
+            content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
+        }
+    }
+    if content.byline_date.is_none()
+        && let Some((first, _)) = kept.first()
+    {
+        content.byline_date = date::dateline_date(first);
+    }
+    content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
+    content
+}
+
+fn push_or_append(removed: &mut Vec<RemovedBlock>, kind: Option<BoilerplateKind>, text: String) {
+    match (kind, removed.last_mut()) {
+        (None, Some(last)) => {
+            last.text.push('\n');
+            last.text.push_str(&text);
+        }
+        (kind, _) => removed.push(RemovedBlock { kind: kind.unwrap_or(BoilerplateKind::Other), text }),
+    }
+}
+
+/// Every sibling along the path from the body to the root, as one removed block each.
+fn outside_blocks(body: ElementRef<'_>, root: ElementRef<'_>) -> Vec<RemovedBlock> {
+    let mut out = Vec::new();
+    if root.id() == body.id() {
+        return out;
+    }
+    let path: HashSet<NodeId> = root.ancestors().map(|a| a.id()).collect();
+    let mut stack = vec![*body];
+    let mut guard = 0;
+    while let Some(node) = stack.pop() {
+        guard += 1;
+        if guard > MAX_DEPTH {
+            break;
+        }
+        for child in node.children() {
+            if child.id() == root.id() {
+                continue;
+            }
+            if path.contains(&child.id()) {
+                stack.push(child);
+                continue;
+            }
+            let Some(el) = ElementRef::wrap(child) else {
+                if let Node::Text(t) = child.value() {
+                    let text = clean_space(t);
+                    if !text.is_empty() {
+                        out.push(RemovedBlock { kind: BoilerplateKind::Other, text });
+                    }
+                }
+                continue;
+            };
+            if is_skipped_tag(el.value().name()) || is_invisible(el) {
+                continue;
+            }
+            let text = element_text_blocks(el);
+            if text.is_empty() {
+                continue;
+            }
+            let kind = boilerplate_kind(el).or_else(|| boilerplate::cue(&text).map(|c| c.kind)).unwrap_or(
+                if link_density(el) > 0.5 { BoilerplateKind::Navigation } else { BoilerplateKind::Other },
+            );
+            out.push(RemovedBlock { kind, text });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Text helpers
+
+/// An element's visible text, whitespace collapsed.
+fn element_text(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    collect_text(*el, &mut out, 0);
+    clean_space(&out)
+}
+
+fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if !is_skipped_tag(e.name()) => {
+                if is_block_tag(e.name()) || e.name() == "br" {
+                    out.push(' ');
+                }
+                collect_text(child, out, depth + 1);
+                if is_block_tag(e.name()) {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An element's text with one line per block, for removed blocks.
+fn element_text_blocks(el: ElementRef<'_>) -> String {
+    let mut walker = Walker::new(None);
+    walker.tag_stack.push(BlockTag::Paragraph);
+    walker.walk(*el, 0, false);
+    walker.flush();
+    let mut lines: Vec<String> = walker.blocks.into_iter().map(|b| b.text).collect();
+    lines.extend(walker.removed.into_iter().map(|r| r.text));
+    lines.join("\n")
+}
+
+fn clean_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(html: &str, url: Option<&str>) -> Article {
+        read_html(html, url, &mut Vec::new())
+    }
+
+    const PAGE: &str = r##"<!doctype html><html><head>
+<title>Boats sent back at dawn | The Lantern</title>
+<meta property="og:site_name" content="The Lantern">
+<meta name="author" content="Mira Holt">
+<meta property="article:published_time" content="2024-03-03T10:00:00+01:00">
+</head><body>
+<div class="cookie-banner"><p>We use cookies to improve your experience. Accept</p></div>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav></header>
+<main><article>
+<div class="kicker">Coast</div>
+<h1>Boats sent back at dawn</h1>
+<p class="dek">Forty fishermen were returned across the strait, their families said.</p>
+<div class="byline">By Mira Holt</div>
+<div class="article-body">
+<p>Officials sent forty fishermen back across the strait on Friday, their families said, in the first such return this year.</p>
+<figure><img src="x.jpg"><figcaption>The port at dawn. Photo: staff</figcaption></figure>
+<h2>What happened</h2>
+<p>The men were driven to the port, put on a ferry and handed to the coast guard on the other side, two relatives said.</p>
+<table><tr><th>Year</th><th>Returns</th></tr><tr><td>2023</td><td>12</td></tr></table>
+<div class="share">Share: <a href="#">Facebook</a> <a href="#">X</a></div>
+<p>The coast guard declined to comment on the case when asked about it by the Lantern on Saturday.</p>
+</div>
+</article>
+<aside class="related"><h3>Related</h3><ul><li><a href="/a">Another story</a> <time datetime="2020-01-01">1 Jan 2020</time></li></ul></aside>
+</main>
+<section id="comments"><h3>2 comments</h3><p>First comment here, a long one with words.</p></section>
+<footer><p>&copy; 2024 The Lantern</p></footer>
+</body></html>"##;
+
+    #[test]
+    fn reads_metadata_and_main_text() {
+        let article = read(PAGE, None);
+        assert_eq!(article.title.as_deref(), Some("Boats sent back at dawn"));
+        assert_eq!(article.author.as_deref(), Some("Mira Holt"));
+        assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2024-03-03"));
+        assert_eq!(article.published_from, Some(DateSource::Meta));
+        assert!(article.text.starts_with("Forty fishermen were returned"), "{}", article.text);
+        assert!(article.text.ends_with("by the Lantern on Saturday."), "{}", article.text);
+        assert!(article.text.contains("\n\nWhat happened\n\n"));
+        assert!(article.text.contains("Year | Returns\n\n2023 | 12"));
+        for junk in
+            ["Coast", "Photo: staff", "Share:", "By Mira Holt", "Another story", "cookies", "First comment"]
+        {
+            assert!(!article.text.contains(junk), "{junk} in {}", article.text);
+        }
+        let kinds: Vec<BoilerplateKind> = article.removed.iter().map(|r| r.kind).collect();
+        for kind in [
+            BoilerplateKind::CookieNotice,
+            BoilerplateKind::Navigation,
+            BoilerplateKind::RelatedPosts,
+            BoilerplateKind::Comments,
+            BoilerplateKind::ShareButtons,
+        ] {
+            assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+        }
+    }
+
+    #[test]
+    fn json_ld_article_date_not_video_date() {
+        let html = r##"<html><head><script type="application/ld+json">
+[{"@type":"VideoObject","uploadDate":"2022-06-14","datePublished":"2022-06-14"},
+ {"@type":"NewsArticle","headline":"Flight halted","datePublished":"2022-06-15T06:00:00+01:00",
+  "author":[{"@type":"Person","name":"Tom Avery"},{"@type":"Person","name":"Pia Nolan"}]}]
+</script></head><body><article><h1>Flight halted</h1>
+<p>The flight was halted minutes before take-off after a late ruling from the court, officials said.</p></article></body></html>"##;
+        let article = read(html, None);
+        assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2022-06-15"));
+        assert_eq!(article.published_from, Some(DateSource::JsonLd));
+        assert_eq!(article.author.as_deref(), Some("Tom Avery; Pia Nolan"));
+        assert_eq!(article.title.as_deref(), Some("Flight halted"));
+    }
+
+    #[test]
+    fn time_element_then_url_then_visible_date() {
+        let with_time = r##"<html><body><article><h1>Flight</h1><div class="meta"><a rel="author" href="/a">Kai Berg</a>
+<time datetime="2024-08-30T10:12:00+02:00">30.08.2024</time></div>
+<p>The plane left the airport early in the morning with twenty-eight men on board, officials said.</p></article>
+<aside><time datetime="2025-07-18">later</time></aside></body></html>"##;
+        let article = read(with_time, Some("https://x.example/2020/01/01/flight"));
+        assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2024-08-30"));
+        assert_eq!(article.published_from, Some(DateSource::TimeElement));
+        assert_eq!(article.author.as_deref(), Some("Kai Berg"));
+
+        let url_only = r##"<html><body><article><h1>Flight</h1>
+<p>The plane left the airport early in the morning with twenty-eight men on board, officials said.</p></article>
+<div id="footer">Page last modified: 11.10.2021</div></body></html>"##;
+        let article = read(url_only, Some("https://x.example/2021/10/08/flight/"));
+        assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2021-10-08"));
+        assert_eq!(article.published_from, Some(DateSource::Url));
+
+        let visible = r##"<html><body><div id="story"><h1>Flight</h1><p class="story-date">Wednesday 11 August 2021, 09:30 BST</p>
+<div id="story-text"><p>The plane left the airport early in the morning with seven men on board, campaigners said.</p>
+<p>Most of those on the list were taken off after lawyers lodged last-minute applications.</p></div></div></body></html>"##;
+        let article = read(visible, None);
+        assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2021-08-11"));
+        assert_eq!(article.published_from, Some(DateSource::Text));
+    }
+
+    #[test]
+    fn title_without_metadata_drops_site_name() {
+        assert_eq!(strip_site_name("Boats sent back at dawn - The Lantern", None), "Boats sent back at dawn");
+        assert_eq!(strip_site_name("Boats | The Lantern", Some("The Lantern")), "Boats");
+        assert_eq!(strip_site_name("Boats", None), "Boats");
+    }
+
+    #[test]
+    fn odd_markup_does_not_panic() {
+        let deep = "<div>".repeat(5000) + "text" + &"</div>".repeat(5000);
+        for html in [
+            "",
+            "<html>",
+            "<p>",
+            "<table><tr><td>",
+            &deep,
+            "<script type=\"application/ld+json\">{bad</script>",
+        ] {
+            let _ = read(html, Some("::"));
+        }
+    }
 }

@@ -83,7 +83,7 @@ pub fn read_text(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
         }
     }
     if meta.date.is_none() {
-        meta.date = dateline_date(blocks[body_start].first_line());
+        meta.date = date::dateline_date(blocks[body_start].first_line());
     }
 
     // The author, when no byline gave one: an "About <name>" box or a "— Name" signature.
@@ -296,16 +296,6 @@ fn slug_words(url: &str) -> Vec<String> {
     let path = path.split_once("://").map_or(path, |(_, rest)| rest);
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     last.split(['-', '_', '.']).filter(|w| w.len() > 2).map(str::to_lowercase).collect()
-}
-
-/// A date in a dateline that opens the body: "GENEVA (15 May 2025) – ...".
-fn dateline_date(first_line: &str) -> Option<NaiveDate> {
-    let end = ["—", "–", " - ", "--"]
-        .iter()
-        .filter_map(|sep| first_line.find(sep))
-        .min()
-        .filter(|&pos| pos <= 80)?;
-    date::find_date(&first_line[..end])
 }
 
 /// "Published 31/05/2013 17:05" in a page's trailer.
