@@ -172,6 +172,16 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
             i += 1;
         }
     }
+    // Denials, appeals and plans govern the clause they introduce ("denied that any … had been sent back").
+    for i in trigger.first.saturating_sub(14)..start {
+        if let Some((cue @ (Cue::Denial | Cue::Appeal | Cue::Plan), width)) = lexicon::cue_at(&s.tokens, i) {
+            return Err(format!("{} cue \"{}\" governs the clause", cue.as_str(), s.slice(i, i + width)));
+        }
+    }
+    // "any refugees", "no one": nobody in particular.
+    if (start..trigger.first).any(|i| matches!(s.word(i), "any" | "anyone" | "nobody")) {
+        return Err("no particular people (\"any\")".into());
+    }
     // Conditionals and voluntariness anywhere in the clause.
     for i in start..s.tokens.len() {
         if matches!(s.word(i), ";") && i > trigger.last {
@@ -185,7 +195,19 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         }
     }
     let prev = (start..trigger.first).rev().find(|&i| !is_adverb(s.word(i))).map(|i| s.word(i));
+    // "the detained students", "a deported man": the participle is an adjective.
+    if trigger.rule != Rule::Noun
+        && trigger.first > 0
+        && matches!(s.word(trigger.first - 1), "the" | "a" | "an" | "their" | "his" | "her" | "its" | "these" | "newly" | "recently")
+    {
+        return Err("participle used as an adjective".into());
+    }
     let has_aux = aux_before(s, trigger.first);
+    match nearest_aux(s, trigger.first) {
+        Some("be") => return Err("infinitive (\"be deported\"): not an event".into()),
+        Some("is" | "are") => return Err("present tense: a generic statement".into()),
+        _ => {}
+    }
     // "those forcibly repatriated face torture": a participle describing people, not an event.
     if trigger.rule != Rule::Noun && !has_aux {
         let describes = prev.is_some_and(|p| matches!(p, "those" | "anyone" | "people" | "others" | "who" | "whom"));
@@ -207,18 +229,23 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
 
 /// True when an auxiliary ("were", "had been") stands right before the verb, adverbs aside.
 fn aux_before(s: &Sentence<'_>, first: usize) -> bool {
+    nearest_aux(s, first).is_some()
+}
+
+/// The auxiliary right before the verb, adverbs aside.
+fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
     let mut k = first;
     while k > 0 {
         k -= 1;
         let w = s.word(k);
         if matches!(w, "was" | "were" | "been" | "had" | "has" | "have" | "being" | "be" | "'d" | "got" | "is" | "are") {
-            return true;
+            return Some(w);
         }
         if !(w.ends_with("ly") || matches!(w, "also" | "then" | "later" | "again" | "just" | "already" | "soon" | "all" | "both")) {
-            return false;
+            return None;
         }
     }
-    false
+    None
 }
 
 /// True when the clause refers to people who were acted on.
@@ -263,7 +290,7 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     let start = clause_start(s, trigger);
     // "by Chinese authorities", "by Vietnamese soldiers", "by the BSF"
     for i in trigger.last..(trigger.last + 8).min(s.tokens.len()) {
-        if s.word(i) == "by" {
+        if s.word(i) == "by" && s.word(i + 1) != "way" {
             for j in i + 1..(i + 4).min(s.tokens.len()) {
                 if let Some(name) = s.name_at(j)
                     && let Some(code) = acting_state(s, name)
@@ -291,6 +318,17 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
         }
         if let Some(code) = acting_state(s, name) {
             best = Some(code);
+        }
+    }
+    if best.is_none() && trigger.kind == ClaimKind::ForcedReturn {
+        // "deported from Turkey to China": the state people were removed from.
+        for i in trigger.last..(trigger.last + 3).min(s.tokens.len()) {
+            if s.word(i) == "from"
+                && let Some(name) = s.name_at(i + 1)
+                && let Entry::Country(code) = name.entry
+            {
+                return Some(code);
+            }
         }
     }
     best
@@ -544,24 +582,38 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
     }
     if chosen.is_empty() {
-        chosen.extend(s.counts.iter().filter(|c| c.first >= start && c.last <= trigger.first).rev().take(1));
+        // The subject of a passive: the first figure of the clause, its breakdowns dropped below.
+        chosen.extend(s.counts.iter().filter(|c| c.first >= start && c.last <= trigger.first));
     }
     if chosen.is_empty() {
         chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
     }
     // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
-    let chosen = drop_breakdowns(s, chosen);
+    let mut chosen = drop_breakdowns(s, chosen);
 
     if trigger.rule == Rule::Weak {
         let object = chosen.iter().any(|c| c.first >= trigger.first)
             || (trigger.last..(trigger.last + 4).min(end)).any(|i| matches!(s.word(i), "them" | "him" | "her"))
             || passive && people_reference(s, start, trigger.first);
-        let back = (trigger.first..end).any(|i| matches!(s.word(i), "back" | "across" | "home"));
-        if !object || (destination(s, trigger, end).is_none() && !back) {
+        let near = (trigger.last + 6).min(end);
+        let back = (trigger.first..near).any(|i| matches!(s.word(i), "back" | "across" | "home"));
+        if !object || (destination(s, trigger, near).is_none() && !back) {
             return Vec::new();
         }
     }
     let dates_after: Vec<&DateMention> = s.dates.iter().collect();
+    let bare_noun = trigger.rule == Rule::Noun && !s.word(trigger.last.saturating_sub(1)).eq("of");
+    if bare_noun {
+        // "670 forced returns": a plural noun counts only with a figure right before it.
+        let figure = s
+            .counts
+            .iter()
+            .find(|c| c.head == Some(trigger.first) || (c.last <= trigger.first && c.last + 2 >= trigger.first));
+        match figure {
+            Some(c) => chosen = vec![c],
+            None => return Vec::new(),
+        }
+    }
     if trigger.rule == Rule::Noun && chosen.is_empty() && dates_after.is_empty() {
         // "a repatriation of a large number of North Koreans": an occasion without figures.
         if !(trigger.first > 0 && matches!(s.word(trigger.first - 1), "a" | "the")) || !people_reference(s, trigger.last, end) {
@@ -595,8 +647,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
-        let aggregate = date.is_some_and(|d| d.period)
-            || (0..s.tokens.len()).any(|i| s.word(i) == "total" && s.word(i.saturating_sub(1)) == "the");
+        let aggregate = date.is_some_and(|d| d.period);
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
@@ -619,7 +670,25 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             individual: is_individual,
         });
     }
+    // "bringing the total for July to 22": a running total beside the occasion.
+    if let Some(total) = running_total(s)
+        && let Some(first) = drafts.first()
+    {
+        let mut claim = first.claim.clone();
+        claim.aggregate = true;
+        claim.count = total;
+        drafts.push(Draft { claim, sentence: index, paragraph: s.paragraph, individual: false });
+    }
     drafts
+}
+
+/// "the total … to N", "a total of N".
+fn running_total(s: &Sentence<'_>) -> Option<Count> {
+    let at = (0..s.tokens.len()).find(|&i| s.word(i) == "total")?;
+    let end = (at..s.tokens.len().min(at + 6)).find(|&i| s.word(i) == "to" || s.word(i) == "of")?;
+    let token = s.tokens.get(end + 1)?;
+    let n = counts::small_number(&token.lower)?;
+    Some(Count::exact(n, token.lower.clone()))
 }
 
 fn drop_breakdowns<'s>(s: &Sentence<'_>, chosen: Vec<&'s CountMention>) -> Vec<&'s CountMention> {

@@ -36,6 +36,15 @@ pub fn is_people_word(lower: &str) -> bool {
     people_words().contains(lower)
 }
 
+/// Events that each concern one person: "670 forced returns", "2,200 arrests".
+fn is_event_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "deportations" | "returns" | "removals" | "expulsions" | "pushbacks" | "push-backs" | "push-ins" | "repatriations"
+            | "arrests" | "detentions" | "refoulements" | "extraditions"
+    )
+}
+
 /// Number words up to ninety-nine, and digits.
 pub fn small_number(word: &str) -> Option<u64> {
     const UNITS: &[&str] = &[
@@ -106,7 +115,7 @@ fn is_modifier(token: &Token, text: &str) -> bool {
             token.lower.as_str(),
             "more" | "other" | "young" | "adult" | "elderly" | "undocumented" | "irregular" | "of" | "the" | "their"
                 | "our" | "its" | "detained" | "registered" | "rejected" | "suspected" | "alleged" | "male" | "female"
-                | "foreign" | "asylum" | "former" | "unaccompanied" | "ethnic" | "muslim"
+                | "foreign" | "asylum" | "former" | "unaccompanied" | "ethnic" | "muslim" | "forced" | "forcible"
         )
 }
 
@@ -180,10 +189,10 @@ fn bounds(value: u64, qualifier: CountQualifier) -> (Option<u64>, Option<u64>) {
 fn head_after(tokens: &[Token], text: &str, mut j: usize, is_group: &dyn Fn(usize) -> bool) -> Option<usize> {
     for _ in 0..4 {
         let t = tokens.get(j)?;
-        if is_people_word(&t.lower) || is_group(j) {
+        if is_people_word(&t.lower) || is_group(j) || is_event_noun(&t.lower) {
             // "North Korean refugees": take the last of a run of people words.
             let mut k = j;
-            while tokens.get(k + 1).is_some_and(|t| is_people_word(&t.lower)) {
+            while tokens.get(k + 1).is_some_and(|t| is_people_word(&t.lower)) || (is_group(k) && is_group(k + 1)) {
                 k += 1;
             }
             return Some(k);
@@ -258,6 +267,9 @@ fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> 
         return None;
     }
     if value == 0 || tokens.get(next).is_some_and(|t| is_non_people_unit(&t.lower)) {
+        return None;
+    }
+    if prev(1) == Some("of") && matches!(prev(2), Some("age" | "ages")) {
         return None;
     }
     if prev(1).is_some_and(is_non_people_before) || matches!(prev(1), Some("-" | "/" | ":" | "." | "the" | "of")) && is_score(tokens, i) {

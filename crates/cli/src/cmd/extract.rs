@@ -22,6 +22,9 @@ pub struct Cmd {
     published: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    /// Instead of the incidents, say for every trigger why it did or did not become one
+    #[arg(long)]
+    explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -38,6 +41,15 @@ impl Cmd {
         if let Some(date) = self.published {
             article.published = Some(date);
             article.published_from = Some(DateSource::Cli);
+        }
+        if self.explain {
+            let (claims, decisions) = extract::explain(&article);
+            for (sentence, decision) in &decisions {
+                let mark = if decision.accepted { "+" } else { "-" };
+                println!("{mark} {} \"{}\": {}\n    {sentence}", decision.kind, decision.trigger, decision.reason);
+            }
+            println!("{} incident(s) after merging repeated reports", claims.len());
+            return Ok(ExitCode::SUCCESS);
         }
         let (claims, _diagnostics) = extract::extract(&article);
         match self.format {
