@@ -327,7 +327,7 @@ mod tests {
     fn check(sentence: &str, expect: &[&str]) {
         let toks = tokens(sentence, 0, sentence.len());
         let groups = ["north", "koreans", "uyghur", "afghans", "eritreans", "rohingya", "korean"];
-        let is_group = |i: usize| groups.contains(&toks[i].lower.as_str());
+        let is_group = |i: usize| toks.get(i).is_some_and(|t| groups.contains(&t.lower.as_str()));
         let found: Vec<String> = find(&toks, sentence, &is_group)
             .iter()
             .map(|m| {
