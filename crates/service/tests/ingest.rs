@@ -72,7 +72,8 @@ fn second_ingest_is_unchanged_and_leaves_the_database_alone() {
     let options = IngestOptions { threads: 3, batch_size: 7 };
 
     let mut store = SqliteStore::open(&db).expect("open");
-    let first = service::ingest(&mut store, &[pages.clone()], &options, &NoProgress).expect("ingest");
+    let first =
+        service::ingest(&mut store, std::slice::from_ref(&pages), &options, &NoProgress).expect("ingest");
     assert_eq!((first.read, first.new, first.unchanged), (21, 21, 0));
     assert!(first.failed.is_empty(), "{:?}", first.failed);
     let counts = store.counts().expect("counts");
@@ -142,7 +143,7 @@ fn one_thread_and_many_threads_store_the_same() {
         let db = dir.path().join(format!("t{threads}.db"));
         let mut store = SqliteStore::open(&db).expect("open");
         let options = IngestOptions { threads, batch_size: 8 };
-        service::ingest(&mut store, &[pages.clone()], &options, &NoProgress).expect("ingest");
+        service::ingest(&mut store, std::slice::from_ref(&pages), &options, &NoProgress).expect("ingest");
         drop(store);
         // Ingest time differs between runs; everything else must match.
         let normalised: Vec<String> = dump(&db)

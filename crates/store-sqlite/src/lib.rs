@@ -325,22 +325,12 @@ impl Store for SqliteStore {
                  ORDER BY d.id",
             )
             .map_err(db_error)?;
-        let rows: Vec<(String, Option<String>, Option<String>, Option<String>, i64)> = stmt
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+        let rows: Vec<SummarySqlRow> = stmt
+            .query_map([], SummarySqlRow::from_row)
             .map_err(db_error)?
             .collect::<Result<_, _>>()
             .map_err(db_error)?;
-        rows.into_iter()
-            .map(|(hash, title, published, source_path, n_claims)| {
-                Ok(DocumentSummary {
-                    hash: parse_hash(&hash)?,
-                    title,
-                    published: published.as_deref().map(parse_date).transpose()?,
-                    source_path,
-                    n_claims: from_i64(n_claims, "claim count")?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(SummarySqlRow::into_summary).collect()
     }
 
     fn get_document(&self, hash_or_prefix: &str) -> Result<StoredDocument, StoreError> {
@@ -592,6 +582,36 @@ impl ClaimSqlRow {
             sources,
             n_persons: from_i64(self.n_persons, "person count")?,
             evidence,
+        })
+    }
+}
+
+struct SummarySqlRow {
+    hash: String,
+    title: Option<String>,
+    published: Option<String>,
+    source_path: Option<String>,
+    n_claims: i64,
+}
+
+impl SummarySqlRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<SummarySqlRow> {
+        Ok(SummarySqlRow {
+            hash: row.get(0)?,
+            title: row.get(1)?,
+            published: row.get(2)?,
+            source_path: row.get(3)?,
+            n_claims: row.get(4)?,
+        })
+    }
+
+    fn into_summary(self) -> Result<DocumentSummary, StoreError> {
+        Ok(DocumentSummary {
+            hash: parse_hash(&self.hash)?,
+            title: self.title,
+            published: self.published.as_deref().map(parse_date).transpose()?,
+            source_path: self.source_path,
+            n_claims: from_i64(self.n_claims, "claim count")?,
         })
     }
 }
