@@ -32,18 +32,35 @@ fn seed_page_metadata_and_main_text() {
     assert_eq!(article["author"], "WR News Writer");
     assert_eq!(article["published"], Value::Null);
     let text = article["text"].as_str().expect("text");
-    assert!(text.starts_with("The People’s Republic of China has forcefully conducted a repatriation"), "{text}");
+    assert!(
+        text.starts_with("The People’s Republic of China has forcefully conducted a repatriation"),
+        "{text}"
+    );
     assert!(text.ends_with("North Koreans risk persecution or torture in their home country."), "{text}");
-    for boilerplate in ["Keep reading", "About WR News Writer", "Recent Posts", "January 20, 2026", "This website uses cookies"] {
+    for boilerplate in [
+        "Keep reading",
+        "About WR News Writer",
+        "Recent Posts",
+        "January 20, 2026",
+        "This website uses cookies",
+    ] {
         assert!(!text.contains(boilerplate), "{boilerplate:?} left in the text");
     }
-    let removed: Vec<String> =
-        article["removed"].as_array().expect("removed").iter().map(|b| b["text"].as_str().unwrap_or("").to_owned()).collect();
+    let removed: Vec<String> = article["removed"]
+        .as_array()
+        .expect("removed")
+        .iter()
+        .map(|b| b["text"].as_str().unwrap_or("").to_owned())
+        .collect();
     for start in ["Keep reading", "About WR News Writer", "Recent Posts", "This website uses cookies."] {
         assert!(removed.iter().any(|b| b.starts_with(start)), "{start:?} not listed in removed: {removed:?}");
     }
-    let kinds: Vec<&str> = article["removed"].as_array().expect("removed").iter().filter_map(|b| b["kind"].as_str()).collect();
-    assert!(kinds.contains(&"related_posts") && kinds.contains(&"cookie_notice") && kinds.contains(&"author_box"), "{kinds:?}");
+    let kinds: Vec<&str> =
+        article["removed"].as_array().expect("removed").iter().filter_map(|b| b["kind"].as_str()).collect();
+    assert!(
+        kinds.contains(&"related_posts") && kinds.contains(&"cookie_notice") && kinds.contains(&"author_box"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
@@ -92,7 +109,10 @@ fn seed_page_gives_exactly_the_four_gold_incidents() {
     let text = json["article"]["text"].as_str().expect("text");
     for incident in incidents {
         for evidence in incident["evidence"].as_array().expect("evidence") {
-            let (start, end) = (evidence["start"].as_u64().expect("start") as usize, evidence["end"].as_u64().expect("end") as usize);
+            let (start, end) = (
+                evidence["start"].as_u64().expect("start") as usize,
+                evidence["end"].as_u64().expect("end") as usize,
+            );
             assert_eq!(text.get(start..end), evidence["text"].as_str());
         }
     }

@@ -40,18 +40,47 @@ pub fn is_people_word(lower: &str) -> bool {
 fn is_event_noun(lower: &str) -> bool {
     matches!(
         lower,
-        "deportations" | "returns" | "removals" | "expulsions" | "pushbacks" | "push-backs" | "push-ins" | "repatriations"
-            | "arrests" | "detentions" | "refoulements" | "extraditions"
+        "deportations"
+            | "returns"
+            | "removals"
+            | "expulsions"
+            | "pushbacks"
+            | "push-backs"
+            | "push-ins"
+            | "repatriations"
+            | "arrests"
+            | "detentions"
+            | "refoulements"
+            | "extraditions"
     )
 }
 
 /// Number words up to ninety-nine, and digits.
 pub fn small_number(word: &str) -> Option<u64> {
     const UNITS: &[&str] = &[
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
-    const TENS: &[&str] = &["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: &[&str] =
+        &["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
     if let Some(n) = UNITS.iter().position(|u| *u == word) {
         return Some(n as u64);
     }
@@ -113,9 +142,33 @@ fn is_modifier(token: &Token, text: &str) -> bool {
     token.is_capitalized(text)
         || matches!(
             token.lower.as_str(),
-            "more" | "other" | "young" | "adult" | "elderly" | "undocumented" | "irregular" | "of" | "the" | "their"
-                | "our" | "its" | "detained" | "registered" | "rejected" | "suspected" | "alleged" | "male" | "female"
-                | "foreign" | "asylum" | "former" | "unaccompanied" | "ethnic" | "muslim" | "forced" | "forcible"
+            "more"
+                | "other"
+                | "young"
+                | "adult"
+                | "elderly"
+                | "undocumented"
+                | "irregular"
+                | "of"
+                | "the"
+                | "their"
+                | "our"
+                | "its"
+                | "detained"
+                | "registered"
+                | "rejected"
+                | "suspected"
+                | "alleged"
+                | "male"
+                | "female"
+                | "foreign"
+                | "asylum"
+                | "former"
+                | "unaccompanied"
+                | "ethnic"
+                | "muslim"
+                | "forced"
+                | "forcible"
         )
 }
 
@@ -123,20 +176,90 @@ fn is_modifier(token: &Token, text: &str) -> bool {
 fn is_non_people_unit(lower: &str) -> bool {
     matches!(
         lower,
-        "%" | "percent" | "per" | "years" | "year" | "year-old" | "years-old" | "km" | "kilometres" | "kilometers"
-            | "miles" | "metres" | "meters" | "hours" | "hour" | "days" | "day" | "weeks" | "week" | "months" | "month"
-            | "times" | "dollars" | "euros" | "pounds" | "kronor" | "yuan" | "won" | "rupees" | "million" | "billion"
-            | "a.m" | "p.m" | "am" | "pm" | "o'clock" | "kg" | "tonnes" | "countries" | "districts" | "crossings"
-            | "points" | "questions" | "steps" | "charts" | "raids" | "attacks" | "bombings" | "cases" | "flights"
-            | "minutes" | "seconds" | "pages" | "articles" | "deaths" | "killed" | "dead"
+        "%" | "percent"
+            | "per"
+            | "years"
+            | "year"
+            | "year-old"
+            | "years-old"
+            | "km"
+            | "kilometres"
+            | "kilometers"
+            | "miles"
+            | "metres"
+            | "meters"
+            | "hours"
+            | "hour"
+            | "days"
+            | "day"
+            | "weeks"
+            | "week"
+            | "months"
+            | "month"
+            | "times"
+            | "dollars"
+            | "euros"
+            | "pounds"
+            | "kronor"
+            | "yuan"
+            | "won"
+            | "rupees"
+            | "million"
+            | "billion"
+            | "a.m"
+            | "p.m"
+            | "am"
+            | "pm"
+            | "o'clock"
+            | "kg"
+            | "tonnes"
+            | "countries"
+            | "districts"
+            | "crossings"
+            | "points"
+            | "questions"
+            | "steps"
+            | "charts"
+            | "raids"
+            | "attacks"
+            | "bombings"
+            | "cases"
+            | "flights"
+            | "minutes"
+            | "seconds"
+            | "pages"
+            | "articles"
+            | "deaths"
+            | "killed"
+            | "dead"
     )
 }
 
 fn is_non_people_before(lower: &str) -> bool {
     matches!(
         lower,
-        "$" | "€" | "£" | "¥" | "us$" | "article" | "articles" | "no" | "branch" | "aged" | "age" | "ages" | "chapter"
-            | "section" | "paragraph" | "resolution" | "room" | "route" | "highway" | "flight" | "number" | "top" | "page"
+        "$" | "€"
+            | "£"
+            | "¥"
+            | "us$"
+            | "article"
+            | "articles"
+            | "no"
+            | "branch"
+            | "aged"
+            | "age"
+            | "ages"
+            | "chapter"
+            | "section"
+            | "paragraph"
+            | "resolution"
+            | "room"
+            | "route"
+            | "highway"
+            | "flight"
+            | "number"
+            | "top"
+            | "page"
     )
 }
 
@@ -192,7 +315,9 @@ fn head_after(tokens: &[Token], text: &str, mut j: usize, is_group: &dyn Fn(usiz
         if is_people_word(&t.lower) || is_group(j) || is_event_noun(&t.lower) {
             // "North Korean refugees": take the last of a run of people words.
             let mut k = j;
-            while tokens.get(k + 1).is_some_and(|t| is_people_word(&t.lower)) || (is_group(k) && is_group(k + 1)) {
+            while tokens.get(k + 1).is_some_and(|t| is_people_word(&t.lower))
+                || (is_group(k) && is_group(k + 1))
+            {
                 k += 1;
             }
             return Some(k);
@@ -222,16 +347,33 @@ pub fn find(tokens: &[Token], text: &str, is_group: &dyn Fn(usize) -> bool) -> V
 }
 
 fn span_text(tokens: &[Token], text: &str, first: usize, last: usize) -> String {
-    let (Some(a), Some(b)) = (tokens.get(first), tokens.get(last.saturating_sub(1))) else { return String::new() };
+    let (Some(a), Some(b)) = (tokens.get(first), tokens.get(last.saturating_sub(1))) else {
+        return String::new();
+    };
     text.get(a.start..b.end).unwrap_or_default().to_owned()
 }
 
-fn make(tokens: &[Token], text: &str, first: usize, last: usize, low: Option<u64>, high: Option<u64>, q: CountQualifier, head: Option<usize>) -> CountMention {
+#[allow(clippy::too_many_arguments)] // one call shape, all positional facts of a match
+fn make(
+    tokens: &[Token],
+    text: &str,
+    first: usize,
+    last: usize,
+    low: Option<u64>,
+    high: Option<u64>,
+    q: CountQualifier,
+    head: Option<usize>,
+) -> CountMention {
     let count = Count { low, high, qualifier: q, text: span_text(tokens, text, first, last) };
     CountMention { first, last, count, head }
 }
 
-fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> bool) -> Option<CountMention> {
+fn match_at(
+    tokens: &[Token],
+    text: &str,
+    i: usize,
+    is_group: &dyn Fn(usize) -> bool,
+) -> Option<CountMention> {
     let t = &tokens[i];
     let prev = |k: usize| i.checked_sub(k).and_then(|p| tokens.get(p)).map(|t| t.lower.as_str());
 
@@ -253,13 +395,26 @@ fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> 
 
     // "a woman and her two children" = 3
     if matches!(t.lower.as_str(), "a" | "one")
-        && tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "woman" | "man" | "mother" | "father"))
+        && tokens
+            .get(i + 1)
+            .is_some_and(|t| matches!(t.lower.as_str(), "woman" | "man" | "mother" | "father"))
         && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
         && tokens.get(i + 3).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his" | "their"))
         && let Some((n, next)) = number_at(tokens, i + 4)
-        && tokens.get(next).is_some_and(|t| matches!(t.lower.as_str(), "children" | "daughters" | "sons" | "kids"))
+        && tokens
+            .get(next)
+            .is_some_and(|t| matches!(t.lower.as_str(), "children" | "daughters" | "sons" | "kids"))
     {
-        return Some(make(tokens, text, i, next + 1, Some(n + 1), Some(n + 1), CountQualifier::Exact, Some(next)));
+        return Some(make(
+            tokens,
+            text,
+            i,
+            next + 1,
+            Some(n + 1),
+            Some(n + 1),
+            CountQualifier::Exact,
+            Some(next),
+        ));
     }
 
     let (value, next) = number_at(tokens, i)?;
@@ -272,11 +427,15 @@ fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> 
     if prev(1) == Some("of") && matches!(prev(2), Some("age" | "ages")) {
         return None;
     }
-    if prev(1).is_some_and(is_non_people_before) || matches!(prev(1), Some("-" | "/" | ":" | "." | "the" | "of")) && is_score(tokens, i) {
+    if prev(1).is_some_and(is_non_people_before)
+        || matches!(prev(1), Some("-" | "/" | ":" | "." | "the" | "of")) && is_score(tokens, i)
+    {
         return None;
     }
     // Days of a month ("29 August", "August 29", "the 18th") are dates, not counts.
-    if tokens.get(next).is_some_and(|t| crate::dates::month_number(&t.lower).is_some() && t.is_capitalized(text))
+    if tokens
+        .get(next)
+        .is_some_and(|t| crate::dates::month_number(&t.lower).is_some() && t.is_capitalized(text))
         || prev(1).is_some_and(|p| crate::dates::month_number(p).is_some())
         || prev(2).is_some_and(|p| crate::dates::month_number(p).is_some()) && prev(1) == Some(".")
     {
@@ -293,7 +452,16 @@ fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> 
         let first = if prev(1) == Some("between") { i - 1 } else { i };
         let last = head.map_or(after, |h| h + 1);
         if head.is_some() || prev(1) == Some("between") {
-            return Some(make(tokens, text, first, last, Some(value), Some(high), CountQualifier::Exact, head));
+            return Some(make(
+                tokens,
+                text,
+                first,
+                last,
+                Some(value),
+                Some(high),
+                CountQualifier::Exact,
+                head,
+            ));
         }
     }
 
@@ -307,7 +475,31 @@ fn match_at(tokens: &[Token], text: &str, i: usize, is_group: &dyn Fn(usize) -> 
     let definite = matches!(prev(1), Some("another" | "the" | "all" | "further" | "of" | "those" | "these"))
         || first < i;
     let after = tokens.get(next).map(|t| t.lower.as_str());
-    let ends = matches!(after, None | Some("," | "." | ";" | ":" | "on" | "in" | "at" | "had" | "have" | "were" | "was" | "who" | "and" | "from" | "to" | "back" | "across" | "into" | "-" | "had been" | "of"));
+    let ends = matches!(
+        after,
+        None | Some(
+            "," | "."
+                | ";"
+                | ":"
+                | "on"
+                | "in"
+                | "at"
+                | "had"
+                | "have"
+                | "were"
+                | "was"
+                | "who"
+                | "and"
+                | "from"
+                | "to"
+                | "back"
+                | "across"
+                | "into"
+                | "-"
+                | "had been"
+                | "of"
+        )
+    );
     if definite && ends && crate::dates::year_of(t).is_none() && value < 1_000_000 {
         return Some(make(tokens, text, first, next, low, high, qualifier, None));
     }
@@ -354,14 +546,20 @@ mod tests {
         check("expelled hundreds of Syrian men", &["200/null at_least"]);
         check("A dozen of the detained students", &["12/12 about"]);
         check("deported seven Rohingya men", &["7/7 exact"]);
-        check("fourteen people, nine men and five women, were forced", &["14/14 exact", "9/9 exact", "5/5 exact"]);
+        check(
+            "fourteen people, nine men and five women, were forced",
+            &["14/14 exact", "9/9 exact", "5/5 exact"],
+        );
         check("between seven and 10 deportees", &["7/10 exact"]);
         check("A woman and her two children were put on a flight", &["3/3 exact"]);
     }
 
     #[test]
     fn elided_and_definite() {
-        check("Some 80 were sent back on Aug. 29 and another 40 on the 18th", &["80/80 about", "40/40 exact"]);
+        check(
+            "Some 80 were sent back on Aug. 29 and another 40 on the 18th",
+            &["80/80 about", "40/40 exact"],
+        );
         check("detained the nine on May 10", &["9/9 exact"]);
     }
 

@@ -128,7 +128,11 @@ fn day_span(date: NaiveDate) -> DateSpan {
 
 fn week_span(date: NaiveDate) -> DateSpan {
     let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
-    span(PartialDate::from_date(monday), PartialDate::from_date(monday + Duration::days(6)), DatePrecision::Week)
+    span(
+        PartialDate::from_date(monday),
+        PartialDate::from_date(monday + Duration::days(6)),
+        DatePrecision::Week,
+    )
 }
 
 fn date_span_from(start: NaiveDate, end: Option<NaiveDate>) -> DateSpan {
@@ -208,7 +212,13 @@ fn mention(first: usize, last: usize, span: DateSpan, period: bool) -> DateMenti
     DateMention { first, last, span, period }
 }
 
-fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, ctx: &DateContext) -> Option<Match> {
+fn match_at(
+    tokens: &[Token],
+    text: &str,
+    i: usize,
+    sentence_year: Option<i32>,
+    ctx: &DateContext,
+) -> Option<Match> {
     let t = &tokens[i];
     let published = ctx.published;
 
@@ -235,7 +245,9 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
             let mut stated = tokens.get(last).and_then(year_of);
             if stated.is_some() {
                 last += 1;
-            } else if tokens.get(last).is_some_and(|t| t.lower == ",") && tokens.get(last + 1).and_then(year_of).is_some() {
+            } else if tokens.get(last).is_some_and(|t| t.lower == ",")
+                && tokens.get(last + 1).and_then(year_of).is_some()
+            {
                 stated = tokens.get(last + 1).and_then(year_of);
                 last += 2;
             }
@@ -257,9 +269,7 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
                 let s = span(pd(y1, month, d1), pd(y2, m2, d2), DatePrecision::Range);
                 return Some((mention(i - 1, end, s, false), None));
             }
-            if NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, d1).is_none() {
-                return None;
-            }
+            NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, d1)?;
             return Some((mention(i, last, DateSpan::day(pd(year, month, d1)), false), stated));
         }
     }
@@ -272,7 +282,9 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
         {
             let mut last = next + 1;
             let mut stated = None;
-            if tokens.get(last).is_some_and(|t| t.lower == ",") && let Some(y) = tokens.get(last + 1).and_then(year_of) {
+            if tokens.get(last).is_some_and(|t| t.lower == ",")
+                && let Some(y) = tokens.get(last + 1).and_then(year_of)
+            {
                 stated = Some(y);
                 last += 2;
             } else if let Some(y) = tokens.get(last).and_then(year_of) {
@@ -280,15 +292,15 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
                 last += 1;
             }
             let year = stated.or_else(|| resolve_year(month, day, sentence_year, ctx));
-            if NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day).is_none() {
-                return None;
-            }
+            NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day)?;
             return Some((mention(i, last, DateSpan::day(pd(year, month, day)), false), stated));
         }
         // "from February to July 2022", "between October and December 2021"
         let prev = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
         if matches!(prev, Some("from" | "between"))
-            && tokens.get(next).is_some_and(|t| matches!(t.lower.as_str(), "to" | "and" | "until" | "through"))
+            && tokens
+                .get(next)
+                .is_some_and(|t| matches!(t.lower.as_str(), "to" | "and" | "until" | "through"))
             && let Some(m2) = month_at(tokens, text, next + 1)
         {
             let mut last = after_month(tokens, next + 1);
@@ -306,7 +318,8 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
             return Some((mention(i, next + 1, month_span(Some(year), month), false), Some(year)));
         }
         // "in June" (a month word alone needs a preposition to count)
-        if matches!(prev, Some("in" | "since" | "during" | "early" | "late" | "mid" | "until" | "of")) && tokens[i].lower != "may"
+        if matches!(prev, Some("in" | "since" | "during" | "early" | "late" | "mid" | "until" | "of"))
+            && tokens[i].lower != "may"
         {
             let year = resolve_month_year(month, sentence_year, ctx);
             return Some((mention(i, next, month_span(year, month), false), None));
@@ -327,11 +340,18 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
                 && tokens[i - 2].lower.starts_with("month")
                 && (1..=12).contains(&n)
             {
-                let s = span(pd(Some(year), 1, 1), pd(Some(year), n as u32, last_day(Some(year), n as u32)), DatePrecision::Range);
+                let s = span(
+                    pd(Some(year), 1, 1),
+                    pd(Some(year), n as u32, last_day(Some(year), n as u32)),
+                    DatePrecision::Range,
+                );
                 return Some((mention(i - 5, i + 1, s, true), Some(year)));
             }
         }
-        if matches!(prev, Some("in" | "since" | "during" | "throughout" | "of" | "until" | "by" | "early" | "late" | "mid")) {
+        if matches!(
+            prev,
+            Some("in" | "since" | "during" | "throughout" | "of" | "until" | "by" | "early" | "late" | "mid")
+        ) {
             let period = prev == Some("throughout");
             return Some((mention(i, i + 1, year_span(year), period), Some(year)));
         }
@@ -355,7 +375,10 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
         let p = published?;
         let back = (7 + p.weekday().num_days_from_monday() as i64 - day.num_days_from_monday() as i64) % 7;
         let mut last = i + 1;
-        if tokens.get(last).is_some_and(|t| matches!(t.lower.as_str(), "night" | "morning" | "evening" | "afternoon")) {
+        if tokens
+            .get(last)
+            .is_some_and(|t| matches!(t.lower.as_str(), "night" | "morning" | "evening" | "afternoon"))
+        {
             last += 1;
         }
         return Some((mention(i, last, day_span(p - Duration::days(back)), false), None));
@@ -370,7 +393,11 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
             let p = published?;
             return Some((mention(i, i + 1, day_span(p - Duration::days(1)), false), None));
         }
-        "this" if tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "morning" | "afternoon" | "evening")) => {
+        "this"
+            if tokens
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "morning" | "afternoon" | "evening")) =>
+        {
             let p = published?;
             return Some((mention(i, i + 2, day_span(p), false), None));
         }
@@ -383,7 +410,10 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
         let start = NaiveDate::from_ymd_opt(p.year(), 1, 1)?;
         return Some((mention(i, i + 4, date_span_from(start, Some(p)), true), Some(p.year())));
     }
-    if (t.lower == "past" || t.lower == "last" || t.lower == "previous") && i > 0 && tokens[i - 1].lower == "the" {
+    if (t.lower == "past" || t.lower == "last" || t.lower == "previous")
+        && i > 0
+        && tokens[i - 1].lower == "the"
+    {
         let p = published?;
         let (n, unit_at) = match tokens.get(i + 1).and_then(|t| crate::counts::small_number(&t.lower)) {
             Some(n) => (n as i64, i + 2),
@@ -412,9 +442,7 @@ fn match_at(tokens: &[Token], text: &str, i: usize, sentence_year: Option<i32>, 
         return None;
     }
     // A year-unit expression still tells later days in the sentence their year.
-    let Some(p) = published else {
-        return None;
-    };
+    let p = published?;
     let s = match unit {
         Some("week") => week_span(p + Duration::days(7 * offset)),
         Some("month") => {

@@ -52,7 +52,9 @@ fn lexicon() -> &'static Lexicon {
                 continue;
             }
             let mut cols = line.split('\t');
-            let (Some(kind), Some(rule), Some(pattern)) = (cols.next(), cols.next(), cols.next()) else { continue };
+            let (Some(kind), Some(rule), Some(pattern)) = (cols.next(), cols.next(), cols.next()) else {
+                continue;
+            };
             let Ok(kind) = kind.parse::<ClaimKind>() else { continue };
             let rule = match rule {
                 "weak" => Rule::Weak,
@@ -90,7 +92,11 @@ pub fn triggers(tokens: &[Token]) -> Vec<Trigger> {
     out
 }
 
-fn match_pattern(pattern: &Pattern, tokens: &[Token], start: usize) -> Option<(usize, Option<(usize, usize)>)> {
+fn match_pattern(
+    pattern: &Pattern,
+    tokens: &[Token],
+    start: usize,
+) -> Option<(usize, Option<(usize, usize)>)> {
     let mut pos = start;
     let mut gap = None;
     let mut steps = pattern.steps.iter().peekable();
@@ -98,7 +104,7 @@ fn match_pattern(pattern: &Pattern, tokens: &[Token], start: usize) -> Option<(u
         match step {
             Some(words) => {
                 let token = tokens.get(pos)?;
-                if !words.iter().any(|w| *w == token.lower) {
+                if !words.contains(&token.lower) {
                     return None;
                 }
                 pos += 1;
@@ -109,7 +115,7 @@ fn match_pattern(pattern: &Pattern, tokens: &[Token], start: usize) -> Option<(u
                 let mut found = None;
                 for k in 0..=MAX_GAP {
                     let token = tokens.get(pos + k)?;
-                    if next_words.iter().any(|w| *w == token.lower) {
+                    if next_words.contains(&token.lower) {
                         found = Some(k);
                         break;
                     }
@@ -225,7 +231,13 @@ mod tests {
         let toks = tokens(sentence, 0, sentence.len());
         triggers(&toks)
             .iter()
-            .map(|t| format!("{} {}", t.kind, toks[t.first..t.last].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ")))
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    t.kind,
+                    toks[t.first..t.last].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ")
+                )
+            })
             .collect()
     }
 
@@ -235,7 +247,10 @@ mod tests {
             found("Authorities sent as many as 600 North Koreans back across the border."),
             vec!["forced_return sent as many as 600 north koreans back"]
         );
-        assert_eq!(found("She was detained, then deported."), vec!["detention detained", "forced_return deported"]);
+        assert_eq!(
+            found("She was detained, then deported."),
+            vec!["detention detained", "forced_return deported"]
+        );
         assert_eq!(found("the return of over 500 North Koreans"), vec!["forced_return return of"]);
     }
 

@@ -65,9 +65,12 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     fill_from_context(&mut drafts, title_actor, &spans, text);
     if let Some(published) = article.published {
         let before = drafts.len();
-        drafts.retain(|d| d.claim.date.start.and_then(|s| s.year).is_none_or(|y| y >= published.year() - HISTORY_YEARS));
+        drafts.retain(|d| {
+            d.claim.date.start.and_then(|s| s.year).is_none_or(|y| y >= published.year() - HISTORY_YEARS)
+        });
         if drafts.len() < before {
-            diagnostics.push(Diagnostic::info(format!("{} historical claim(s) left out", before - drafts.len())));
+            diagnostics
+                .push(Diagnostic::info(format!("{} historical claim(s) left out", before - drafts.len())));
         }
     }
     let claims = merge::merge(drafts);
@@ -107,7 +110,10 @@ fn fill_from_context(
     let mut last_nationality: Option<Nationality> = None;
     for draft in drafts.iter_mut() {
         let claim = &mut draft.claim;
-        if claim.kind == ClaimKind::ForcedReturn && claim.perpetrator.is_some() && claim.perpetrator == claim.destination {
+        if claim.kind == ClaimKind::ForcedReturn
+            && claim.perpetrator.is_some()
+            && claim.perpetrator == claim.destination
+        {
             // A state does not deport people into itself: the subject was someone else.
             claim.perpetrator = None;
         }
@@ -133,7 +139,10 @@ fn fill_from_context(
         {
             claim.destination = Some(*home);
         }
-        if claim.kind == ClaimKind::ForcedReturn && claim.perpetrator.is_some() && claim.perpetrator == claim.destination {
+        if claim.kind == ClaimKind::ForcedReturn
+            && claim.perpetrator.is_some()
+            && claim.perpetrator == claim.destination
+        {
             claim.perpetrator = last_actor.filter(|a| Some(*a) != claim.destination);
         }
     }

@@ -32,7 +32,9 @@ pub fn merge(drafts: Vec<Draft>) -> Vec<Claim> {
 fn best(incidents: &[Vec<Draft>], draft: &Draft, vague: bool) -> Option<usize> {
     let mut best: Option<(usize, i32)> = None;
     for (i, incident) in incidents.iter().enumerate() {
-        let Some(score) = incident.iter().map(|other| score(other, draft, vague)).min().flatten() else { continue };
+        let Some(score) = incident.iter().map(|other| score(other, draft, vague)).min().flatten() else {
+            continue;
+        };
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((i, score));
         }
@@ -111,12 +113,15 @@ pub fn combine_counts(counts: &[&Count]) -> Count {
         [only] => return (**only).clone(),
         _ => {}
     }
-    let hard_low = known.iter().filter(|c| !matches!(c.qualifier, CountQualifier::About)).filter_map(|c| c.low).min();
+    let hard_low =
+        known.iter().filter(|c| !matches!(c.qualifier, CountQualifier::About)).filter_map(|c| c.low).min();
     let soft_low = known.iter().filter_map(|c| c.low).min();
     let unbounded = known.iter().any(|c| c.high.is_none() && c.low.is_some());
     let hard_high = known
         .iter()
-        .filter(|c| matches!(c.qualifier, CountQualifier::Exact | CountQualifier::AtMost | CountQualifier::UpTo))
+        .filter(|c| {
+            matches!(c.qualifier, CountQualifier::Exact | CountQualifier::AtMost | CountQualifier::UpTo)
+        })
         .filter_map(|c| c.high)
         .max();
     let soft_high = known.iter().filter_map(|c| c.high).max();
@@ -128,14 +133,21 @@ pub fn combine_counts(counts: &[&Count]) -> Count {
     };
     let qualifier = match (low, high) {
         (Some(l), Some(h)) if l == h => {
-            if known.iter().all(|c| c.qualifier == CountQualifier::About) { CountQualifier::About } else { CountQualifier::Exact }
+            if known.iter().all(|c| c.qualifier == CountQualifier::About) {
+                CountQualifier::About
+            } else {
+                CountQualifier::Exact
+            }
         }
         (Some(_), Some(_)) => CountQualifier::Exact,
         (Some(l), None) => known
             .iter()
             .find(|c| c.low == Some(l) && c.high.is_none())
             .map_or(CountQualifier::AtLeast, |c| c.qualifier),
-        (None, Some(h)) => known.iter().find(|c| c.high == Some(h) && c.low.is_none()).map_or(CountQualifier::UpTo, |c| c.qualifier),
+        (None, Some(h)) => known
+            .iter()
+            .find(|c| c.high == Some(h) && c.low.is_none())
+            .map_or(CountQualifier::UpTo, |c| c.qualifier),
         (None, None) => CountQualifier::Unknown,
     };
     let text = known.iter().map(|c| c.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("; ");
@@ -144,7 +156,9 @@ pub fn combine_counts(counts: &[&Count]) -> Count {
 
 fn combine(mut drafts: Vec<Draft>) -> Claim {
     // The firmest claim leads: a stated count first, then document order.
-    drafts.sort_by_key(|d| (d.claim.count.is_unknown() || d.individual, d.claim.evidence.first().map_or(0, |e| e.start)));
+    drafts.sort_by_key(|d| {
+        (d.claim.count.is_unknown() || d.individual, d.claim.evidence.first().map_or(0, |e| e.start))
+    });
     let counts: Vec<&Count> = drafts.iter().filter(|d| !d.individual).map(|d| &d.claim.count).collect();
     let count = if counts.iter().all(|c| c.is_unknown()) {
         drafts.iter().map(|d| d.claim.count.clone()).find(|c| !c.is_unknown()).unwrap_or_else(Count::unknown)
@@ -218,19 +232,28 @@ mod tests {
 
     #[test]
     fn floor_and_ceiling_make_a_range() {
-        let c = combine_counts(&[&count(Some(500), None, CountQualifier::MoreThan), &count(None, Some(600), CountQualifier::UpTo)]);
+        let c = combine_counts(&[
+            &count(Some(500), None, CountQualifier::MoreThan),
+            &count(None, Some(600), CountQualifier::UpTo),
+        ]);
         assert_eq!((c.low, c.high, c.qualifier), (Some(500), Some(600), CountQualifier::Exact));
     }
 
     #[test]
     fn about_does_not_cap_a_floor() {
-        let c = combine_counts(&[&count(Some(500), None, CountQualifier::MoreThan), &count(Some(500), Some(500), CountQualifier::About)]);
+        let c = combine_counts(&[
+            &count(Some(500), None, CountQualifier::MoreThan),
+            &count(Some(500), Some(500), CountQualifier::About),
+        ]);
         assert_eq!((c.low, c.high, c.qualifier), (Some(500), None, CountQualifier::MoreThan));
     }
 
     #[test]
     fn two_exact_figures_give_their_range() {
-        let c = combine_counts(&[&count(Some(7), Some(7), CountQualifier::Exact), &count(Some(7), Some(10), CountQualifier::Exact)]);
+        let c = combine_counts(&[
+            &count(Some(7), Some(7), CountQualifier::Exact),
+            &count(Some(7), Some(10), CountQualifier::Exact),
+        ]);
         assert_eq!((c.low, c.high), (Some(7), Some(10)));
     }
 }

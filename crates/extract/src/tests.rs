@@ -58,7 +58,8 @@ fn golden_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("tests/data exists").flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(&dir).expect("tests/data exists").flatten().map(|e| e.path()).collect();
     entries.sort();
     let mut n = 0;
     for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
@@ -70,7 +71,9 @@ fn golden_cases() {
         match std::fs::read_to_string(&expected_path) {
             Ok(expected) if expected == actual => {}
             Ok(_) | Err(_) if update => std::fs::write(&expected_path, &actual).expect("writable"),
-            Ok(expected) => failures.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", path.display())),
+            Ok(expected) => {
+                failures.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", path.display()))
+            }
             Err(_) => {
                 std::fs::write(&expected_path, &actual).expect("writable");
                 failures.push(format!("{}: created {}, review it", path.display(), expected_path.display()));

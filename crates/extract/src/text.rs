@@ -38,9 +38,10 @@ impl Token {
 
 /// Words before a period that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "inc", "co", "corp", "jr", "sr", "gov", "sen",
-    "rep", "prof", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "approx", "est", "mt", "ft", "rev", "hon",
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "inc", "co", "corp", "jr", "sr",
+    "gov", "sen", "rep", "prof", "u.s", "u.n", "u.k", "e.g", "i.e", "a.m", "p.m", "approx", "est", "mt",
+    "ft", "rev", "hon",
 ];
 
 /// Splits text into sentences. Paragraph breaks (blank lines) always end a sentence.
@@ -114,8 +115,14 @@ fn push_trimmed(text: &str, start: usize, end: usize, paragraph: usize, out: &mu
 }
 
 fn is_abbreviation(before: &str) -> bool {
-    let word: String =
-        before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let lower = word.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
         return true;
@@ -148,10 +155,16 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
                 // Inner joiners: apostrophes, hyphens, and digit separators.
                 let joins = matches!(cj, '\'' | '’' | '-')
                     || (matches!(cj, ',' | '.') && chars[j - 1].1.is_ascii_digit())
-                    || (cj == '.' && chars[j - 1].1.is_uppercase() && j + 1 < chars.len() && chars[j + 1].1.is_uppercase());
+                    || (cj == '.'
+                        && chars[j - 1].1.is_uppercase()
+                        && j + 1 < chars.len()
+                        && chars[j + 1].1.is_uppercase());
                 if joins && j + 1 < chars.len() && chars[j + 1].1.is_alphanumeric() {
                     // "1,086" but not "1, 2"; "U.N" ; "Kim Cheol-ok"; "China's"
-                    if matches!(cj, ',' | '.') && !chars[j + 1].1.is_ascii_digit() && !chars[j + 1].1.is_uppercase() {
+                    if matches!(cj, ',' | '.')
+                        && !chars[j + 1].1.is_ascii_digit()
+                        && !chars[j + 1].1.is_uppercase()
+                    {
                         break;
                     }
                     j += 2;
@@ -161,12 +174,19 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
             }
             let stop = if j < chars.len() { chars[j].0 } else { slice.len() };
             let raw = &slice[pos..stop];
-            let kind = if raw.chars().next().is_some_and(|c| c.is_ascii_digit()) && raw.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+            let kind = if raw.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && raw.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            {
                 TokenKind::Number
             } else {
                 TokenKind::Word
             };
-            out.push(Token { start: start + pos, end: start + stop, lower: raw.to_lowercase().replace('’', "'"), kind });
+            out.push(Token {
+                start: start + pos,
+                end: start + stop,
+                lower: raw.to_lowercase().replace('’', "'"),
+                kind,
+            });
             i = j;
         } else {
             let stop = if i + 1 < chars.len() { chars[i + 1].0 } else { slice.len() };
@@ -208,7 +228,21 @@ mod tests {
         let lowers: Vec<String> = tokens(text, 0, text.len()).into_iter().map(|t| t.lower).collect();
         assert_eq!(
             lowers,
-            vec!["police", "held", "1,086", "people", ",", "kim", "cheol-ok's", "kin", ";", "china's", "u.n", "envoy", "."]
+            vec![
+                "police",
+                "held",
+                "1,086",
+                "people",
+                ",",
+                "kim",
+                "cheol-ok's",
+                "kin",
+                ";",
+                "china's",
+                "u.n",
+                "envoy",
+                "."
+            ]
         );
         let toks = tokens(text, 0, text.len());
         assert_eq!(&text[toks[2].start..toks[2].end], "1,086");

@@ -46,7 +46,10 @@ impl Cmd {
             let (claims, decisions) = extract::explain(&article);
             for (sentence, decision) in &decisions {
                 let mark = if decision.accepted { "+" } else { "-" };
-                println!("{mark} {} \"{}\": {}\n    {sentence}", decision.kind, decision.trigger, decision.reason);
+                println!(
+                    "{mark} {} \"{}\": {}\n    {sentence}",
+                    decision.kind, decision.trigger, decision.reason
+                );
             }
             println!("{} incident(s) after merging repeated reports", claims.len());
             return Ok(ExitCode::SUCCESS);
