@@ -38,6 +38,13 @@ const ZSTD_LEVEL: i32 = 3;
 /// How long a connection waits for another writer's lock before reporting `Unavailable`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How the connection journals writes: WAL for files; in-memory databases cannot use WAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Journal {
+    Wal,
+    Memory,
+}
+
 struct Migration {
     version: i64,
     name: &'static str,
@@ -59,18 +66,18 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let conn = Connection::open(path).map_err(db_error)?;
-        SqliteStore::setup(conn, true)
+        SqliteStore::setup(conn, Journal::Wal)
     }
 
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
         let conn = Connection::open_in_memory().map_err(db_error)?;
-        SqliteStore::setup(conn, false)
+        SqliteStore::setup(conn, Journal::Memory)
     }
 
-    fn setup(conn: Connection, wal: bool) -> Result<SqliteStore, StoreError> {
+    fn setup(conn: Connection, journal: Journal) -> Result<SqliteStore, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        if wal {
+        if journal == Journal::Wal {
             let mode: String = conn
                 .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
                 .map_err(db_error)?;

@@ -119,6 +119,14 @@ fn claims_round_trip_without_person_names() {
         .list_claims(&ClaimFilter { kind: Some(ClaimKind::Detention), ..ClaimFilter::default() })
         .expect("list");
     assert_eq!(filtered.len(), 1);
+    let by_document = ClaimFilter {
+        document_prefix: Some(page.hash.to_hex()[..6].to_owned()),
+        limit: Some(1),
+        ..ClaimFilter::default()
+    };
+    assert_eq!(store.list_claims(&by_document).expect("list").len(), 1);
+    let other = ClaimFilter { document_prefix: Some("0000000000".to_owned()), ..ClaimFilter::default() };
+    assert!(store.list_claims(&other).expect("list").is_empty());
 
     let document = store.get_document(&page.hash.to_hex()[..8]).expect("get");
     assert_eq!(document.title.as_deref(), Some("One"));

@@ -53,7 +53,7 @@ fn find_examples() -> anyhow::Result<PathBuf> {
     }
     let bundled = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"));
     if bundled.is_dir() {
-        return Ok(bundled);
+        return Ok(std::fs::canonicalize(&bundled).unwrap_or(bundled));
     }
     anyhow::bail!(
         "cannot find the examples folder (looked in ./examples and {}); pass --examples DIR",
