@@ -28,6 +28,8 @@ pub struct Sentence<'a> {
     pub names: Vec<Name>,
     pub dates: Vec<DateMention>,
     pub counts: Vec<CountMention>,
+    /// Tokens inside a comma-delimited relative clause (", which borders China,").
+    pub relative: Vec<bool>,
 }
 
 /// Why a trigger did or did not become a claim (for `--explain`).
@@ -57,7 +59,9 @@ impl<'a> Sentence<'a> {
         let is_group =
             |i: usize| names.iter().any(|n| n.first <= i && i < n.last && is_people_entry(n.entry));
         let counts = counts::find(&tokens, text, &is_group);
-        Sentence { text, start, end, paragraph, tokens, names, dates, counts }
+        let dates = dates.into_iter().filter(|d| !is_reporting_date(&tokens, d)).collect();
+        let relative = relative_clauses(&tokens);
+        Sentence { text, start, end, paragraph, tokens, names, dates, counts, relative }
     }
 
     fn word(&self, i: usize) -> &str {
@@ -78,6 +82,51 @@ impl<'a> Sentence<'a> {
         };
         self.text.get(a.start..b.end).unwrap_or("")
     }
+}
+
+/// "said on Sunday", "told reporters on Friday": when something was said, not when it happened.
+fn is_reporting_date(tokens: &[Token], date: &DateMention) -> bool {
+    let before =
+        |k: usize| date.first.checked_sub(k).and_then(|i| tokens.get(i)).map_or("", |t| t.lower.as_str());
+    let reporting = |w: &str| {
+        matches!(
+            w,
+            "said"
+                | "says"
+                | "told"
+                | "announced"
+                | "reported"
+                | "confirmed"
+                | "added"
+                | "stated"
+                | "briefing"
+        )
+    };
+    reporting(before(1))
+        || (matches!(before(1), "on" | "late" | "early") && reporting(before(2)))
+        || (before(1) == "on" && matches!(before(2), "late" | "early") && reporting(before(3)))
+        || (before(1) == "on" && before(2) == "reporters" && reporting(before(3)))
+}
+
+/// Marks tokens of ", which … ," / ", who … ," / ", where … ," clauses.
+fn relative_clauses(tokens: &[Token]) -> Vec<bool> {
+    let mut mask = vec![false; tokens.len()];
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        if tokens[i].lower == ","
+            && matches!(tokens[i + 1].lower.as_str(), "which" | "who" | "where" | "whose")
+        {
+            if let Some(close) = (i + 2..tokens.len()).find(|&k| tokens[k].lower == ",") {
+                for m in &mut mask[i..=close] {
+                    *m = true;
+                }
+                i = close + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    mask
 }
 
 fn is_people_entry(entry: Entry) -> bool {
@@ -192,6 +241,7 @@ pub fn analyse(s: &Sentence<'_>, index: usize, out: &mut Vec<Draft>, decisions: 
 fn clause_start(s: &Sentence<'_>, trigger: &Trigger) -> usize {
     (0..trigger.first)
         .rev()
+        .filter(|&i| !s.relative.get(i).copied().unwrap_or(false))
         .find(|&i| {
             matches!(
                 s.word(i),
@@ -199,6 +249,13 @@ fn clause_start(s: &Sentence<'_>, trigger: &Trigger) -> usize {
             )
         })
         .map_or(0, |i| i + 1)
+}
+
+/// End of the trigger's clause: a semicolon, a colon, or a contrasting conjunction.
+fn clause_end(s: &Sentence<'_>, trigger: &Trigger) -> usize {
+    (trigger.last..s.tokens.len())
+        .find(|&i| matches!(s.word(i), ";" | ":" | "while" | "whereas" | "although" | "but"))
+        .unwrap_or(s.tokens.len())
 }
 
 /// Factuality: is the trigger asserted to have happened?
@@ -364,7 +421,18 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     }
     // Nearest state before the verb, in the same clause, not after "to/into/from/in".
     let mut best = None;
-    for name in s.names.iter().filter(|n| n.first >= start && n.last <= trigger.first) {
+    for name in s.names.iter().filter(|n| {
+        n.first >= start && n.last <= trigger.first && !s.relative.get(n.first).copied().unwrap_or(false)
+    }) {
+        // "police in Assam", "officers in Dubai": the state that holds the place.
+        if name.first >= 2
+            && matches!(s.word(name.first - 1), "in" | "at")
+            && is_authority_word(s.word(name.first - 2))
+            && let Some(code) = country_of(name.entry)
+        {
+            best = Some(code);
+            continue;
+        }
         let before = name.first.checked_sub(1).map(|p| s.word(p));
         if matches!(
             before,
@@ -413,7 +481,7 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
 }
 
 /// A name that stands for a state that acts: "China", "Chinese authorities", "China's police", "Beijing".
-fn acting_state(s: &Sentence<'_>, name: &Name) -> Option<CountryCode> {
+pub fn acting_state(s: &Sentence<'_>, name: &Name) -> Option<CountryCode> {
     let next = s.word(name.last);
     let after = s.word(name.last + 1);
     match name.entry {
@@ -734,18 +802,30 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     let passive = aux_before(s, trigger.first)
         && (trigger.first.saturating_sub(3)..trigger.first).any(|i| BE.contains(&s.word(i)));
     let mut chosen: Vec<&CountMention> = Vec::new();
-    if let Some((a, b)) = trigger.gap {
+    // "1,800 deportations of Syrians": the figure whose head is the trigger itself.
+    chosen.extend(s.counts.iter().filter(|c| c.head == Some(trigger.first)));
+    if let Some((a, b)) = trigger.gap
+        && chosen.is_empty()
+    {
         chosen.extend(s.counts.iter().filter(|c| c.first >= a && c.last <= b));
     }
+    let end_of_clause = clause_end(s, trigger);
     if chosen.is_empty() && !passive {
-        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
+        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last && c.last <= end_of_clause));
     }
     if chosen.is_empty() {
         // The subject of a passive: the first figure of the clause, its breakdowns dropped below.
         chosen.extend(s.counts.iter().filter(|c| c.first >= start && c.last <= trigger.first));
     }
     if chosen.is_empty() {
-        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last));
+        chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last && c.last <= end_of_clause));
+    } else if passive && s.dates.len() >= 2 {
+        // "80 were sent back on Aug. 29 and another 40 on the 18th": more occasions after the verb.
+        chosen.extend(
+            s.counts
+                .iter()
+                .filter(|c| c.first >= trigger.last && c.head.is_none() && c.last <= end_of_clause),
+        );
     }
     // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
     let mut chosen = drop_breakdowns(s, chosen);
@@ -812,7 +892,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
-        let aggregate = date.is_some_and(|d| d.period);
+        let aggregate = date.is_some_and(|d| d.period || is_long_range(&d.span));
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
@@ -840,6 +920,15 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         drafts.push(Draft { claim, sentence: index, paragraph: s.paragraph, individual: false });
     }
     drafts
+}
+
+/// "between 7 May and 3 June": a span of weeks with one figure is a total, not one occasion.
+fn is_long_range(span: &DateSpan) -> bool {
+    let days = |d: Option<domain::PartialDate>| {
+        d.and_then(|d| chrono::NaiveDate::from_ymd_opt(d.year.unwrap_or(2001), d.month, d.day))
+    };
+    span.precision == domain::DatePrecision::Range
+        && matches!((days(span.start), days(span.end)), (Some(a), Some(b)) if (b - a).num_days() > 21)
 }
 
 /// "the total … to N", "a total of N".

@@ -472,6 +472,11 @@ fn match_at(
         return Some(make(tokens, text, first, h + 1, low, high, qualifier, Some(h)));
     }
     // Elided people word: "another 40 on 18 September", "the nine", "all fourteen", "of 40 on".
+    // "109 of that group", "21,455 of them"
+    if after_is_of_group(tokens, next) {
+        let (low, high) = bounds(value, qualifier);
+        return Some(make(tokens, text, first, next, low, high, qualifier, None));
+    }
     let definite = matches!(prev(1), Some("another" | "the" | "all" | "further" | "of" | "those" | "these"))
         || first < i;
     let after = tokens.get(next).map(|t| t.lower.as_str());
@@ -504,6 +509,13 @@ fn match_at(
         return Some(make(tokens, text, first, next, low, high, qualifier, None));
     }
     None
+}
+
+fn after_is_of_group(tokens: &[Token], next: usize) -> bool {
+    tokens.get(next).is_some_and(|t| t.lower == "of")
+        && tokens.get(next + 1).is_some_and(|t| {
+            matches!(t.lower.as_str(), "them" | "that" | "those" | "these" | "this" | "the" | "whom")
+        })
 }
 
 /// "3-1", "4-2": scores and similar pairs.

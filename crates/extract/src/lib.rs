@@ -48,7 +48,9 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     for (index, span) in spans.iter().enumerate() {
         // Without a publication date, a year stated in the two previous sentences dates the next days.
         let nearby_year = match (article.published, recent_year) {
-            (None, Some((at, year))) if index - at <= 2 => Some(year),
+            (None, Some((at, year))) if index - at <= 4 || spans[at].paragraph == span.paragraph => {
+                Some(year)
+            }
             _ => None,
         };
         let ctx = dates::DateContext { published: article.published, nearby_year };
@@ -91,10 +93,7 @@ fn title_actor(title: &str) -> Option<CountryCode> {
         if matches!(before, Some("to" | "into" | "from" | "in" | "of")) {
             return None;
         }
-        match name.entry {
-            gazetteer::Entry::Country(code) => Some(code),
-            _ => None,
-        }
+        analyze::acting_state(&sentence, name)
     })
 }
 
@@ -108,6 +107,7 @@ fn fill_from_context(
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
     let mut last_actor = title_actor.or(stated_actor);
     let mut last_nationality: Option<Nationality> = None;
+    let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
         let claim = &mut draft.claim;
         if claim.kind == ClaimKind::ForcedReturn
@@ -144,6 +144,16 @@ fn fill_from_context(
             && claim.perpetrator == claim.destination
         {
             claim.perpetrator = last_actor.filter(|a| Some(*a) != claim.destination);
+        }
+        // "sent 202 people across": the same state's earlier destination, when nothing says otherwise.
+        if claim.kind == ClaimKind::ForcedReturn {
+            match (claim.destination, last_destination) {
+                (Some(dest), _) => last_destination = Some((claim.perpetrator, dest)),
+                (None, Some((actor, dest))) if actor == claim.perpetrator && claim.nationality.is_none() => {
+                    claim.destination = Some(dest);
+                }
+                _ => {}
+            }
         }
     }
     // "She was sent back": the person named last in the same paragraph.
