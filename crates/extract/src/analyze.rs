@@ -115,14 +115,13 @@ fn relative_clauses(tokens: &[Token]) -> Vec<bool> {
     while i + 1 < tokens.len() {
         if tokens[i].lower == ","
             && matches!(tokens[i + 1].lower.as_str(), "which" | "who" | "where" | "whose")
+            && let Some(close) = (i + 2..tokens.len()).find(|&k| tokens[k].lower == ",")
         {
-            if let Some(close) = (i + 2..tokens.len()).find(|&k| tokens[k].lower == ",") {
-                for m in &mut mask[i..=close] {
-                    *m = true;
-                }
-                i = close + 1;
-                continue;
+            for m in &mut mask[i..=close] {
+                *m = true;
             }
+            i = close + 1;
+            continue;
         }
         i += 1;
     }
