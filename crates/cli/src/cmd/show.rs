@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn highlight_merges_and_skips_bad_spans() {
         let text = "Zoë was deported. Others stayed.";
-        let out = highlight(text, &[(0, 17), (4, 10), (2, 3), (40, 50)]);
+        let out = highlight(text, &[(0, 18), (4, 10), (2, 3), (40, 50)]);
         assert_eq!(out, format!("{HIGHLIGHT}Zoë was deported.{RESET} Others stayed."));
         assert_eq!(highlight(text, &[]), text);
     }
