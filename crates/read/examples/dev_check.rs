@@ -12,6 +12,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args.iter().find(|a| !a.starts_with("--")).map_or("../shared/corpus/dev", String::as_str);
     let verbose = args.iter().any(|a| a == "--verbose");
+    if let Some(n) = args.iter().find_map(|a| a.strip_prefix("--speed=")) {
+        speed(dir, n.parse().unwrap_or(100));
+        return;
+    }
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
         Err(err) => {
@@ -43,6 +47,44 @@ fn main() {
         }
     }
     println!("{} of {pages} pages fully right", pages - failures);
+}
+
+/// Reads every page `rounds` times and prints pages per second for text and HTML.
+fn speed(dir: &str, rounds: usize) {
+    let mut pages: Vec<(bool, RawPage)> = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_owned();
+        if ext == "txt" || ext == "html" {
+            pages.push((ext == "html", RawPage::new(std::fs::read(&path).unwrap_or_default(), None)));
+        }
+    }
+    let only = std::env::var("READ_SPEED_ONLY").ok();
+    for html in [false, true] {
+        if only.as_deref().is_some_and(|o| o != if html { "html" } else { "text" }) {
+            continue;
+        }
+        let set: Vec<&RawPage> = pages.iter().filter(|(h, _)| *h == html).map(|(_, p)| p).collect();
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            for page in &set {
+                std::hint::black_box(read::read(page));
+            }
+        }
+        let n = (set.len() * rounds) as f64;
+        let kind = if html { "html" } else { "text" };
+        println!("{kind}: {:.0} pages/s", n / start.elapsed().as_secs_f64());
+        if !html && std::env::var("READ_SPEED_LANG").is_ok() {
+            let texts: Vec<String> = set.iter().map(|p| read::read(p).0.text).collect();
+            let start = std::time::Instant::now();
+            for _ in 0..rounds {
+                for t in &texts {
+                    std::hint::black_box(whatlang::detect(t));
+                }
+            }
+            println!("  whatlang alone: {:.0} texts/s", n / start.elapsed().as_secs_f64());
+        }
+    }
 }
 
 fn norm(s: &str) -> String {

@@ -119,69 +119,71 @@ pub fn cue(text: &str) -> Option<Cue> {
     let first_words = first.split_whitespace().count();
     let short = words <= 25;
 
-    if END_MARK.is_match(first) && first_words <= 4 {
+    // Word counts are checked before patterns: most blocks are long paragraphs that no
+    // pattern with a size limit can match.
+    if first_words <= 4 && END_MARK.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if SIGNATURE.is_match(first) && first_words <= 6 {
+    if first_words <= 6 && SIGNATURE.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if SEPARATOR.is_match(first) {
+    if first_words <= 5 && SEPARATOR.is_match(first) {
         return Some(Cue::soft(Other));
     }
-    if CREDITS.is_match(first) && words <= 40 {
+    if words <= 40 && CREDITS.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if ABOUT_AUTHOR.is_match(first) || VIEWS.is_match(text) && words <= 80 {
+    if (first_words <= 5 && ABOUT_AUTHOR.is_match(first)) || (words <= 80 && VIEWS.is_match(text)) {
         return Some(Cue::hard(AuthorBox));
     }
-    if (RELATED_HEADER.is_match(first) && first_words <= 4)
-        || (RELATED_LEAD.is_match(first) && (first_words <= 8 || first.contains(':')))
+    if (first_words <= 4 && RELATED_HEADER.is_match(first))
+        || ((first_words <= 8 || first.contains(':')) && RELATED_LEAD.is_match(first))
     {
         return Some(Cue::hard(RelatedPosts));
     }
-    if COMMENTS.is_match(first) && first_words <= 12 {
+    if first_words <= 12 && COMMENTS.is_match(first) {
         return Some(Cue::hard(Comments));
     }
-    if TAGS.is_match(first) && words <= 50 && !ends_sentence(first) {
+    if words <= 50 && !ends_sentence(first) && TAGS.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if (COPYRIGHT.is_match(first) || RIGHTS.is_match(text)) && words <= 60 {
+    if words <= 60 && (COPYRIGHT.is_match(first) || RIGHTS.is_match(text)) {
         return Some(Cue::hard(Other));
     }
-    if CONTACT.is_match(first) && words <= 50 {
+    if words <= 50 && CONTACT.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if EMAIL.is_match(text) && words <= 50 {
+    if words <= 50 && EMAIL.is_match(text) {
         return Some(Cue::soft(Other));
     }
-    if SIDEBAR.is_match(first) {
+    if first_words <= 4 && SIDEBAR.is_match(first) {
         return Some(Cue::hard(Navigation));
     }
-    if let Some(caps) = ABOUT.captures(first)
-        && first_words <= 8
+    if first_words <= 8
+        && let Some(caps) = ABOUT.captures(first)
         && caps.get(1).is_some_and(|m| crate::byline::is_name(m.as_str(), true))
     {
         return Some(Cue::hard(AuthorBox));
     }
-    if COOKIE.is_match(text) && words <= 70 {
+    if words <= 70 && COOKIE.is_match(text) {
         return Some(Cue::soft(CookieNotice));
     }
     if short && (SHARE.is_match(first) || NETWORK.find_iter(text).count() >= 3) {
         return Some(Cue::soft(ShareButtons));
     }
-    if INLINE.is_match(first) && words <= 30 {
+    if words <= 30 && INLINE.is_match(first) {
         return Some(Cue::soft(Other));
     }
-    if CONTACT_US.is_match(text) && words <= 40 {
+    if words <= 40 && CONTACT_US.is_match(text) {
         return Some(Cue::soft(Other));
     }
-    if PUBLISHED_LINE.is_match(first) && words <= 20 && crate::date::find_date(text).is_some() {
+    if words <= 20 && PUBLISHED_LINE.is_match(first) && crate::date::find_date(text).is_some() {
         return Some(Cue::soft(Other));
     }
-    if is_link_list(text) {
+    if text.contains('\n') && is_link_list(text) {
         return Some(Cue::soft(RelatedPosts));
     }
-    if !text.contains('\n') && is_nav_line(first) {
+    if !text.contains('\n') && words <= 40 && is_nav_line(first) {
         return Some(Cue::soft(Navigation));
     }
     None

@@ -136,8 +136,8 @@ pub fn read_text(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
     // The trailer: one removed block per section, each started by a cue.
     let mut in_listing = false;
     let trailer_first = removed.len();
-    for block in &blocks[end..] {
-        let mut cue = boilerplate::cue(&block.text());
+    for (block, cue) in blocks[end..].iter().zip(&cues[end..]) {
+        let mut cue = *cue;
         let in_trailer = removed.len() > trailer_first;
         if cue.is_none() {
             // A bio continues the author box above it; a box of its own starts a new one.
