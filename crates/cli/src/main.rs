@@ -28,6 +28,7 @@ enum Command {
     Incidents(cmd::incidents::Cmd),
     Show(cmd::show::Cmd),
     Demo(cmd::demo::Cmd),
+    Bench(cmd::bench::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Incidents(cmd) => cmd.run(&ctx),
         Command::Show(cmd) => cmd.run(&ctx),
         Command::Demo(cmd) => cmd.run(&ctx),
+        Command::Bench(cmd) => cmd.run(),
     };
     match result {
         Ok(code) => code,

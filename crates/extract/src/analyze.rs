@@ -465,6 +465,9 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
             best = Some(code);
         }
     }
+    if best.is_none() {
+        best = institution(s, start, trigger);
+    }
     if best.is_none() && trigger.kind == ClaimKind::ForcedReturn {
         // "deported from Turkey to China": the state people were removed from.
         for i in trigger.last..(trigger.last + 3).min(s.tokens.len()) {
@@ -477,6 +480,52 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
         }
     }
     best
+}
+
+fn institutions() -> &'static [(String, CountryCode)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, CountryCode)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("../data/institutions.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(name, code)| Some((name.to_owned(), code.trim().parse().ok()?)))
+            .collect()
+    })
+}
+
+/// A state body named as the subject or the agent: "the Home Office removed", "by the BSF".
+fn institution(s: &Sentence<'_>, start: usize, trigger: &Trigger) -> Option<CountryCode> {
+    let (Some(from), Some(to)) =
+        (s.tokens.get(start), s.tokens.get((trigger.last + 8).min(s.tokens.len()) - 1))
+    else {
+        return None;
+    };
+    let region = s.text.get(from.start..to.end)?;
+    let mut best: Option<(usize, CountryCode)> = None;
+    for (name, code) in institutions() {
+        let mut offset = 0;
+        while let Some(found) = region[offset..].find(name.as_str()) {
+            let at = offset + found;
+            offset = at + name.len();
+            let bounded = !region[..at].ends_with(|c: char| c.is_alphanumeric())
+                && !region[at + name.len()..].starts_with(|c: char| c.is_alphanumeric());
+            if !bounded {
+                continue;
+            }
+            let absolute = from.start + at;
+            let Some(token) = s.tokens.iter().position(|t| t.start == absolute) else { continue };
+            let before = token.checked_sub(1).map(|p| s.word(p));
+            let agent =
+                before == Some("by") || before == Some("the") && token >= 2 && s.word(token - 2) == "by";
+            let subject =
+                token < trigger.first && !matches!(before, Some("to" | "from" | "into" | "with" | "of"));
+            if (agent || subject) && best.is_none_or(|(t, _)| token > t && token < trigger.first) {
+                best = Some((token, *code));
+            }
+        }
+    }
+    best.map(|(_, code)| code)
 }
 
 /// A name that stands for a state that acts: "China", "Chinese authorities", "China's police", "Beijing".
@@ -740,8 +789,74 @@ pub fn person_names(s: &Sentence<'_>) -> Vec<(usize, usize, String)> {
             out.push(found);
         }
     }
+    // "Novak Testname was deported": a two- or three-word name as the subject of a passive.
+    if out.is_empty()
+        && let Some((begin, end, name)) = name_from(0)
+        && end - begin <= 3
+        && matches!(s.word(end), "was" | "had")
+        && !(begin..end).any(|k| {
+            is_authority_word(s.word(k)) || is_people_word(s.word(k)) || NOT_NAMES.contains(&s.word(k))
+        })
+    {
+        out.push((begin, end, name));
+    }
     out
 }
+
+/// Capitalised words that start sentences but are not names.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "on",
+    "in",
+    "at",
+    "by",
+    "after",
+    "before",
+    "when",
+    "while",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "one",
+    "two",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "each",
+    "every",
+    "human",
+    "rights",
+    "watch",
+    "amnesty",
+    "international",
+    "ministry",
+    "department",
+    "office",
+    "court",
+    "house",
+    "united",
+    "nations",
+    "news",
+    "agency",
+    "group",
+    "council",
+    "commission",
+    "committee",
+    "union",
+    "party",
+    "force",
+];
 
 fn is_person_noun(lower: &str) -> bool {
     matches!(
@@ -891,7 +1006,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
-        let aggregate = date.is_some_and(|d| d.period || is_long_range(&d.span));
+        let stative = trigger.rule == Rule::Passive;
+        let aggregate = !stative && date.is_some_and(|d| d.period || is_long_range(&d.span));
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
@@ -961,7 +1077,8 @@ fn drop_breakdowns<'s>(s: &Sentence<'_>, chosen: Vec<&'s CountMention>) -> Vec<&
         if let Some(prev) = out.last() {
             // A later count right after a total with a generic head is a breakdown.
             let close = count.first <= prev.last + 3;
-            if generic && !nationality && (close || out.iter().any(|p| p.count.low >= count.count.low)) {
+            let bigger = out.iter().any(|p| p.count.low.or(p.count.high) >= count.count.low);
+            if generic && !nationality && (close || bigger) {
                 continue;
             }
             if !nationality && count.head.is_none() && close {

@@ -427,7 +427,7 @@ fn match_at(
             _ => return None,
         };
         let s = date_span_from(p - Duration::days(days), Some(p));
-        return Some((mention(i - 1, unit_at + 1, s, days > 3), None));
+        return Some((mention(i - 1, unit_at + 1, s, days > 14), None));
     }
 
     // "last week", "this week", "earlier this month", "last month", "last year", "earlier this year"

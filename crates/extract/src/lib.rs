@@ -84,13 +84,48 @@ fn stated_year(sentence: &analyze::Sentence<'_>) -> Option<i32> {
     sentence.tokens.iter().rev().find_map(dates::year_of)
 }
 
+/// Stems of headline verbs for returns and detentions ("Deports", "Sends", "Forcibly").
+const TITLE_VERBS: &[&str] = &[
+    "deport",
+    "repatriat",
+    "return",
+    "send",
+    "sent",
+    "expel",
+    "push",
+    "hand",
+    "forc",
+    "detain",
+    "arrest",
+    "flies",
+    "flew",
+    "remov",
+    "extradit",
+    "round",
+    "kick",
+    "turn",
+    "ship",
+    "jail",
+    "hold",
+    "held",
+    "seiz",
+];
+
 /// The state a headline names as acting: its first country not after "to"/"into"/"from".
 fn title_actor(title: &str) -> Option<CountryCode> {
     let ctx = dates::DateContext::default();
     let sentence = analyze::Sentence::new(title, 0, title.len(), 0, &ctx);
     sentence.names.iter().find_map(|name| {
         let before = name.first.checked_sub(1).map(|p| sentence.tokens[p].lower.as_str());
-        if matches!(before, Some("to" | "into" | "from" | "in" | "of")) {
+        if matches!(before, Some("to" | "into" | "from" | "in" | "of" | "for")) {
+            return None;
+        }
+        // The name must act: a return or detention verb follows closely ("China Deports …").
+        let acts = (name.last..(name.last + 3).min(sentence.tokens.len())).any(|i| {
+            let w = sentence.tokens[i].lower.as_str();
+            TITLE_VERBS.iter().any(|stem| w.starts_with(stem))
+        });
+        if !acts {
             return None;
         }
         analyze::acting_state(&sentence, name)

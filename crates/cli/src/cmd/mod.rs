@@ -1,5 +1,6 @@
 //! One module per subcommand: a clap `Cmd` and its `run`.
 
+pub mod bench;
 pub mod demo;
 pub mod eval;
 pub mod extract;
