@@ -5,6 +5,10 @@
 //!   `put_document` per new page. Reading and extraction run on all cores; writes stay on the
 //!   calling thread, in a deterministic order.
 //! - [`list_incidents`] and [`show_document`]: read-only views.
+//! - [`reconcile`] (claims + stored decisions → incidents, via the `reconcile` crate) and
+//!   [`record_decision`].
+
+mod reconciled;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -15,6 +19,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use domain::{Article, Claim, ContentHash, RawPage};
 use store::{ClaimFilter, ClaimRow, NewDocument, PutOutcome, Store, StoreError, StoredDocument};
+
+pub use reconciled::{ReconciledView, reconcile, record_decision};
 
 /// The version recorded with every stored document: which reader and extractor produced it.
 pub const PIPELINE_VERSION: &str = concat!("refwatch ", env!("CARGO_PKG_VERSION"));

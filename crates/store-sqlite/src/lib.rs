@@ -24,13 +24,15 @@ use domain::{
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use store::{
-    ClaimFilter, ClaimRecord, ClaimRow, Counts, DocumentSummary, NewDocument, PutOutcome, Store, StoreError,
-    StoredDocument,
+    ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument,
+    PutOutcome, Store, StoreError, StoredDocument,
 };
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
+    Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
+];
 
 /// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
 const ZSTD_LEVEL: i32 = 3;
@@ -395,6 +397,57 @@ impl Store for SqliteStore {
             from_i64(n, "row count")
         };
         Ok(Counts { pages: count("pages")?, documents: count("documents")?, claims: count("claims")? })
+    }
+
+    fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
+        let d = decision;
+        self.conn
+            .execute(
+                "INSERT INTO decisions (kind, claim, claim_evidence, other, other_evidence, field, value, actor, \
+                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    d.kind,
+                    d.claim,
+                    d.claim_evidence,
+                    d.other,
+                    d.other_evidence,
+                    d.field,
+                    d.value,
+                    d.actor,
+                    d.created_at
+                ],
+            )
+            .map_err(db_error)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, kind, claim, claim_evidence, other, other_evidence, field, value, actor, created_at \
+                 FROM decisions ORDER BY id",
+            )
+            .map_err(db_error)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(DecisionRecord {
+                    id: row.get(0)?,
+                    decision: NewDecision {
+                        kind: row.get(1)?,
+                        claim: row.get(2)?,
+                        claim_evidence: row.get(3)?,
+                        other: row.get(4)?,
+                        other_evidence: row.get(5)?,
+                        field: row.get(6)?,
+                        value: row.get(7)?,
+                        actor: row.get(8)?,
+                        created_at: row.get(9)?,
+                    },
+                })
+            })
+            .map_err(db_error)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db_error)
     }
 }
 

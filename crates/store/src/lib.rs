@@ -189,6 +189,34 @@ impl fmt::Display for Counts {
     }
 }
 
+/// An analyst's decision as stored: what was decided, about which claims, by whom, when. Claims
+/// are named by their stable key (`HASH:TYPE:START-END`, see the `reconcile` crate) and their
+/// evidence text, so a decision can be matched again after reprocessing. Decisions are only ever
+/// added, never changed: a later decision overrides an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDecision {
+    /// `merge`, `split`, `attach`, `detach`, `reject_claim`, `reject_incident` or `fix`.
+    pub kind: String,
+    pub claim: String,
+    pub claim_evidence: String,
+    /// The second claim of a merge or attach.
+    pub other: Option<String>,
+    pub other_evidence: Option<String>,
+    /// The field and value of a fix.
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub actor: String,
+    /// Seconds since the Unix epoch (passed in so that stores stay deterministic in tests).
+    pub created_at: i64,
+}
+
+/// A stored decision with its id (ids grow in the order decisions were added).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub decision: NewDecision,
+}
+
 /// The storage operations refwatch needs. Synchronous for now; every type crossing it is a plain
 /// domain or row type, so an async PostgreSQL backend can implement the same operations.
 pub trait Store {
@@ -216,6 +244,18 @@ pub trait Store {
 
     /// How many pages, documents and claims are stored.
     fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Appends an analyst's decision and returns its id. The default fails, for backends that
+    /// do not store decisions yet.
+    fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
+        let _ = decision;
+        Err(StoreError::Other("this store does not keep decisions yet".to_owned()))
+    }
+
+    /// Every decision, oldest first. The default returns none.
+    fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The shortest prefix `get_document` accepts.
