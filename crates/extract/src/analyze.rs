@@ -49,6 +49,8 @@ pub struct Draft {
     pub paragraph: usize,
     /// The claim is about one unnamed-count person ("she was sent back").
     pub individual: bool,
+    /// The claim's people are a group named before ("the men", "them"): its figure may be carried.
+    pub anaphoric: bool,
 }
 
 impl<'a> Sentence<'a> {
@@ -60,7 +62,12 @@ impl<'a> Sentence<'a> {
             |i: usize| names.iter().any(|n| n.first <= i && i < n.last && is_people_entry(n.entry));
         let counts = counts::find(&tokens, text, &is_group);
         let dates = dates.into_iter().filter(|d| !is_reporting_date(&tokens, d)).collect();
-        let relative = relative_clauses(&tokens);
+        let mut relative = relative_clauses(&tokens);
+        if let Some(dash) = dateline_end(&tokens) {
+            for m in &mut relative[..=dash] {
+                *m = true;
+            }
+        }
         Sentence { text, start, end, paragraph, tokens, names, dates, counts, relative }
     }
 
@@ -108,15 +115,24 @@ fn is_reporting_date(tokens: &[Token], date: &DateMention) -> bool {
         || (before(1) == "on" && before(2) == "reporters" && reporting(before(3)))
 }
 
-/// Marks tokens of ", which … ," / ", who … ," / ", where … ," clauses.
+/// "SEOUL, Oct. 13 (Yonhap) —": the place and date of reporting, up to the dash.
+fn dateline_end(tokens: &[Token]) -> Option<usize> {
+    let close = tokens.iter().take(16).position(|t| t.lower == ")")?;
+    let dash = close + 1;
+    let first_is_place = tokens.first().is_some_and(|t| t.kind == TokenKind::Word);
+    (first_is_place && tokens.get(dash).is_some_and(|t| matches!(t.lower.as_str(), "-" | "—" | "–")))
+        .then_some(dash)
+}
+
+/// Marks tokens of relative clauses closed by a comma: ", which … ,", "who … ,", "where … ,".
 fn relative_clauses(tokens: &[Token]) -> Vec<bool> {
     let mut mask = vec![false; tokens.len()];
     let mut i = 0;
     while i + 1 < tokens.len() {
-        if tokens[i].lower == ","
+        let opens = tokens[i].lower == ","
             && matches!(tokens[i + 1].lower.as_str(), "which" | "who" | "where" | "whose")
-            && let Some(close) = (i + 2..tokens.len()).find(|&k| tokens[k].lower == ",")
-        {
+            || matches!(tokens[i].lower.as_str(), "who" | "whose");
+        if opens && let Some(close) = (i + 1..tokens.len()).find(|&k| tokens[k].lower == ",") {
             for m in &mut mask[i..=close] {
                 *m = true;
             }
@@ -1023,7 +1039,14 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             persons: persons.clone(),
             evidence: vec![evidence.clone()],
         };
-        drafts.push(Draft { claim, sentence: index, paragraph: s.paragraph, individual: is_individual });
+        let anaphoric = count_mention.is_none() && !is_individual && refers_back(s, start, end);
+        drafts.push(Draft {
+            claim,
+            sentence: index,
+            paragraph: s.paragraph,
+            individual: is_individual,
+            anaphoric,
+        });
     }
     // "bringing the total for July to 22": a running total beside the occasion.
     if let Some(total) = running_total(s)
@@ -1032,9 +1055,27 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         let mut claim = first.claim.clone();
         claim.aggregate = true;
         claim.count = total;
-        drafts.push(Draft { claim, sentence: index, paragraph: s.paragraph, individual: false });
+        drafts.push(Draft {
+            claim,
+            sentence: index,
+            paragraph: s.paragraph,
+            individual: false,
+            anaphoric: false,
+        });
     }
     drafts
+}
+
+/// "the men", "the group", "them": people the text has already counted.
+fn refers_back(s: &Sentence<'_>, start: usize, end: usize) -> bool {
+    (start..end.min(s.tokens.len())).any(|i| {
+        matches!(s.word(i), "them" | "they")
+            || s.word(i) == "the"
+                && matches!(
+                    s.word(i + 1),
+                    "men" | "women" | "group" | "detainees" | "deportees" | "returnees" | "refugees"
+                )
+    })
 }
 
 /// "between 7 May and 3 June": a span of weeks with one figure is a total, not one occasion.
@@ -1107,5 +1148,10 @@ fn pick_date<'s>(s: &'s Sentence<'_>, trigger: &Trigger) -> Option<&'s DateMenti
             trigger.first.saturating_sub(d.last) + 1
         }
     };
-    s.dates.iter().min_by_key(|d| distance(d))
+    let outside = |d: &&DateMention| !s.relative.get(d.first).copied().unwrap_or(false);
+    s.dates
+        .iter()
+        .filter(outside)
+        .min_by_key(|d| distance(d))
+        .or_else(|| s.dates.iter().min_by_key(|d| distance(d)))
 }

@@ -421,6 +421,12 @@ fn match_at(
     if crate::dates::year_of(t).is_some() && head_after(tokens, text, next, is_group).is_none() {
         return None;
     }
+    // "1:30 p.m.": a time of day.
+    if tokens.get(next).is_some_and(|t| t.lower == ":")
+        && tokens.get(next + 1).is_some_and(|t| t.kind == TokenKind::Number)
+    {
+        return None;
+    }
     if value == 0 || tokens.get(next).is_some_and(|t| is_non_people_unit(&t.lower)) {
         return None;
     }

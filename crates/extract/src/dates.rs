@@ -185,22 +185,25 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
             i += 1;
         }
     }
-    // "since X" turns the expression after it into a period up to publication.
+    // "since X", "since the start of 2020", "since Pyongyang shut its border at the start of 2020":
+    // the expression after "since" (same clause) becomes a period up to publication.
     for mention in &mut out {
-        let prev = mention.first.checked_sub(1).and_then(|p| tokens.get(p)).map(|t| t.lower.as_str());
-        let prev2 = mention.first.checked_sub(2).and_then(|p| tokens.get(p)).map(|t| t.lower.as_str());
-        let since = prev == Some("since")
-            || (matches!(prev, Some("of")) && matches!(prev2, Some("start" | "beginning")) && {
-                mention.first >= 4 && tokens[mention.first - 4].lower == "since"
-            });
-        if since && let Some(start) = mention.span.start {
+        let since = (mention.first.saturating_sub(10)..mention.first)
+            .rev()
+            .take_while(|&k| !matches!(tokens[k].lower.as_str(), "," | ";" | ":" | "and"))
+            .find(|&k| tokens[k].lower == "since");
+        if let Some(at) = since
+            && let Some(start) = mention.span.start
+        {
             mention.span = DateSpan {
                 start: Some(start),
                 end: ctx.published.map(PartialDate::from_date),
                 precision: DatePrecision::Range,
             };
             mention.period = true;
-            mention.first = mention.first.saturating_sub(if prev == Some("since") { 1 } else { 4 });
+            if at + 1 == mention.first || at + 4 == mention.first {
+                mention.first = at;
+            }
         }
     }
     out
@@ -358,6 +361,17 @@ fn match_at(
         return None;
     }
 
+    // "the beginning of the year", "the start of the month"
+    if t.lower == "the"
+        && tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "beginning" | "start"))
+        && words_at(tokens, i + 2, &["of", "the"])
+        && let Some(unit) = tokens.get(i + 4).map(|t| t.lower.as_str())
+        && matches!(unit, "year" | "month")
+    {
+        let p = published?;
+        let s = if unit == "year" { year_span(p.year()) } else { month_span(Some(p.year()), p.month()) };
+        return Some((mention(i, i + 5, s, false), (unit == "year").then_some(p.year())));
+    }
     // "the 18th of last month"
     if t.lower == "the"
         && let Some(day) = tokens.get(i + 1).and_then(day_of)
@@ -523,6 +537,16 @@ mod tests {
         check("In July 2015 Thailand", None, &["2015-07-01..2015-07-31 month"]);
         check("in 2014 after", None, &["2014-01-01..2014-12-31 year"]);
         check("since 2020", Some("2024-05-14"), &["2020-01-01..2024-05-14 range period"]);
+        check(
+            "since the beginning of the year",
+            Some("2024-05-14"),
+            &["2024-01-01..2024-05-14 range period"],
+        );
+        check(
+            "since Pyongyang shut its border at the start of 2020",
+            Some("2024-05-14"),
+            &["2020-01-01..2024-05-14 range period"],
+        );
     }
 
     #[test]

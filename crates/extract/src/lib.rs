@@ -191,6 +191,20 @@ fn fill_from_context(
             }
         }
     }
+    // "the men", "them": the figure of the group counted just before, same people.
+    for i in 0..drafts.len() {
+        if !drafts[i].anaphoric || !drafts[i].claim.count.is_unknown() {
+            continue;
+        }
+        let nationality = drafts[i].claim.nationality.clone();
+        let earlier = drafts[..i].iter().rev().find(|d| {
+            let c = &d.claim.count;
+            c.low.is_some() && c.low == c.high && !d.claim.aggregate && d.claim.nationality == nationality
+        });
+        if let Some(count) = earlier.map(|d| d.claim.count.clone()) {
+            drafts[i].claim.count = count;
+        }
+    }
     // "She was sent back": the person named last in the same paragraph.
     for i in 0..drafts.len() {
         if !drafts[i].individual || !drafts[i].claim.persons.is_empty() {
