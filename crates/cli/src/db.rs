@@ -1,26 +1,41 @@
 //! Where the database is and how the CLI opens it. The only place that picks the store
-//! implementation (SQLite, for now).
+//! implementation: `--db` (or `REFWATCH_DB`) names a SQLite file, or a PostgreSQL server when it
+//! starts with `postgres://` or `postgresql://`.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use store::{
+    ClaimFilter, ClaimRow, Counts, DocumentSummary, NewDocument, PutOutcome, Store, StoreError,
+    StoredDocument,
+};
+use store_postgres::{DatabaseUrl, PostgresStore};
 use store_sqlite::SqliteStore;
 
-/// The environment variable naming the database file.
+/// The environment variable naming the database file or URL.
 pub const DB_ENV: &str = "REFWATCH_DB";
 
 /// The database used when neither `--db` nor `REFWATCH_DB` names one.
 pub const DEFAULT_DB: &str = "refwatch.db";
 
 /// What every database-backed subcommand gets from the global options.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Ctx {
-    /// `--db`, when given.
+    /// `--db`, when given: a file path or a PostgreSQL URL.
     pub db: Option<PathBuf>,
 }
 
+impl fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A URL may hold a password: show only the redacted form.
+        f.debug_struct("Ctx").field("db", &self.db.as_deref().map(describe)).finish()
+    }
+}
+
 impl Ctx {
-    /// The database file: `--db`, else `REFWATCH_DB`, else `./refwatch.db`.
+    /// The database: `--db`, else `REFWATCH_DB`, else `./refwatch.db`. A PostgreSQL URL comes
+    /// back as a path too; [`open`] tells them apart.
     pub fn db_path(&self) -> PathBuf {
         self.db
             .clone()
@@ -29,16 +44,131 @@ impl Ctx {
     }
 }
 
-/// Opens the database, creating it and applying migrations as needed.
-pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(path).with_context(|| format!("cannot open database {}", path.display()))
+/// Where a database lives.
+#[derive(Debug)]
+pub enum Location {
+    File(PathBuf),
+    Postgres(Box<DatabaseUrl>),
+}
+
+impl Location {
+    /// A `postgres://` or `postgresql://` URL names a server; anything else is a file path.
+    pub fn parse(path: &Path) -> anyhow::Result<Location> {
+        match path.to_str() {
+            Some(text) if DatabaseUrl::is_postgres_url(text) => {
+                Ok(Location::Postgres(Box::new(DatabaseUrl::parse(text)?)))
+            }
+            _ => Ok(Location::File(path.to_path_buf())),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => write!(f, "{url}"),
+        }
+    }
+}
+
+/// How to show a `--db` value to the user: the path, or the URL without its password.
+pub fn describe(path: &Path) -> String {
+    match Location::parse(path) {
+        Ok(location) => location.to_string(),
+        Err(_) => "<malformed PostgreSQL URL>".to_owned(),
+    }
+}
+
+/// An open store of either backend.
+#[derive(Debug)]
+pub enum Db {
+    Sqlite(SqliteStore),
+    Postgres(Box<PostgresStore>),
+}
+
+/// Opens the database, creating it (or its tables) and applying migrations as needed.
+pub fn open(path: &Path) -> anyhow::Result<Db> {
+    let location = Location::parse(path)?;
+    match &location {
+        Location::File(file) => SqliteStore::open(file).map(Db::Sqlite),
+        Location::Postgres(url) => PostgresStore::connect(url).map(|store| Db::Postgres(Box::new(store))),
+    }
+    .with_context(|| format!("cannot open database {location}"))
 }
 
 /// Opens a database that must already exist (for the read-only subcommands, which should not
-/// leave an empty database behind after a typo).
-pub fn open_existing(path: &Path) -> anyhow::Result<SqliteStore> {
-    if !path.exists() {
-        anyhow::bail!("no database at {} (run `refwatch ingest PATH` first, or pass --db)", path.display());
+/// leave an empty database file behind after a typo). A PostgreSQL database always exists once
+/// the server accepts the connection; its tables are created if missing.
+pub fn open_existing(path: &Path) -> anyhow::Result<Db> {
+    if let Location::File(file) = Location::parse(path)?
+        && !file.exists()
+    {
+        anyhow::bail!("no database at {} (run `refwatch ingest PATH` first, or pass --db)", file.display());
     }
     open(path)
+}
+
+impl Db {
+    fn store(&self) -> &dyn Store {
+        match self {
+            Db::Sqlite(store) => store,
+            Db::Postgres(store) => store.as_ref(),
+        }
+    }
+}
+
+impl Store for Db {
+    fn has_page(&self, hash: &domain::ContentHash) -> Result<bool, StoreError> {
+        self.store().has_page(hash)
+    }
+
+    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+        match self {
+            Db::Sqlite(store) => store.put_document(document),
+            Db::Postgres(store) => store.put_document(document),
+        }
+    }
+
+    fn get_page(&self, hash: &domain::ContentHash) -> Result<domain::RawPage, StoreError> {
+        self.store().get_page(hash)
+    }
+
+    fn list_claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>, StoreError> {
+        self.store().list_claims(filter)
+    }
+
+    fn list_documents(&self) -> Result<Vec<DocumentSummary>, StoreError> {
+        self.store().list_documents()
+    }
+
+    fn get_document(&self, hash_or_prefix: &str) -> Result<StoredDocument, StoreError> {
+        self.store().get_document(hash_or_prefix)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        self.store().counts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_postgres_and_paths_sqlite() {
+        let url = Location::parse(Path::new("postgres://u:pw-secret@127.0.0.1:5432/test")).expect("url");
+        assert!(matches!(url, Location::Postgres(_)));
+        assert!(!url.to_string().contains("pw-secret"));
+        assert!(matches!(Location::parse(Path::new("refwatch.db")), Ok(Location::File(_))));
+        assert!(matches!(Location::parse(Path::new("postgres/refwatch.db")), Ok(Location::File(_))));
+    }
+
+    #[test]
+    fn ctx_debug_redacts_the_password() {
+        let ctx = Ctx { db: Some(PathBuf::from("postgresql://u:pw-secret@host/db")) };
+        let shown = format!("{ctx:?}");
+        assert!(!shown.contains("pw-secret"), "{shown}");
+        assert!(shown.contains("u@host"), "{shown}");
+    }
 }

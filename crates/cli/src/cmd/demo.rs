@@ -28,7 +28,7 @@ impl Cmd {
             None => find_examples()?,
         };
         let db = ctx.db.clone().unwrap_or_else(|| PathBuf::from(DEMO_DB));
-        println!("ingesting {} into {}", examples.display(), db.display());
+        println!("ingesting {} into {}", examples.display(), crate::db::describe(&db));
         let mut store = crate::db::open(&db)?;
         let summary = crate::cmd::ingest::ingest(&mut store, &[examples], &IngestOptions::default())?;
         let code = crate::cmd::ingest::report(&summary);
@@ -38,7 +38,7 @@ impl Cmd {
         println!();
         println!(
             "next: refwatch --db {} show <DOC>   (DOC: a hash prefix from the first column)",
-            db.display()
+            crate::db::describe(&db)
         );
         Ok(code)
     }

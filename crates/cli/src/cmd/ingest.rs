@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use service::{FileOutcome, IngestOptions, IngestSummary};
-use store_sqlite::SqliteStore;
 
 use crate::db::Ctx;
 
@@ -29,14 +28,14 @@ impl Cmd {
         let mut store = crate::db::open(&path)?;
         let options = IngestOptions { threads: self.threads, ..IngestOptions::default() };
         let summary = ingest(&mut store, &self.paths, &options)
-            .with_context(|| format!("ingest into {} stopped", path.display()))?;
+            .with_context(|| format!("ingest into {} stopped", crate::db::describe(&path)))?;
         Ok(report(&summary))
     }
 }
 
 /// Runs the ingest use case with a progress bar when stderr is a terminal.
 pub fn ingest(
-    store: &mut SqliteStore,
+    store: &mut crate::db::Db,
     paths: &[PathBuf],
     options: &IngestOptions,
 ) -> anyhow::Result<IngestSummary> {
