@@ -61,12 +61,15 @@ impl<'a> Sentence<'a> {
         let is_group =
             |i: usize| names.iter().any(|n| n.first <= i && i < n.last && is_people_entry(n.entry));
         let counts = counts::find(&tokens, text, &is_group);
-        let dates = dates.into_iter().filter(|d| !is_reporting_date(&tokens, d)).collect();
+        let dates: Vec<DateMention> = dates.into_iter().filter(|d| !is_reporting_date(&tokens, d)).collect();
         let mut relative = relative_clauses(&tokens);
+        let mut dates = dates;
         if let Some(dash) = dateline_end(&tokens) {
             for m in &mut relative[..=dash] {
                 *m = true;
             }
+            // A dateline's date is when the story was filed, not when anything happened.
+            dates.retain(|d: &DateMention| d.first > dash);
         }
         Sentence { text, start, end, paragraph, tokens, names, dates, counts, relative }
     }
@@ -295,6 +298,35 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     if (start..trigger.first).any(|i| matches!(s.word(i), "any" | "anyone" | "nobody")) {
         return Err("no particular people (\"any\")".into());
     }
+    // "an agreement on the return of", "talks about the deportation of": a topic, not an event.
+    if trigger.rule == Rule::Noun {
+        let mut k = trigger.first;
+        while k > 0
+            && matches!(
+                s.word(k - 1),
+                "the" | "a" | "an" | "forced" | "forcible" | "mass" | "any" | "further"
+            )
+        {
+            k -= 1;
+        }
+        if k > 0
+            && matches!(
+                s.word(k - 1),
+                "on" | "about"
+                    | "regarding"
+                    | "over"
+                    | "for"
+                    | "against"
+                    | "to"
+                    | "into"
+                    | "with"
+                    | "under"
+                    | "concerning"
+            )
+        {
+            return Err(format!("nominal after \"{}\": a topic, not an event", s.word(k - 1)));
+        }
+    }
     // Conditionals and voluntariness anywhere in the clause.
     for i in start..s.tokens.len() {
         if matches!(s.word(i), ";") && i > trigger.last {
@@ -302,6 +334,9 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         }
         if let Some((Cue::Voluntary, _)) = lexicon::cue_at(&s.tokens, i) {
             return Err(format!("voluntary cue \"{}\"", s.word(i)));
+        }
+        if i + 1 < trigger.first && matches!(s.word(i), "in" | "during") && s.word(i + 1) == "which" {
+            return Err("inside a \"during which\" clause: background".into());
         }
         if i < trigger.first && matches!(s.word(i), "if" | "unless" | "whether") {
             return Err(format!("conditional \"{}\"", s.word(i)));
