@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use store::{
-    ClaimFilter, ClaimRow, Counts, DocumentSummary, NewDocument, PutOutcome, Store, StoreError,
-    StoredDocument,
+    ClaimFilter, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument, PutOutcome,
+    Store, StoreError, StoredDocument,
 };
 use store_postgres::{DatabaseUrl, PostgresStore};
 use store_sqlite::SqliteStore;
@@ -148,6 +148,17 @@ impl Store for Db {
 
     fn counts(&self) -> Result<Counts, StoreError> {
         self.store().counts()
+    }
+
+    fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
+        match self {
+            Db::Sqlite(store) => store.add_decision(decision),
+            Db::Postgres(store) => store.add_decision(decision),
+        }
+    }
+
+    fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
+        self.store().list_decisions()
     }
 }
 

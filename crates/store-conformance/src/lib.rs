@@ -15,7 +15,7 @@ use domain::{
     Article, BoilerplateKind, Claim, ClaimKind, Count, CountQualifier, DatePrecision, DateSource, DateSpan,
     Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage, RemovedBlock,
 };
-use store::{ClaimFilter, ClaimRecord, NewDocument, PutOutcome, Store, StoreError};
+use store::{ClaimFilter, ClaimRecord, NewDecision, NewDocument, PutOutcome, Store, StoreError};
 
 /// One fresh, empty database of a backend, for the life of this value.
 pub trait Backend {
@@ -38,6 +38,7 @@ pub const CHECKS: &[&str] = &[
     "concurrent_puts_store_each_page_once",
     "listing_is_in_ingest_order",
     "empty_store_lists_nothing",
+    "decisions_are_appended_in_order",
 ];
 
 /// Runs every check, each on a fresh backend from `make`.
@@ -50,6 +51,7 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     concurrent_puts_store_each_page_once(&make());
     listing_is_in_ingest_order(&make());
     empty_store_lists_nothing(&make());
+    decisions_are_appended_in_order(&make());
 }
 
 /// Expands to one `#[test]` per check. `$make` is an expression of type
@@ -65,7 +67,8 @@ macro_rules! tests {
             failed_put_leaves_nothing,
             concurrent_puts_store_each_page_once,
             listing_is_in_ingest_order,
-            empty_store_lists_nothing
+            empty_store_lists_nothing,
+            decisions_are_appended_in_order
         );
     };
     (@each $make:expr; $($check:ident),*) => {
@@ -393,4 +396,41 @@ pub fn empty_store_lists_nothing(backend: &dyn Backend) {
     assert!(store.list_documents().expect("documents").is_empty());
     assert!(store.list_claims(&ClaimFilter::default()).expect("claims").is_empty());
     assert!(matches!(store.get_document("abcd"), Err(StoreError::NotFound(_))));
+}
+
+/// Decisions come back in the order they were added, every field intact, with growing ids; a
+/// decision of unknown kind is refused; they survive reopening.
+pub fn decisions_are_appended_in_order(backend: &dyn Backend) {
+    let mut store = open(backend);
+    assert!(store.list_decisions().expect("decisions").is_empty());
+    let merge = NewDecision {
+        kind: "merge".to_owned(),
+        claim: "aaaa:forced_return:0-42".to_owned(),
+        claim_evidence: "Authorities deported 40 people on 3 March.".to_owned(),
+        other: Some("bbbb:forced_return:10-52".to_owned()),
+        other_evidence: Some("Forty people were deported — «ü».".to_owned()),
+        field: None,
+        value: None,
+        actor: "analyst-1".to_owned(),
+        created_at: 1_700_000_100,
+    };
+    let fix = NewDecision {
+        kind: "fix".to_owned(),
+        other: None,
+        other_evidence: None,
+        field: Some("count".to_owned()),
+        value: Some("41".to_owned()),
+        created_at: 1_700_000_200,
+        ..merge.clone()
+    };
+    let first = store.add_decision(&merge).expect("add merge");
+    let second = store.add_decision(&fix).expect("add fix");
+    assert!(second > first, "ids must grow: {first} then {second}");
+    let bogus = NewDecision { kind: "delete_everything".to_owned(), ..merge.clone() };
+    assert!(store.add_decision(&bogus).is_err(), "unknown decision kind accepted");
+    drop(store);
+    let decisions = open(backend).list_decisions().expect("decisions");
+    assert_eq!(decisions.iter().map(|d| d.id).collect::<Vec<_>>(), vec![first, second]);
+    assert_eq!(decisions[0].decision, merge);
+    assert_eq!(decisions[1].decision, fix);
 }

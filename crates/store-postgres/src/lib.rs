@@ -33,8 +33,8 @@ use domain::{
     Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage, RemovedBlock,
 };
 use store::{
-    ClaimFilter, ClaimRecord, ClaimRow, Counts, DocumentSummary, NewDocument, PutOutcome, Store, StoreError,
-    StoredDocument,
+    ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument,
+    PutOutcome, Store, StoreError, StoredDocument,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls, Row};
@@ -43,8 +43,10 @@ use tokio_postgres::{GenericClient, NoTls, Row};
 pub mod test_support;
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
+    Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
+];
 
 /// zstd level for raw pages, as in store-sqlite.
 const ZSTD_LEVEL: i32 = 3;
@@ -551,6 +553,66 @@ impl Store for PostgresStore {
                 from_i64(row.try_get(i).map_err(db_error)?, "row count")
             };
             Ok(Counts { pages: count(0)?, documents: count(1)?, claims: count(2)? })
+        })
+    }
+
+    fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
+        let d = decision;
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_one(
+                    "INSERT INTO decisions (kind, claim, claim_evidence, other, other_evidence, field, value, actor,
+                                            created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                     RETURNING id",
+                    &[
+                        &d.kind,
+                        &d.claim,
+                        &d.claim_evidence,
+                        &d.other,
+                        &d.other_evidence,
+                        &d.field,
+                        &d.value,
+                        &d.actor,
+                        &d.created_at,
+                    ],
+                )
+                .await
+                .map_err(db_error)?;
+            row.try_get(0).map_err(db_error)
+        })
+    }
+
+    fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT id, kind, claim, claim_evidence, other, other_evidence, field, value, actor, created_at
+                     FROM decisions ORDER BY id",
+                    &[],
+                )
+                .await
+                .map_err(db_error)?;
+            rows.iter()
+                .map(|row| {
+                    Ok(DecisionRecord {
+                        id: row.try_get(0).map_err(db_error)?,
+                        decision: NewDecision {
+                            kind: row.try_get(1).map_err(db_error)?,
+                            claim: row.try_get(2).map_err(db_error)?,
+                            claim_evidence: row.try_get(3).map_err(db_error)?,
+                            other: row.try_get(4).map_err(db_error)?,
+                            other_evidence: row.try_get(5).map_err(db_error)?,
+                            field: row.try_get(6).map_err(db_error)?,
+                            value: row.try_get(7).map_err(db_error)?,
+                            actor: row.try_get(8).map_err(db_error)?,
+                            created_at: row.try_get(9).map_err(db_error)?,
+                        },
+                    })
+                })
+                .collect()
         })
     }
 }

@@ -15,14 +15,16 @@ fn migrations_apply_once_and_reopen() {
     let Some(schema) = schema() else { return };
     {
         let mut store = schema.open().expect("open");
-        assert_eq!(store.schema_version().expect("version"), 1);
+        assert_eq!(store.schema_version().expect("version"), 2);
         put(&mut store, b"kept", "Kept", &[full_claim()]).expect("put");
     }
     let store = schema.open().expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     assert_eq!(store.counts().expect("counts").claims, 1);
     let tables = schema.tables().expect("tables");
-    for table in ["pages", "documents", "removed_blocks", "claims", "claim_sources", "claim_evidence"] {
+    for table in
+        ["pages", "documents", "removed_blocks", "claims", "claim_sources", "claim_evidence", "decisions"]
+    {
         assert!(tables.iter().any(|t| t == table), "{table} missing from {tables:?}");
     }
 }
@@ -36,7 +38,7 @@ fn concurrent_first_opens_migrate_once() {
             .collect();
         handles.into_iter().map(|h| h.join().expect("thread")).collect()
     });
-    assert_eq!(versions, vec![1, 1, 1]);
+    assert_eq!(versions, vec![2, 2, 2]);
 }
 
 #[test]
