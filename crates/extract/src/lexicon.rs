@@ -197,6 +197,10 @@ fn cues() -> &'static HashMap<String, Cue> {
 pub fn cue_at(tokens: &[Token], i: usize) -> Option<(Cue, usize)> {
     let map = cues();
     let first = &tokens.get(i)?.lower;
+    // "May" inside a sentence is the month, not the modal ("since early May").
+    if first == "may" && i > 0 && tokens[i].capital {
+        return None;
+    }
     if let Some(second) = tokens.get(i + 1) {
         let two = format!("{first}_{}", second.lower);
         if let Some(cue) = map.get(&two) {

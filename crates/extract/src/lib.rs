@@ -184,7 +184,9 @@ fn fill_from_context(
         if claim.kind == ClaimKind::ForcedReturn {
             match (claim.destination, last_destination) {
                 (Some(dest), _) => last_destination = Some((claim.perpetrator, dest)),
-                (None, Some((actor, dest))) if actor == claim.perpetrator && claim.nationality.is_none() => {
+                (None, Some((actor, dest)))
+                    if actor == claim.perpetrator && !matches!(claim.nationality, Some(Nationality::Country(_))) =>
+                {
                     claim.destination = Some(dest);
                 }
                 _ => {}

@@ -16,6 +16,8 @@ pub struct Token {
     /// Lower-cased text with curly apostrophes straightened.
     pub lower: String,
     pub kind: TokenKind,
+    /// The first character is upper case.
+    pub capital: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +188,7 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
                 end: start + stop,
                 lower: raw.to_lowercase().replace('’', "'"),
                 kind,
+                capital: raw.chars().next().is_some_and(char::is_uppercase),
             });
             i = j;
         } else {
@@ -197,7 +200,7 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
                 '–' | '—' => "-".to_owned(),
                 _ => raw.to_owned(),
             };
-            out.push(Token { start: start + pos, end: start + stop, lower, kind: TokenKind::Punct });
+            out.push(Token { start: start + pos, end: start + stop, lower, kind: TokenKind::Punct, capital: false });
             i += 1;
         }
     }
