@@ -442,7 +442,9 @@ fn match_at(
     if tokens
         .get(next)
         .is_some_and(|t| crate::dates::month_number(&t.lower).is_some() && t.is_capitalized(text))
-        || (t.kind == TokenKind::Number && value <= 31 && prev(1).is_some_and(|p| crate::dates::month_number(p).is_some()))
+        || (t.kind == TokenKind::Number
+            && value <= 31
+            && prev(1).is_some_and(|p| crate::dates::month_number(p).is_some()))
         || prev(2).is_some_and(|p| crate::dates::month_number(p).is_some()) && prev(1) == Some(".")
     {
         return None;

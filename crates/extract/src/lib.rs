@@ -185,7 +185,8 @@ fn fill_from_context(
             match (claim.destination, last_destination) {
                 (Some(dest), _) => last_destination = Some((claim.perpetrator, dest)),
                 (None, Some((actor, dest)))
-                    if actor == claim.perpetrator && !matches!(claim.nationality, Some(Nationality::Country(_))) =>
+                    if actor == claim.perpetrator
+                        && !matches!(claim.nationality, Some(Nationality::Country(_))) =>
                 {
                     claim.destination = Some(dest);
                 }

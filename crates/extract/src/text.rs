@@ -200,7 +200,13 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
                 '–' | '—' => "-".to_owned(),
                 _ => raw.to_owned(),
             };
-            out.push(Token { start: start + pos, end: start + stop, lower, kind: TokenKind::Punct, capital: false });
+            out.push(Token {
+                start: start + pos,
+                end: start + stop,
+                lower,
+                kind: TokenKind::Punct,
+                capital: false,
+            });
             i += 1;
         }
     }
