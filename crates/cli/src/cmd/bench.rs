@@ -1,12 +1,25 @@
-//! `refwatch bench read|extract DIR`: throughput of one pipeline stage on one core, over the
-//! pages of a folder (repeated to get a stable figure). Speed targets live here, never in tests.
+//! `refwatch bench read|extract DIR`: one pipeline stage measured on one core over the pages
+//! of a folder. Speed targets live here, never in tests.
+//!
+//! `bench read` recognises the two shared extraction benchmarks by their layout and then also
+//! scores what the reader keeps against their gold files (see `score`):
+//! - Scrapinghub: `ground-truth.json` (id → `articleBody`, `url`) and `html/<id>.html.gz`;
+//! - WCXB: `ground-truth/<id>.json` (`ground_truth.main_content`, `title`, `author`,
+//!   `publish_date`) and `html/<id>.html.gz` (a folder holding `dev/` is read as its dev split).
+//!
+//! Any other folder is a speed run over its `.txt`, `.html`, `.htm` (and `.gz`) files.
+//! Benchmark pages are loaded one at a time so the peak memory is the reader's, not the set's.
+
+mod score;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use domain::RawPage;
+use serde_json::Value;
 
 /// Measure a pipeline stage on one core (pages per second, peak memory)
 #[derive(Debug, clap::Args)]
@@ -17,8 +30,8 @@ pub struct Cmd {
 
 #[derive(Debug, clap::Subcommand)]
 enum Stage {
-    /// Page bytes → article (the reader alone)
-    Read(Options),
+    /// Page bytes → article (the reader alone); on a benchmark folder also its scores
+    Read(ReadOptions),
     /// Article → claims (the extractor alone; articles are read first, untimed)
     Extract(Options),
 }
@@ -32,23 +45,49 @@ struct Options {
     repeat: usize,
 }
 
+#[derive(Debug, clap::Args)]
+struct ReadOptions {
+    /// Folder of pages, or a benchmark folder (Scrapinghub or WCXB layout)
+    dir: PathBuf,
+    /// How many times to read each page [default: 20 for a folder, 1 for a benchmark]
+    #[arg(long)]
+    repeat: Option<usize>,
+    /// Print the N pages with the lowest main-text F1 (benchmark folders)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    worst: usize,
+    /// Print every title, author and date that does not match its gold value
+    #[arg(long)]
+    misses: bool,
+    /// Write the text kept for each benchmark page to DIR/<id>.txt
+    #[arg(long, value_name = "DIR")]
+    dump: Option<PathBuf>,
+    /// Score these extractions instead of running the reader: a JSON object mapping each
+    /// page id to {"text", "title", "author", "date", "seconds"} (e.g. another extractor's)
+    #[arg(long, value_name = "FILE")]
+    predictions: Option<PathBuf>,
+}
+
 impl Cmd {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.stage {
-            Stage::Read(options) => {
-                let pages = load(&options.dir)?;
-                // Warm up the lazily built tables outside the timed loop.
-                let _ = read::read(&pages[0]);
-                let started = Instant::now();
-                let mut bytes = 0usize;
-                for _ in 0..options.repeat {
-                    for page in &pages {
-                        let (article, _) = read::read(page);
-                        bytes += article.text.len();
+            Stage::Read(options) => match Dataset::detect(&options.dir) {
+                Some(dataset) => bench_dataset(&dataset, &options)?,
+                None => {
+                    let repeat = options.repeat.unwrap_or(20);
+                    let pages = load(&options.dir)?;
+                    // Warm up the lazily built tables outside the timed loop.
+                    let _ = read::read(&pages[0]);
+                    let started = Instant::now();
+                    let mut bytes = 0usize;
+                    for _ in 0..repeat {
+                        for page in &pages {
+                            let (article, _) = read::read(page);
+                            bytes += article.text.len();
+                        }
                     }
+                    report("read", pages.len() * repeat, started.elapsed(), bytes);
                 }
-                report("read", pages.len() * options.repeat, started, bytes);
-            }
+            },
             Stage::Extract(options) => {
                 let pages = load(&options.dir)?;
                 let articles: Vec<_> = pages.iter().map(|p| read::read(p).0).collect();
@@ -60,15 +99,274 @@ impl Cmd {
                         claims += extract::extract(article).0.len();
                     }
                 }
-                report("extract", articles.len() * options.repeat, started, claims);
+                report("extract", articles.len() * options.repeat, started.elapsed(), claims);
             }
         }
         Ok(ExitCode::SUCCESS)
     }
 }
 
-fn report(stage: &str, n: usize, started: Instant, checksum: usize) {
-    let seconds = started.elapsed().as_secs_f64();
+/// A benchmark folder: which layout, and where its gold files are.
+#[derive(Debug)]
+struct Dataset {
+    name: &'static str,
+    dir: PathBuf,
+}
+
+/// One page's gold values. Only WCXB has metadata.
+#[derive(Debug)]
+struct Gold {
+    id: String,
+    url: Option<String>,
+    body: String,
+    title: Option<String>,
+    author: Option<String>,
+    date: Option<String>,
+}
+
+/// What an extractor kept from one page.
+#[derive(Debug, Default)]
+struct Extraction {
+    text: String,
+    title: Option<String>,
+    author: Option<String>,
+    date: Option<NaiveDate>,
+}
+
+impl Dataset {
+    fn detect(dir: &Path) -> Option<Dataset> {
+        if dir.join("ground-truth.json").is_file() && dir.join("html").is_dir() {
+            return Some(Dataset { name: "scrapinghub", dir: dir.to_path_buf() });
+        }
+        for dir in [dir.to_path_buf(), dir.join("dev")] {
+            if dir.join("ground-truth").is_dir() && dir.join("html").is_dir() {
+                return Some(Dataset { name: "wcxb", dir });
+            }
+        }
+        None
+    }
+
+    fn gold(&self) -> anyhow::Result<Vec<Gold>> {
+        let mut gold = if self.name == "scrapinghub" { self.scrapinghub_gold()? } else { self.wcxb_gold()? };
+        gold.sort_by(|a, b| a.id.cmp(&b.id));
+        anyhow::ensure!(!gold.is_empty(), "no gold pages in {}", self.dir.display());
+        Ok(gold)
+    }
+
+    fn scrapinghub_gold(&self) -> anyhow::Result<Vec<Gold>> {
+        let path = self.dir.join("ground-truth.json");
+        let json = read_json(&path)?;
+        let map = json.as_object().with_context(|| format!("{} is not a JSON object", path.display()))?;
+        Ok(map
+            .iter()
+            .map(|(id, entry)| Gold {
+                id: id.clone(),
+                url: string(entry, "url"),
+                body: string(entry, "articleBody").unwrap_or_default(),
+                title: None,
+                author: None,
+                date: None,
+            })
+            .collect())
+    }
+
+    fn wcxb_gold(&self) -> anyhow::Result<Vec<Gold>> {
+        let folder = self.dir.join("ground-truth");
+        let mut gold = Vec::new();
+        for entry in
+            std::fs::read_dir(&folder).with_context(|| format!("cannot list {}", folder.display()))?
+        {
+            let path = entry.with_context(|| format!("cannot list {}", folder.display()))?.path();
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            let json = read_json(&path)?;
+            let truth = &json["ground_truth"];
+            let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            gold.push(Gold {
+                id,
+                url: string(&json, "url"),
+                body: string(truth, "main_content").unwrap_or_default(),
+                title: string(truth, "title"),
+                author: string(truth, "author"),
+                date: string(truth, "publish_date"),
+            });
+        }
+        Ok(gold)
+    }
+
+    fn page(&self, id: &str) -> PathBuf {
+        let html = self.dir.join("html");
+        let gz = html.join(format!("{id}.html.gz"));
+        if gz.is_file() { gz } else { html.join(format!("{id}.html")) }
+    }
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))
+}
+
+/// A non-empty string field.
+fn string(value: &Value, key: &str) -> Option<String> {
+    value.get(key)?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn bench_dataset(dataset: &Dataset, options: &ReadOptions) -> anyhow::Result<()> {
+    let gold = dataset.gold()?;
+    let predictions = match &options.predictions {
+        Some(path) => Some(read_json(path)?),
+        None => None,
+    };
+    if let Some(dir) = &options.dump {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let repeat = options.repeat.unwrap_or(1).max(1);
+    let mut elapsed = Duration::ZERO;
+    let mut reads = 0usize;
+    let mut pages = Vec::new();
+    let mut bag_of_words = Vec::new();
+    let mut worst = Vec::new();
+    let mut metadata = Metadata::default();
+    for (i, gold) in gold.iter().enumerate() {
+        let extraction = match &predictions {
+            Some(json) => {
+                let entry = &json[gold.id.as_str()];
+                if let Some(seconds) = entry.get("seconds").and_then(Value::as_f64) {
+                    elapsed += Duration::from_secs_f64(seconds.max(0.0));
+                    reads += 1;
+                }
+                predicted(entry)
+            }
+            None => {
+                let bytes = crate::cmd::read_page_file(&dataset.page(&gold.id))?;
+                let page = RawPage::new(bytes, gold.url.clone());
+                if i == 0 {
+                    // Warm up the lazily built tables outside the timed loop.
+                    let _ = read::read(&page);
+                }
+                let started = Instant::now();
+                let (article, _) = read::read(&page);
+                for _ in 1..repeat {
+                    std::hint::black_box(read::read(&page));
+                }
+                elapsed += started.elapsed();
+                reads += repeat;
+                Extraction {
+                    text: article.text,
+                    title: article.title,
+                    author: article.author,
+                    date: article.published,
+                }
+            }
+        };
+        if let Some(dir) = &options.dump {
+            let path = dir.join(format!("{}.txt", gold.id));
+            std::fs::write(&path, &extraction.text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        let matches = score::shingle_matches(&gold.body, &extraction.text, score::SHINGLE);
+        pages.push((matches, score::exact_words(&gold.body, &extraction.text)));
+        bag_of_words.push(score::bag_of_words_f1(&gold.body, &extraction.text));
+        let (p, r) = (score::precision(matches), score::recall(matches));
+        worst.push((if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 }, p, r, gold.id.as_str()));
+        metadata.add(gold, &extraction, options.misses);
+    }
+
+    let body = score::body_scores(&pages);
+    println!("dataset: {} ({}), {} pages", dataset.name, dataset.dir.display(), body.pages);
+    println!(
+        "body (4-word shingles, averaged over pages): F1 {:.3}  precision {:.3}  recall {:.3}  accuracy {:.3}",
+        body.f1, body.precision, body.recall, body.accuracy
+    );
+    println!("body (bag of words, WCXB's figure): F1 {:.3}", score::mean(&bag_of_words));
+    if metadata.any() {
+        println!("{}", metadata.summary());
+    }
+    worst.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (f1, p, r, id) in worst.iter().take(options.worst) {
+        println!("worst: {id}  F1 {f1:.3}  precision {p:.3}  recall {r:.3}");
+    }
+    if predictions.is_none() || reads > 0 {
+        report("read", reads, elapsed, pages.len());
+    }
+    Ok(())
+}
+
+/// Reads one entry of a predictions file.
+fn predicted(entry: &Value) -> Extraction {
+    Extraction {
+        text: string(entry, "text").unwrap_or_default(),
+        title: string(entry, "title"),
+        author: string(entry, "author"),
+        date: string(entry, "date")
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(&d), "%Y-%m-%d").ok()),
+    }
+}
+
+/// Exact-match counts for title, author and date over the pages that have gold values.
+#[derive(Debug, Default)]
+struct Metadata {
+    title: (usize, usize),
+    author: (usize, usize),
+    date: (usize, usize),
+}
+
+impl Metadata {
+    fn add(&mut self, gold: &Gold, extraction: &Extraction, print_misses: bool) {
+        let tally = |field: &str,
+                     counts: &mut (usize, usize),
+                     gold_value: &Option<String>,
+                     ours: Option<String>,
+                     hit: bool| {
+            if gold_value.is_none() {
+                return;
+            }
+            counts.1 += 1;
+            if hit {
+                counts.0 += 1;
+            } else if print_misses {
+                println!(
+                    "miss {field} {}: gold {:?}, read {:?}",
+                    gold.id,
+                    gold_value.as_deref().unwrap_or(""),
+                    ours.unwrap_or_default()
+                );
+            }
+        };
+        if let Some(title) = &gold.title {
+            let hit = score::same_words(title, extraction.title.as_deref());
+            tally("title", &mut self.title, &gold.title, extraction.title.clone(), hit);
+        }
+        if let Some(author) = &gold.author {
+            let hit = score::same_words(author, extraction.author.as_deref());
+            tally("author", &mut self.author, &gold.author, extraction.author.clone(), hit);
+        }
+        if let Some(date) = &gold.date {
+            let hit = score::same_date(date, extraction.date);
+            tally("date", &mut self.date, &gold.date, extraction.date.map(|d| d.to_string()), hit);
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.title.1 + self.author.1 + self.date.1 > 0
+    }
+
+    fn summary(&self) -> String {
+        let part = |name: &str, (hits, n): (usize, usize)| {
+            format!("{name} {:.3} ({hits} of {n})", if n == 0 { 0.0 } else { hits as f64 / n as f64 })
+        };
+        format!(
+            "metadata (exact match where gold exists): {}  {}  {}",
+            part("title", self.title),
+            part("author", self.author),
+            part("date", self.date)
+        )
+    }
+}
+
+fn report(stage: &str, n: usize, elapsed: Duration, checksum: usize) {
+    let seconds = elapsed.as_secs_f64();
     let build = if cfg!(debug_assertions) { "debug" } else { "release" };
     println!(
         "{stage}: {n} pages in {seconds:.3} s = {:.0} pages/s on one core ({build} build); peak memory {}; checksum {checksum}",
