@@ -94,13 +94,13 @@ fn incidents_as_json_and_csv_agree() {
     let db = dir.path().join("rw.db");
     refwatch(&db).arg("ingest").arg(&pages).assert().success();
 
-    let json = refwatch(&db).args(["incidents", "--format", "json"]).output().expect("run");
+    let json = refwatch(&db).args(["incidents", "--claims", "--format", "json"]).output().expect("run");
     assert!(json.status.success());
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("incidents JSON");
     assert_eq!(json["schema"], "refwatch.incidents/1");
     let incidents = json["incidents"].as_array().expect("incidents array");
 
-    let csv_out = refwatch(&db).args(["incidents", "--format", "csv"]).output().expect("run");
+    let csv_out = refwatch(&db).args(["incidents", "--claims", "--format", "csv"]).output().expect("run");
     assert!(csv_out.status.success());
     let mut reader = csv::Reader::from_reader(csv_out.stdout.as_slice());
     let headers = reader.headers().expect("headers").clone();
@@ -128,7 +128,7 @@ fn incidents_as_json_and_csv_agree() {
     }
 
     // The table is the default and lists the same rows under a header.
-    let table = refwatch(&db).arg("incidents").output().expect("run");
+    let table = refwatch(&db).args(["incidents", "--claims"]).output().expect("run");
     let table = stdout(&table);
     let lines: Vec<&str> = table.lines().collect();
     if incidents.is_empty() {

@@ -156,7 +156,7 @@ pub struct Reconciliation {
 }
 
 /// An incident's id: the first 8 hex digits of the BLAKE3 hash of its anchor claim's key (the
-/// smallest key among its members).
+/// firmest member: a day and a figure first, then the smallest key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IncidentId(pub u32);
 
@@ -339,14 +339,23 @@ pub fn reconcile(claims: &[ClaimInput], decisions: &[Decision]) -> Reconciliatio
         .collect();
 
     // Claims an analyst rejected or took out of their incident do not take part in matching.
+    // Claims an analyst rejected or took out of their incident do not take part in matching,
+    // unless an earlier decision names them (then they are moved when their turn comes, so that
+    // the earlier decision still means what it meant when it was taken).
     let mut excluded = vec![Excluded::No; claims.len()];
+    let mut named = vec![false; claims.len()];
     for decision in resolved.iter().flatten() {
         match decision {
-            ResolvedDecision::RejectClaim(c) => excluded[*c] = Excluded::Rejected,
-            ResolvedDecision::Split(c) | ResolvedDecision::Detach(c) if excluded[*c] == Excluded::No => {
+            ResolvedDecision::RejectClaim(c) if !named[*c] => excluded[*c] = Excluded::Rejected,
+            ResolvedDecision::Split(c) | ResolvedDecision::Detach(c)
+                if !named[*c] && excluded[*c] == Excluded::No =>
+            {
                 excluded[*c] = Excluded::Alone;
             }
             _ => {}
+        }
+        for c in decision.claims() {
+            named[c] = true;
         }
     }
 
@@ -842,6 +851,21 @@ enum ResolvedDecision {
     Fix(usize, Field, String),
 }
 
+impl ResolvedDecision {
+    /// The claims the decision names.
+    fn claims(&self) -> impl Iterator<Item = usize> {
+        let (a, b) = match self {
+            ResolvedDecision::Merge(a, b) | ResolvedDecision::Attach(a, b) => (*a, Some(*b)),
+            ResolvedDecision::Split(a)
+            | ResolvedDecision::Detach(a)
+            | ResolvedDecision::RejectClaim(a)
+            | ResolvedDecision::RejectIncident(a)
+            | ResolvedDecision::Fix(a, _, _) => (*a, None),
+        };
+        std::iter::once(a).chain(b)
+    }
+}
+
 fn resolve(resolver: &key::Resolver, decision: &Decision) -> Resolved {
     let r = |c: &ClaimRef| resolver.resolve(c);
     Some(match decision {
@@ -962,7 +986,20 @@ fn take_member(clusters: &mut Clusters, claim: usize) -> Option<Member> {
 
 fn summarise(claims: &[ClaimInput], cluster: &Cluster, rejected: bool) -> Incident {
     let members = &cluster.members;
-    let anchor = members.iter().map(|m| m.key).min().unwrap_or_else(|| members_fallback_key(claims));
+    // The anchor names the incident in decisions: the firmest claim (a day and a figure), so that
+    // a vague or disputed report, the likeliest to be split off later, does not name it.
+    let firmness = |m: &Member| {
+        let claim = &claims[m.claim].claim;
+        match (dates::when(&claim.date), claim.count.is_unknown()) {
+            (When::Span { day: true, .. }, false) => 0,
+            (_, false) => 1,
+            _ => 2,
+        }
+    };
+    let anchor = members
+        .iter()
+        .min_by_key(|m| (firmness(m), m.key))
+        .map_or_else(|| members_fallback_key(claims), |m| m.key);
     let kind = members.first().map_or(ClaimKind::ForcedReturn, |m| claims[m.claim].claim.kind);
     let claims_of = || members.iter().map(|m| &claims[m.claim].claim);
 

@@ -341,3 +341,23 @@ fn odd_input_does_not_panic() {
     let _ = reconcile(&[], &[]);
     assert_eq!(NaiveDate::from_ymd_opt(2023, 1, 1).map(|d| d.to_string()), Some("2023-01-01".to_owned()));
 }
+
+#[test]
+fn a_later_split_does_not_change_what_an_earlier_merge_named() {
+    // The analyst merged the incidents of claims 3 ("200 to 300") and 5, then split claim 3 off.
+    let claims = inputs(&october_reports());
+    let r = |idx: usize| ClaimRef::of(claims[idx].key, &claims[idx].claim);
+    let decisions = [Decision::Merge { a: r(3), b: r(5) }, Decision::Split { claim: r(3) }];
+    check(
+        &october_reports(),
+        &decisions,
+        &["2023-10-09: 200/250/300 [1] [3]", "2023-10-09: 40/525/? [4] [0, 1, 2, 4, 5]"],
+    );
+    // Split first and merge after: the merge then names the split-off claim alone.
+    let decisions = [Decision::Split { claim: r(3) }, Decision::Merge { a: r(3), b: r(5) }];
+    check(
+        &october_reports(),
+        &decisions,
+        &["2023-10-09: 40/145/300 [2] [3, 5]", "2023-10-09: 500/550/? [3] [0, 1, 2, 4]"],
+    );
+}

@@ -20,6 +20,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use domain::{Article, Claim, ContentHash, RawPage};
 use store::{ClaimFilter, ClaimRow, NewDocument, PutOutcome, Store, StoreError, StoredDocument};
 
+/// The reconciliation vocabulary (incidents, decisions, timelines), for front ends.
+pub use ::reconcile as model;
 pub use reconciled::{ReconciledView, reconcile, record_decision};
 
 /// The version recorded with every stored document: which reader and extractor produced it.

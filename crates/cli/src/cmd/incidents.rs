@@ -1,26 +1,32 @@
-//! `refwatch incidents`: the stored claims with their documents, as a table, JSON or CSV.
+//! `refwatch incidents`: the reconciled incidents (one per occasion across all documents), as a
+//! table, JSON or CSV. `--claims` lists the stored claims one by one instead, as before
+//! reconciliation existed.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use domain::{ClaimKind, CountQualifier, DatePrecision};
+use domain::{ClaimKind, CountQualifier, DatePrecision, DateSpan};
 use serde::Serialize;
+use service::model::{Conflict, Incident, Review};
 use store::{ClaimFilter, ClaimRecord, ClaimRow};
 
 use crate::db::Ctx;
 use crate::extract_json::{CountJson, DateJson};
 
-/// List stored claims: date, count, perpetrator → destination, nationality, place, sources, document
+/// List reconciled incidents: date, low/best/high, perpetrator → destination, nationality, sources, conflicts
 #[derive(Debug, clap::Args)]
 pub struct Cmd {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Only claims of this type
+    /// Only incidents (or claims) of this type
     #[arg(long, value_parser = parse_kind)]
     kind: Option<ClaimKind>,
-    /// Only claims of the document whose hash starts with this prefix
-    #[arg(long, value_name = "HASH")]
+    /// List the stored claims one by one instead of incidents
+    #[arg(long)]
+    claims: bool,
+    /// With --claims: only claims of the document whose hash starts with this prefix
+    #[arg(long, value_name = "HASH", requires = "claims")]
     document: Option<String>,
 }
 
@@ -31,32 +37,295 @@ enum Format {
     Csv,
 }
 
-/// The JSON output's schema name. Fields may be added; renaming or removing one needs a new one.
+/// The JSON schema of `--claims`. Fields may be added; renaming or removing one needs a new one.
 pub const SCHEMA: &str = "refwatch.incidents/1";
+
+/// The JSON schema of reconciled incidents.
+pub const INCIDENTS_SCHEMA: &str = "refwatch.incidents/2";
 
 impl Cmd {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let store = crate::db::open_existing(&ctx.db_path())?;
-        let filter = ClaimFilter { kind: self.kind, document_prefix: self.document, limit: None };
-        let rows = service::list_incidents(&store, &filter)?;
+        if self.claims {
+            let filter = ClaimFilter { kind: self.kind, document_prefix: self.document, limit: None };
+            let rows = service::list_incidents(&store, &filter)?;
+            print_claims(self.format, &rows)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let view = service::reconcile(&store)?;
+        let incidents: Vec<&Incident> =
+            view.reconciliation.incidents.iter().filter(|i| self.kind.is_none_or(|k| i.kind == k)).collect();
         let mut out = std::io::stdout().lock();
         match self.format {
-            Format::Table => print_table(&mut out, &rows)?,
+            Format::Table => print_incidents(&mut out, &incidents)?,
             Format::Json => {
-                let json =
-                    IncidentsJson { schema: SCHEMA, incidents: rows.iter().map(IncidentJson::new).collect() };
+                let json = ReconciledJson {
+                    schema: INCIDENTS_SCHEMA,
+                    incidents: incidents.iter().map(|i| ReconciledIncidentJson::new(i)).collect(),
+                };
                 serde_json::to_writer_pretty(&mut out, &json).context("cannot encode JSON")?;
                 writeln!(out)?;
             }
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(&mut out);
-                for row in &rows {
-                    writer.serialize(IncidentCsv::new(row)).context("cannot write CSV")?;
+                for incident in &incidents {
+                    writer.serialize(ReconciledIncidentCsv::new(incident)).context("cannot write CSV")?;
                 }
                 writer.flush()?;
             }
         }
+        for note in &view.reconciliation.diagnostics {
+            eprintln!("{}: {}", note.severity, note.message);
+        }
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn print_claims(format: Format, rows: &[ClaimRow]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Table => print_table(&mut out, rows)?,
+        Format::Json => {
+            let json =
+                IncidentsJson { schema: SCHEMA, incidents: rows.iter().map(IncidentJson::new).collect() };
+            serde_json::to_writer_pretty(&mut out, &json).context("cannot encode JSON")?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(&mut out);
+            for row in rows {
+                writer.serialize(IncidentCsv::new(row)).context("cannot write CSV")?;
+            }
+            writer.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints reconciled incidents as an aligned text table.
+pub fn print_incidents(out: &mut impl Write, incidents: &[&Incident]) -> anyhow::Result<()> {
+    if incidents.is_empty() {
+        writeln!(out, "no incidents stored")?;
+        return Ok(());
+    }
+    let header =
+        ["ID", "TYPE", "DATE", "LOW/BEST/HIGH", "ROUTE", "NATIONALITY", "SOURCES", "CONFLICTS", "REVIEW"];
+    let rows: Vec<Vec<String>> = incidents
+        .iter()
+        .map(|incident| {
+            vec![
+                incident.id.to_string(),
+                incident.kind.to_string(),
+                span_text(&incident.date),
+                low_best_high(incident),
+                route(incident),
+                incident.nationality.as_ref().map_or("-".to_owned(), |n| n.to_string()),
+                incident.n_sources.to_string(),
+                or_dash(&conflict_names(incident)),
+                or_dash(&review_names(incident)),
+            ]
+        })
+        .collect();
+    print_aligned(out, &header, &rows)
+}
+
+/// Prints rows under a header, columns padded to their widest cell.
+pub fn print_aligned(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[&str]| -> std::io::Result<()> {
+        let mut text = String::new();
+        for (cell, width) in cells.iter().zip(&widths) {
+            text.push_str(cell);
+            text.extend(std::iter::repeat_n(' ', width.saturating_sub(cell.chars().count()) + 2));
+        }
+        writeln!(out, "{}", text.trim_end())
+    };
+    line(out, header)?;
+    for row in rows {
+        line(out, &row.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    Ok(())
+}
+
+/// "2023-10-09", "XXXX-08-29", "2023-10-09..2023-10-15 (week)", or "?".
+pub fn span_text(span: &DateSpan) -> String {
+    let date = DateJson::new(span);
+    match (date.start, date.end) {
+        (None, None) => "?".to_owned(),
+        (Some(start), Some(end)) if start == end && span.precision == DatePrecision::Day => start,
+        (start, end) => {
+            format!(
+                "{}..{} ({})",
+                start.as_deref().unwrap_or("?"),
+                end.as_deref().unwrap_or("?"),
+                date.precision
+            )
+        }
+    }
+}
+
+/// "200/525/?" with "?" for an unknown bound; "rejected" marks a rejected incident.
+pub fn low_best_high(incident: &Incident) -> String {
+    let n = |v: Option<u64>| v.map_or("?".to_owned(), |v| v.to_string());
+    let text = format!("{}/{}/{}", n(incident.count.low), n(incident.count.best), n(incident.count.high));
+    if incident.rejected { format!("{text} rejected") } else { text }
+}
+
+/// "CN → KP", with "?" for an unknown side.
+pub fn route(incident: &Incident) -> String {
+    let c = |v: Option<domain::CountryCode>| v.map_or("?".to_owned(), |c| c.to_string());
+    format!("{} → {}", c(incident.perpetrator), c(incident.destination))
+}
+
+pub fn conflict_names(incident: &Incident) -> Vec<&'static str> {
+    incident
+        .conflicts
+        .iter()
+        .map(|c| match c {
+            Conflict::Count { .. } => "count",
+            Conflict::Date { .. } => "date",
+            Conflict::Perpetrator(_) => "perpetrator",
+            Conflict::Destination(_) => "destination",
+            Conflict::Nationality(_) => "nationality",
+        })
+        .collect()
+}
+
+pub fn review_names(incident: &Incident) -> Vec<&'static str> {
+    incident
+        .review
+        .iter()
+        .map(|r| match r {
+            Review::Ambiguous { .. } => "ambiguous",
+            Review::Unmatched => "unmatched",
+            Review::Detached => "detached",
+        })
+        .collect()
+}
+
+fn or_dash(names: &[&str]) -> String {
+    if names.is_empty() { "-".to_owned() } else { names.join(",") }
+}
+
+#[derive(Debug, Serialize)]
+struct ReconciledJson<'a> {
+    schema: &'static str,
+    incidents: Vec<ReconciledIncidentJson<'a>>,
+}
+
+/// One reconciled incident.
+#[derive(Debug, Serialize)]
+pub struct ReconciledIncidentJson<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    date: DateJson,
+    low: Option<u64>,
+    best: Option<u64>,
+    high: Option<u64>,
+    count_consistent: bool,
+    perpetrator: Option<&'a str>,
+    destination: Option<&'a str>,
+    nationality: Option<String>,
+    place: Option<&'a str>,
+    n_sources: usize,
+    conflicts: Vec<&'static str>,
+    review: Vec<&'static str>,
+    rejected: bool,
+    /// Each independent source's own figure.
+    figures: Vec<FigureJson<'a>>,
+    /// The member claims' stable keys.
+    claims: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FigureJson<'a> {
+    documents: Vec<String>,
+    count: CountJson<'a>,
+}
+
+impl<'a> ReconciledIncidentJson<'a> {
+    pub fn new(incident: &'a Incident) -> ReconciledIncidentJson<'a> {
+        ReconciledIncidentJson {
+            id: incident.id.to_string(),
+            kind: incident.kind.as_str(),
+            date: DateJson::new(&incident.date),
+            low: incident.count.low,
+            best: incident.count.best,
+            high: incident.count.high,
+            count_consistent: incident.count.consistent,
+            perpetrator: incident.perpetrator.as_ref().map(|c| c.as_str()),
+            destination: incident.destination.as_ref().map(|c| c.as_str()),
+            nationality: incident.nationality.as_ref().map(|n| n.to_string()),
+            place: incident.place.as_deref(),
+            n_sources: incident.n_sources,
+            conflicts: conflict_names(incident),
+            review: review_names(incident),
+            rejected: incident.rejected,
+            figures: incident
+                .figures
+                .iter()
+                .map(|f| FigureJson {
+                    documents: f.documents.iter().map(|d| d.to_hex()).collect(),
+                    count: CountJson::new(&f.count),
+                })
+                .collect(),
+            claims: incident.members.iter().map(|m| m.key.to_string()).collect(),
+        }
+    }
+}
+
+/// One reconciled incident as a flat CSV record.
+#[derive(Debug, Serialize)]
+struct ReconciledIncidentCsv<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    date_start: Option<String>,
+    date_end: Option<String>,
+    date_precision: &'static str,
+    low: Option<u64>,
+    best: Option<u64>,
+    high: Option<u64>,
+    perpetrator: Option<&'a str>,
+    destination: Option<&'a str>,
+    nationality: Option<String>,
+    place: Option<&'a str>,
+    n_sources: usize,
+    n_claims: usize,
+    /// Conflicts separated by ",".
+    conflicts: String,
+    review: String,
+    rejected: bool,
+}
+
+impl<'a> ReconciledIncidentCsv<'a> {
+    fn new(incident: &'a Incident) -> ReconciledIncidentCsv<'a> {
+        let date = DateJson::new(&incident.date);
+        ReconciledIncidentCsv {
+            id: incident.id.to_string(),
+            kind: incident.kind.as_str(),
+            date_start: date.start,
+            date_end: date.end,
+            date_precision: date.precision,
+            low: incident.count.low,
+            best: incident.count.best,
+            high: incident.count.high,
+            perpetrator: incident.perpetrator.as_ref().map(|c| c.as_str()),
+            destination: incident.destination.as_ref().map(|c| c.as_str()),
+            nationality: incident.nationality.as_ref().map(|n| n.to_string()),
+            place: incident.place.as_deref(),
+            n_sources: incident.n_sources,
+            n_claims: incident.members.len(),
+            conflicts: conflict_names(incident).join(","),
+            review: review_names(incident).join(","),
+            rejected: incident.rejected,
+        }
     }
 }
 
@@ -67,7 +336,7 @@ fn parse_kind(text: &str) -> Result<ClaimKind, String> {
     })
 }
 
-/// Prints claims as an aligned text table.
+/// Prints stored claims (not incidents) as an aligned text table.
 pub fn print_table(out: &mut impl Write, rows: &[ClaimRow]) -> anyhow::Result<()> {
     if rows.is_empty() {
         writeln!(out, "no incidents stored")?;

@@ -1,12 +1,15 @@
 //! One module per subcommand: a clap `Cmd` and its `run`.
 
 pub mod bench;
+pub mod decide;
 pub mod demo;
 pub mod eval;
 pub mod extract;
+pub mod incident;
 pub mod incidents;
 pub mod ingest;
 pub mod show;
+pub mod timeline;
 
 use std::io::Read;
 use std::path::Path;
