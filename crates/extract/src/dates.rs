@@ -28,6 +28,8 @@ pub struct DateContext {
     pub published: Option<NaiveDate>,
     /// A year stated in a nearby earlier sentence.
     pub nearby_year: Option<i32>,
+    /// The last date an earlier sentence gave, for "the next day", "two days later".
+    pub anchor: Option<DateSpan>,
 }
 
 pub fn month_number(word: &str) -> Option<u32> {
@@ -211,6 +213,79 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
 
 type Match = (DateMention, Option<i32>);
 
+/// Shifts a day by `days`, keeping an unknown year unknown.
+fn shift(date: PartialDate, days: i64) -> Option<PartialDate> {
+    let probe =
+        NaiveDate::from_ymd_opt(date.year.unwrap_or(2001), date.month, date.day)? + Duration::days(days);
+    let year = date.year.map(|_| probe.year());
+    Some(PartialDate { year, month: probe.month(), day: probe.day() })
+}
+
+/// Expressions relative to the last date the text gave: "the next day", "two days later",
+/// "within two days", "five days after that", "the same day", "by the end of the month".
+fn anchored(tokens: &[Token], i: usize, ctx: &DateContext) -> Option<Match> {
+    let anchor = ctx.anchor?;
+    let start = anchor.start?;
+    let word = |k: usize| tokens.get(k).map_or("", |t| t.lower.as_str());
+    let day_anchor = anchor.precision == DatePrecision::Day;
+    let moved = |days: i64, first: usize, last: usize| -> Option<Match> {
+        let s = if day_anchor { DateSpan::day(shift(start, days)?) } else { anchor };
+        Some((mention(first, last, s, false), None))
+    };
+    // "the next day", "the following day", "the same day"
+    if word(i) == "the" && word(i + 2) == "day" {
+        return match word(i + 1) {
+            "next" | "following" => moved(1, i, i + 3),
+            "same" => moved(0, i, i + 3),
+            _ => None,
+        };
+    }
+    // "two days later", "a day later", "days later"
+    let (n, unit_at) = match crate::counts::small_number(word(i)) {
+        Some(n) => (Some(n as i64), i + 1),
+        None if word(i) == "a" => (Some(1), i + 1),
+        None => (None, i),
+    };
+    if matches!(word(unit_at), "day" | "days") && word(unit_at + 1) == "later" {
+        return match n {
+            Some(n) => moved(n, i, unit_at + 2),
+            None => Some((
+                mention(
+                    i,
+                    unit_at + 2,
+                    DateSpan { start: Some(start), end: None, precision: DatePrecision::Range },
+                    false,
+                ),
+                None,
+            )),
+        };
+    }
+    // "five days after that", "two days after their arrest"
+    if let Some(n) = n
+        && matches!(word(unit_at), "day" | "days")
+        && word(unit_at + 1) == "after"
+    {
+        return moved(n, i, unit_at + 2);
+    }
+    // "within two days"
+    if word(i) == "within"
+        && let Some(n) = crate::counts::small_number(word(i + 1))
+        && matches!(word(i + 2), "day" | "days")
+    {
+        if !day_anchor {
+            return Some((mention(i, i + 3, anchor, false), None));
+        }
+        let end = shift(start, n as i64)?;
+        let s = DateSpan { start: Some(start), end: Some(end), precision: DatePrecision::Range };
+        return Some((mention(i, i + 3, s, false), None));
+    }
+    // "by the end of the month": the anchor's month
+    if words_at(tokens, i, &["the", "end", "of", "the", "month"]) {
+        return Some((mention(i, i + 5, month_span(start.year, start.month), false), None));
+    }
+    None
+}
+
 fn mention(first: usize, last: usize, span: DateSpan, period: bool) -> DateMention {
     DateMention { first, last, span, period }
 }
@@ -372,6 +447,9 @@ fn match_at(
         let s = if unit == "year" { year_span(p.year()) } else { month_span(Some(p.year()), p.month()) };
         return Some((mention(i, i + 5, s, false), (unit == "year").then_some(p.year())));
     }
+    if let Some(found) = anchored(tokens, i, ctx) {
+        return Some(found);
+    }
     // "the 18th of last month"
     if t.lower == "the"
         && let Some(day) = tokens.get(i + 1).and_then(day_of)
@@ -481,7 +559,11 @@ mod tests {
     use crate::text::tokens;
 
     fn check(sentence: &str, published: Option<&str>, expect: &[&str]) {
-        let ctx = DateContext { published: published.map(|p| p.parse().expect("date")), nearby_year: None };
+        let ctx = DateContext {
+            published: published.map(|p| p.parse().expect("date")),
+            nearby_year: None,
+            anchor: None,
+        };
         let toks = tokens(sentence, 0, sentence.len());
         let found: Vec<String> = find(&toks, sentence, &ctx)
             .iter()
@@ -547,6 +629,21 @@ mod tests {
             Some("2024-05-14"),
             &["2020-01-01..2024-05-14 range period"],
         );
+    }
+
+    #[test]
+    fn expressions_anchored_on_the_last_date() {
+        let anchor = Some(DateSpan::day("2015-10-22".parse().expect("date")));
+        let ctx = DateContext { published: None, nearby_year: None, anchor };
+        let found = |sentence: &str| {
+            let toks = tokens(sentence, 0, sentence.len());
+            find(&toks, sentence, &ctx).iter().map(|m| (m.span.start, m.span.end)).collect::<Vec<_>>()
+        };
+        let d = |s: &str| Some(s.parse::<PartialDate>().expect("date"));
+        assert_eq!(found("Within two days they were sent back"), vec![(d("2015-10-22"), d("2015-10-24"))]);
+        assert_eq!(found("The next day ten were caught"), vec![(d("2015-10-23"), d("2015-10-23"))]);
+        assert_eq!(found("Days later they were found"), vec![(d("2015-10-22"), None)]);
+        assert_eq!(found("By the end of the month ten more"), vec![(d("2015-10-01"), d("2015-10-31"))]);
     }
 
     #[test]

@@ -44,6 +44,7 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     let mut drafts = Vec::new();
     let mut decisions = Vec::new();
     let mut recent_year: Option<(usize, i32)> = None;
+    let mut anchor: Option<domain::DateSpan> = None;
     let spans = text::sentences(text);
     for (index, span) in spans.iter().enumerate() {
         // Without a publication date, a year stated in the two previous sentences dates the next days.
@@ -53,7 +54,7 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
             }
             _ => None,
         };
-        let ctx = dates::DateContext { published: article.published, nearby_year };
+        let ctx = dates::DateContext { published: article.published, nearby_year, anchor };
         let sentence = analyze::Sentence::new(text, span.start, span.end, span.paragraph, &ctx);
         let mut found = Vec::new();
         analyze::analyse(&sentence, index, &mut drafts, &mut found);
@@ -61,6 +62,9 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         decisions.extend(found.into_iter().map(|d| (sentence_text.clone(), d)));
         if let Some(year) = stated_year(&sentence) {
             recent_year = Some((index, year));
+        }
+        if let Some(last) = sentence.dates.iter().rev().find(|d| !d.period && d.span.start.is_some()) {
+            anchor = Some(last.span);
         }
     }
     let title_actor = article.title.as_deref().and_then(title_actor);
