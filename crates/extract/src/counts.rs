@@ -417,8 +417,28 @@ fn match_at(
         ));
     }
 
+    // "him and twelve other men" = 13
+    if matches!(t.lower.as_str(), "him" | "her" | "me")
+        && tokens.get(i + 1).is_some_and(|t| t.lower == "and")
+        && let Some((n, next)) = number_at(tokens, i + 2)
+        && tokens.get(next).is_some_and(|t| matches!(t.lower.as_str(), "other" | "others" | "more"))
+    {
+        let last =
+            if tokens.get(next + 1).is_some_and(|t| is_people_word(&t.lower)) { next + 2 } else { next + 1 };
+        return Some(make(
+            tokens,
+            text,
+            i,
+            last,
+            Some(n + 1),
+            Some(n + 1),
+            CountQualifier::Exact,
+            Some(last - 1),
+        ));
+    }
     let (value, next) = number_at(tokens, i)?;
-    if crate::dates::year_of(t).is_some() && head_after(tokens, text, next, is_group).is_none() {
+    // A year is a count only with a people word right after it ("1951 refugees" is rare; "2023 the army" is a year).
+    if crate::dates::year_of(t).is_some() && !tokens.get(next).is_some_and(|t| is_people_word(&t.lower)) {
         return None;
     }
     // "1:30 p.m.": a time of day.
@@ -572,6 +592,8 @@ mod tests {
         );
         check("between seven and 10 deportees", &["7/10 exact"]);
         check("A woman and her two children were put on a flight", &["3/3 exact"]);
+        check("police arrested him and twelve other men", &["13/13 exact"]);
+        check("In 2023 the Korean army", &[]);
     }
 
     #[test]
