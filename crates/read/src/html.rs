@@ -51,13 +51,16 @@ pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
 
     let headline = find_headline(body, title.as_deref());
     let root = find_root(body, headline);
-    let mut walker = Walker::new(headline.map(|h| h.id()));
+    // Only a headline inside the root marks where the article starts; one elsewhere (a
+    // sticky header, a hero after the body in source order) says nothing about the blocks.
+    let headline_in_root = headline.filter(|h| h.ancestors().any(|a| a.id() == root.id()));
+    let mut walker = Walker::new(headline_in_root.map(|h| h.id()));
     walker.walk(*root, 0, false);
     walker.flush();
     if walker.depth_exceeded {
         diagnostics.push(Diagnostic::warning("html nesting too deep; the deepest part was not read"));
     }
-    let mut content = finish_blocks(walker.blocks, headline.is_some(), title.as_deref());
+    let mut content = finish_blocks(walker.blocks, headline_in_root.is_some(), title.as_deref());
     let mut removed = walker.removed;
     removed.append(&mut content.removed);
     removed.extend(outside_blocks(body, root));
@@ -742,10 +745,8 @@ fn section_kind(token: &str) -> Option<BoilerplateKind> {
         "taboola",
         "readmore",
         "mostread",
-    ]) || matches!(
-        token,
-        "more" | "rail" | "promo" | "promos" | "sidebar" | "widget" | "widgets" | "secondary"
-    ) {
+    ]) || matches!(token, "more" | "rail" | "promo" | "promos" | "sidebar" | "secondary")
+    {
         return Some(RelatedPosts);
     }
     if has(&["breadcrumb", "navbar", "navigation", "masthead", "topbar", "skiplink", "pagination", "pager"])
@@ -834,6 +835,25 @@ fn is_substantial(el: ElementRef<'_>) -> bool {
     paragraphs >= 4 && class_tokens(el).iter().any(|t| is_positive_token(t))
 }
 
+/// Whole `class` names, lower-cased.
+fn whole_class_names(el: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
+    el.attr("class").unwrap_or("").split_whitespace().map(str::to_ascii_lowercase)
+}
+
+/// Whether an element holds prose: two or more paragraphs of sentence length with few links,
+/// or a long text with few links.
+fn is_prose(el: ElementRef<'_>) -> bool {
+    let paragraphs = el
+        .descendent_elements()
+        .filter(|e| e.value().name() == "p" && element_text(*e).chars().count() >= 80)
+        .take(2)
+        .count();
+    let (mut total, mut links) = (0, 0);
+    count_text(*el, false, &mut total, &mut links, 0);
+    let density = if total == 0 { 1.0 } else { links as f64 / total as f64 };
+    (paragraphs >= 2 && density < 0.5) || (total >= 600 && density < 0.25)
+}
+
 /// The boilerplate kind of an element as a whole, by tag, role and class/id, if any.
 fn boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
     use BoilerplateKind::*;
@@ -854,12 +874,21 @@ fn boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         _ => None,
     };
     let tokens = class_tokens(el);
+    // "widget" alone names a sidebar box; as a part ("elementor-widget") it names any block.
     let by_class = tokens
         .iter()
         .find_map(|t| section_kind(t))
+        .or_else(|| {
+            whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets")).then_some(RelatedPosts)
+        })
         .or_else(|| tokens.iter().any(|t| is_meta_token(t)).then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
     if by_tag.is_none() && is_substantial(el) {
+        return None;
+    }
+    // Class names are hints, and page builders put words like "sidebar" or "meta" on the
+    // wrappers of whole articles: a class alone never removes a run of prose.
+    if by_tag.is_none() && by_role.is_none() && !matches!(kind, Comments | CookieNotice) && is_prose(el) {
         return None;
     }
     // A consent dialog is a cookie notice whatever the markup calls it.
@@ -1422,5 +1451,32 @@ mod tests {
         ] {
             let _ = read(html, Some("::"));
         }
+    }
+
+    const PROSE: &str = "<p>The committee met on Monday to discuss the new harbour rules, and agreed on most of them.</p>\
+        <p>Fishing boats will need a permit from next spring, the committee said in a statement after the meeting.</p>\
+        <p>Owners who already hold a licence will get the permit without a new application, officials added.</p>";
+
+    #[test]
+    fn page_builder_class_words_do_not_remove_the_article_issue_6() {
+        let html = format!(
+            "<html><body><div class=\"builder-widget builder-widget-post-content\"><div class=\"sidebar-layout\">{PROSE}</div></div>\
+             <div class=\"widget\"><h3>Recent</h3><ul><li><a href=\"/a\">A story</a></li></ul></div></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("without a new application"), "{article:?}");
+        assert!(!article.text.contains("A story"), "{article:?}");
+    }
+
+    #[test]
+    fn a_headline_outside_the_content_does_not_hide_it_issue_6() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}</div></main>\
+             <div class=\"hero\"><h1>Harbour rules agreed</h1></div></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
+        assert!(article.text.ends_with("officials added."), "{article:?}");
     }
 }
