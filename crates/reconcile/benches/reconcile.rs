@@ -1,19 +1,23 @@
 //! Reconciles 100,000 synthetic claims and prints the time taken. Run with
-//! `cargo bench -p reconcile`. Not a statistical benchmark: one warm-up, then three timed runs.
+//! `cargo bench -p reconcile [-- N]`. Not a statistical benchmark: one warm-up, then three timed
+//! runs.
 
 use std::time::Instant;
 
 fn main() {
     let n: usize = std::env::args().filter_map(|a| a.parse().ok()).next().unwrap_or(100_000);
     let claims = reconcile_bench::synthetic(n);
-    let _ = reconcile::reconcile(&claims, &[]);
+    // One analyst decision per hundred claims, half of them naming claims whose span moved.
+    let decisions = reconcile_bench::decisions(&claims, n / 100);
+    let _ = reconcile::reconcile(&claims, &decisions);
     for _ in 0..3 {
         let start = Instant::now();
-        let result = reconcile::reconcile(&claims, &[]);
+        let result = reconcile::reconcile(&claims, &decisions);
         let elapsed = start.elapsed();
         println!(
-            "reconcile: {} claims -> {} incidents, {} aggregates in {:.2?}",
+            "reconcile: {} claims, {} decisions -> {} incidents, {} aggregates in {:.2?}",
             claims.len(),
+            decisions.len(),
             result.incidents.len(),
             result.aggregates.len(),
             elapsed
@@ -26,7 +30,7 @@ mod reconcile_bench {
         Claim, ClaimKind, ContentHash, Count, CountQualifier, DatePrecision, DateSpan, Evidence, NaiveDate,
         PartialDate,
     };
-    use reconcile::{ClaimInput, ClaimKey, GroupId};
+    use reconcile::{ClaimInput, ClaimKey, ClaimRef, Decision, GroupId};
 
     /// A small deterministic generator (xorshift), so runs are comparable.
     struct Rng(u64);
@@ -95,13 +99,41 @@ mod reconcile_bench {
                 children: None,
                 sources: Vec::new(),
                 persons: Vec::new(),
-                evidence: vec![Evidence { start: 0, end: 10, text: String::new() }],
+                evidence: vec![Evidence {
+                    start: 0,
+                    end: 160,
+                    text: format!(
+                        "Officials of the border police sent {size} people back across the river on day {day}, \
+                         a monitoring group said, citing relatives of those held in report {i}."
+                    ),
+                }],
             };
             let key = ClaimKey::of(ContentHash(document), &claim);
             let published = from_days(day + 2);
             out.push(ClaimInput { key, group: GroupId(i as u32), published, claim });
         }
         out
+    }
+
+    pub fn decisions(claims: &[ClaimInput], n: usize) -> Vec<Decision> {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        (0..n)
+            .map(|k| {
+                let pick = |rng: &mut Rng| {
+                    let c = &claims[rng.below(claims.len() as u64) as usize];
+                    let mut claim = ClaimRef::of(c.key, &c.claim);
+                    if k % 2 == 0 {
+                        claim.key.start += 1;
+                    }
+                    claim
+                };
+                match rng.below(3) {
+                    0 => Decision::Merge { a: pick(&mut rng), b: pick(&mut rng) },
+                    1 => Decision::Split { claim: pick(&mut rng) },
+                    _ => Decision::RejectClaim { claim: pick(&mut rng) },
+                }
+            })
+            .collect()
     }
 
     fn from_days(d: i32) -> Option<NaiveDate> {

@@ -79,23 +79,21 @@ pub const REMATCH_THRESHOLD: f64 = 0.6;
 
 /// Finds the current claim a [`ClaimRef`] names: by exact key, else among the claims of the same
 /// document and type by evidence text.
-/// Sorted, deduplicated lower-case words.
-type Words = Vec<String>;
-
-pub(crate) struct Resolver {
+/// Finds the current claim a [`ClaimRef`] names: by exact key, else among the claims of the same
+/// document and type by evidence text. Evidence words are computed only for a decision whose key
+/// no longer matches, so the cost follows the number of decisions, not of claims.
+pub(crate) struct Resolver<'a> {
     exact: HashMap<ClaimKey, usize>,
-    /// Per document and type: each claim's index and its evidence words.
-    by_document: HashMap<(ContentHash, ClaimKind), Vec<(usize, Words)>>,
+    by_document: HashMap<(ContentHash, ClaimKind), Vec<(usize, &'a Claim)>>,
 }
 
-impl Resolver {
-    pub(crate) fn new<'a>(claims: impl Iterator<Item = (usize, ClaimKey, &'a Claim)>) -> Resolver {
+impl<'a> Resolver<'a> {
+    pub(crate) fn new(claims: impl Iterator<Item = (usize, ClaimKey, &'a Claim)>) -> Resolver<'a> {
         let mut exact = HashMap::new();
         let mut by_document: HashMap<_, Vec<_>> = HashMap::new();
         for (idx, key, claim) in claims {
             exact.entry(key).or_insert(idx);
-            let text: String = claim.evidence.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join(" ");
-            by_document.entry((key.document, key.kind)).or_default().push((idx, words(&text)));
+            by_document.entry((key.document, key.kind)).or_default().push((idx, claim));
         }
         Resolver { exact, by_document }
     }
@@ -110,8 +108,13 @@ impl Resolver {
             return None;
         }
         let candidates = self.by_document.get(&(claim.key.document, claim.key.kind))?;
-        let mut scored: Vec<(f64, usize)> =
-            candidates.iter().map(|(idx, have)| (jaccard(&wanted, have), *idx)).collect();
+        let mut scored: Vec<(f64, usize)> = candidates
+            .iter()
+            .map(|(idx, candidate)| {
+                let text: Vec<&str> = candidate.evidence.iter().map(|e| e.text.as_str()).collect();
+                (jaccard(&wanted, &words(&text.join(" "))), *idx)
+            })
+            .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         match scored.as_slice() {
             [(best, idx), rest @ ..] if *best >= REMATCH_THRESHOLD => {

@@ -2,7 +2,7 @@
 //! occasion, with UCDP-style low/best/high counts, independent sources, conflicts, and an
 //! explanation of every merge.
 //!
-//! - [`reconcile`]: the stage. Claims are blocked by type and month, scored against the incidents
+//! - [`reconcile`]: the stage. Claims are blocked by type, month and perpetrator, scored against the incidents
 //!   found so far (a weighted sum of features, see [`Feature`]), and joined to the best one when
 //!   the score reaches [`MERGE_THRESHOLD`]. Claims with a day are placed first; coarse dates,
 //!   unknown figures, unknown years and missing dates follow and join only an unambiguous best
@@ -16,7 +16,8 @@
 //!
 //! **Invariant:** pure, deterministic (the order of `claims` does not change the result beyond
 //! ties between identical keys) and never panics. Cost is about linear in the number of claims:
-//! each claim is compared only with incidents of its type in neighbouring months.
+//! each claim is compared only with incidents of its type and perpetrator (or none known yet) in
+//! neighbouring months.
 
 mod count;
 mod dates;
@@ -489,6 +490,7 @@ fn cluster(claims: &[ClaimInput], excluded: &[Excluded]) -> Clusters {
         profiles: Vec::new(),
         out: Vec::new(),
         by_month: HashMap::new(),
+        perpetrators: HashMap::new(),
         by_month_day: HashMap::new(),
         seen: Vec::new(),
         stamp: 0,
@@ -508,7 +510,10 @@ struct Matcher<'a> {
     claims: &'a [ClaimInput],
     profiles: Vec<Profile>,
     out: Vec<Cluster>,
-    by_month: HashMap<(ClaimKind, i32), Vec<usize>>,
+    /// Incidents by type, month and perpetrator (`None`: not known yet).
+    by_month: HashMap<(ClaimKind, i32, Option<CountryCode>), Vec<usize>>,
+    /// The perpetrators indexed under each type and month, for claims without one.
+    perpetrators: HashMap<(ClaimKind, i32), Vec<Option<CountryCode>>>,
     by_month_day: HashMap<(ClaimKind, u32, u32), Vec<usize>>,
     /// Per incident, the stamp of the last lookup that returned it (dedupes candidates).
     seen: Vec<u32>,
@@ -563,28 +568,36 @@ impl Matcher<'_> {
     fn candidates(&mut self, input: &ClaimInput, when: When) -> Vec<usize> {
         self.stamp = self.stamp.wrapping_add(1);
         let kind = input.claim.kind;
-        let mut months: Vec<(ClaimKind, i32)> = Vec::new();
+        let mut months: Vec<i32> = Vec::new();
         let mut month_days: Vec<(ClaimKind, u32, u32)> = Vec::new();
         match when {
             When::Span { lo, hi, .. } => {
                 let (first, last) = (dates::month_index(lo - 3), dates::month_index(hi + 3));
-                for m in first..=last.min(first + MAX_INDEXED_MONTHS) {
-                    months.push((kind, m));
-                }
+                months.extend(first..=last.min(first + MAX_INDEXED_MONTHS));
             }
             When::MonthDay { month, day } => month_days.push((kind, month, day)),
             When::Unknown => {
                 if let Some(published) = input.published {
                     let p = dates::day_number(published);
-                    let (first, last) = (dates::month_index(p - UNDATED_WINDOW_DAYS), dates::month_index(p));
-                    for m in first..=last {
-                        months.push((kind, m));
+                    months.extend(dates::month_index(p - UNDATED_WINDOW_DAYS)..=dates::month_index(p));
+                }
+            }
+        }
+        // Blocks: the claim's perpetrator and "not known yet"; every perpetrator when the claim
+        // names none.
+        let mut keys: Vec<(ClaimKind, i32, Option<CountryCode>)> = Vec::new();
+        for m in months {
+            match input.claim.perpetrator {
+                Some(p) => keys.extend([(kind, m, Some(p)), (kind, m, None)]),
+                None => {
+                    if let Some(perpetrators) = self.perpetrators.get(&(kind, m)) {
+                        keys.extend(perpetrators.iter().map(|p| (kind, m, *p)));
                     }
                 }
             }
         }
         let mut out = Vec::new();
-        let lists = months
+        let lists = keys
             .iter()
             .filter_map(|k| self.by_month.get(k))
             .chain(month_days.iter().filter_map(|k| self.by_month_day.get(k)));
@@ -633,7 +646,7 @@ impl Matcher<'_> {
         if profile.place.is_none() {
             profile.place = claim.place.as_ref().map(|p| p.name.to_lowercase());
         }
-        let before = (profile.days, profile.coarse);
+        let before = (profile.days, profile.coarse, profile.perpetrator);
         match dates::when(&claim.date) {
             When::Span { lo, hi, day: true } => {
                 profile.days = Some(profile.days.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
@@ -660,13 +673,13 @@ impl Matcher<'_> {
             profile.groups.push(input.group);
         }
         let kind = profile.kind;
-        let after = (profile.days, profile.coarse);
+        let after = (profile.days, profile.coarse, profile.perpetrator);
         let closed = profile.closed;
         if after != before && !closed {
-            self.index(target, kind, after.0.or(after.1));
+            self.index(target, kind, after.0.or(after.1), after.2);
         }
         if let When::MonthDay { month, day } = dates::when(&claim.date)
-            && before == (None, None)
+            && (before.0, before.1) == (None, None)
             && !closed
         {
             self.by_month_day.entry((kind, month, day)).or_default().push(target);
@@ -674,13 +687,23 @@ impl Matcher<'_> {
         self.out[target].members.push(Member { claim: idx, key: input.key, group: input.group, joined });
     }
 
-    fn index(&mut self, target: usize, kind: ClaimKind, span: Option<(i32, i32)>) {
+    fn index(
+        &mut self,
+        target: usize,
+        kind: ClaimKind,
+        span: Option<(i32, i32)>,
+        perpetrator: Option<CountryCode>,
+    ) {
         let Some((lo, hi)) = span else { return };
         let (first, last) = (dates::month_index(lo), dates::month_index(hi));
         for m in first..=last.min(first + MAX_INDEXED_MONTHS) {
-            let list = self.by_month.entry((kind, m)).or_default();
+            let list = self.by_month.entry((kind, m, perpetrator)).or_default();
             if list.last() != Some(&target) {
                 list.push(target);
+            }
+            let perpetrators = self.perpetrators.entry((kind, m)).or_default();
+            if !perpetrators.contains(&perpetrator) {
+                perpetrators.push(perpetrator);
             }
         }
         if hi - lo <= 3 {

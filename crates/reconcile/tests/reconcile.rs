@@ -361,3 +361,88 @@ fn a_later_split_does_not_change_what_an_earlier_merge_named() {
         &["2023-10-09: 40/145/300 [2] [3, 5]", "2023-10-09: 500/550/? [3] [0, 1, 2, 4]"],
     );
 }
+
+/// A small deterministic generator (xorshift) for the invariant test.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+#[test]
+fn every_claim_is_in_exactly_one_place_whatever_the_input() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let dates = [
+        "2023-10-09",
+        "2023-10-10",
+        "2023-10-16",
+        "XXXX-10-09",
+        "",
+        "2023-10-09..2023-10-15",
+        "2023-10-01..",
+    ];
+    let counts =
+        [MORE_THAN_500, ABOUT_600, RANGE_200_300, NO_FIGURE, (Some(0), Some(0), CountQualifier::Exact)];
+    for round in 0..20 {
+        let specs: Vec<Spec> = (0..60)
+            .map(|_| {
+                let mut s = spec(
+                    rng.below(12) as u8,
+                    dates[rng.below(dates.len() as u64) as usize],
+                    counts[rng.below(counts.len() as u64) as usize],
+                );
+                s.group = rng.below(8) as u32;
+                s.aggregate = rng.below(15) == 0;
+                s
+            })
+            .collect();
+        let mut claims = inputs(&specs);
+        for claim in &mut claims {
+            if rng.below(4) == 0 {
+                claim.claim.perpetrator = None;
+            }
+            if rng.below(6) == 0 {
+                claim.claim.nationality = Some(Nationality::Group("Uyghur".into()));
+            }
+        }
+        let r = |idx: usize| ClaimRef::of(claims[idx].key, &claims[idx].claim);
+        let mut decisions = Vec::new();
+        for _ in 0..rng.below(8) {
+            let (a, b) = (rng.below(60) as usize, rng.below(60) as usize);
+            decisions.push(match rng.below(7) {
+                0 => Decision::Merge { a: r(a), b: r(b) },
+                1 => Decision::Split { claim: r(a) },
+                2 => Decision::Attach { claim: r(a), to: r(b) },
+                3 => Decision::Detach { claim: r(a) },
+                4 => Decision::RejectClaim { claim: r(a) },
+                5 => Decision::RejectIncident { incident: r(a) },
+                _ => Decision::Fix { incident: r(a), field: Field::Date, value: "2023-13-40".into() },
+            });
+        }
+        let result = reconcile(&claims, &decisions);
+        let mut seen = vec![0usize; claims.len()];
+        for incident in &result.incidents {
+            assert!(!incident.members.is_empty());
+            for member in &incident.members {
+                seen[member.claim] += 1;
+            }
+        }
+        for check in &result.aggregates {
+            seen[check.claim] += 1;
+        }
+        for &rejected in &result.rejected_claims {
+            seen[rejected] += 1;
+        }
+        assert!(seen.iter().all(|&n| n == 1), "round {round}: {seen:?}");
+        assert_eq!(reconcile(&claims, &decisions), result, "round {round}: not deterministic");
+        let totals = timeline(&result, &TimelineFilter::default());
+        let counted: usize =
+            totals.years.iter().map(|y| y.incidents.len()).sum::<usize>() + totals.undated.len();
+        assert_eq!(counted, result.incidents.iter().filter(|i| !i.rejected).count());
+    }
+}
