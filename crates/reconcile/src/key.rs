@@ -111,8 +111,10 @@ impl<'a> Resolver<'a> {
         let mut scored: Vec<(f64, usize)> = candidates
             .iter()
             .map(|(idx, candidate)| {
-                let text: Vec<&str> = candidate.evidence.iter().map(|e| e.text.as_str()).collect();
-                (jaccard(&wanted, &words(&text.join(" "))), *idx)
+                // The best of its sentences: a new extractor may add or reorder evidence.
+                let best =
+                    candidate.evidence.iter().map(|e| jaccard(&wanted, &words(&e.text))).fold(0.0, f64::max);
+                (best, *idx)
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

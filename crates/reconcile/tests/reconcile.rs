@@ -164,12 +164,21 @@ fn aggregate_is_checked_never_counted() {
 fn look_alike_a_week_apart_stays_separate_but_next_day_joins() {
     check(
         &[
-            spec(1, "2023-08-29", (Some(80), Some(80), CountQualifier::Exact)),
-            spec(2, "2023-08-30", (Some(80), None, CountQualifier::AtLeast)),
-            spec(3, "2023-09-05", (Some(80), Some(80), CountQualifier::About)),
+            spec(1, "2023-10-02", (Some(80), Some(80), CountQualifier::Exact)),
+            spec(2, "2023-10-03", (Some(80), None, CountQualifier::AtLeast)),
+            spec(3, "2023-10-09", (Some(80), Some(80), CountQualifier::About)),
         ],
         &[],
-        &["2023-08-29: 80/80/80 [2] [0, 1]", "2023-09-05: 80/80/80 [1] [2]"],
+        &["2023-10-02: 80/80/80 [2] [0, 1]", "2023-10-09: 80/80/80 [1] [2]"],
+    );
+    // Across a month boundary, the neighbouring month is searched too.
+    check(
+        &[
+            spec(1, "2023-08-31", (Some(80), Some(80), CountQualifier::Exact)),
+            spec(2, "2023-09-01", (Some(80), None, CountQualifier::AtLeast)),
+        ],
+        &[],
+        &["2023-08-31: 80/80/80 [2] [0, 1]"],
     );
 }
 
@@ -445,4 +454,22 @@ fn every_claim_is_in_exactly_one_place_whatever_the_input() {
             totals.years.iter().map(|y| y.incidents.len()).sum::<usize>() + totals.undated.len();
         assert_eq!(counted, result.incidents.iter().filter(|i| !i.rejected).count());
     }
+}
+
+#[test]
+fn a_decision_follows_its_claim_when_the_extractor_adds_evidence_in_front() {
+    let claims = inputs(&october_reports());
+    let reject = Decision::RejectIncident { incident: ClaimRef::of(claims[5].key, &claims[5].claim) };
+    let mut moved = claims.clone();
+    let claim = &mut moved[5].claim;
+    claim
+        .evidence
+        .insert(0, domain::Evidence { start: 0, end: 30, text: "A headline about the return.".into() });
+    moved[5].key = ClaimKey::of(moved[5].key.document, &moved[5].claim);
+    assert_ne!(moved[5].key, claims[5].key);
+    let result = reconcile(&moved, &[reject]);
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    let rejected: Vec<_> =
+        result.incidents.iter().filter(|i| i.rejected).map(|i| i.members[0].claim).collect();
+    assert_eq!(rejected, [5]);
 }
