@@ -112,7 +112,14 @@ fn is_reporting_date(tokens: &[Token], date: &DateMention) -> bool {
                 | "briefing"
         )
     };
-    reporting(before(1))
+    // "Turkish officials on Monday denied …": the day of the statement.
+    let after = tokens.get(date.last).map_or("", |t| t.lower.as_str());
+    let states = matches!(
+        after,
+        "said" | "denied" | "announced" | "told" | "confirmed" | "reported" | "denies" | "says"
+    );
+    states
+        || reporting(before(1))
         || (matches!(before(1), "on" | "late" | "early") && reporting(before(2)))
         || (before(1) == "on" && matches!(before(2), "late" | "early") && reporting(before(3)))
         || (before(1) == "on" && before(2) == "reporters" && reporting(before(3)))
@@ -426,6 +433,9 @@ fn people_reference(s: &Sentence<'_>, from: usize, to: usize) -> bool {
 /// A country the people were sent to: "to China", "into Bangladesh", "to Asmara", "to North Korean officials".
 fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<CountryCode> {
     let from = trigger.gap.map_or(trigger.first, |(a, _)| a);
+    // "to Dushanbe and … flown on to Urumqi": the onward leg is where they ended up.
+    let onward = (from..end.min(s.tokens.len())).find(|&i| s.word(i) == "on" && s.word(i + 1) == "to");
+    let from = onward.map_or(from, |i| i + 1);
     for i in from..end.min(s.tokens.len()) {
         if !matches!(s.word(i), "to" | "into" | "towards" | "toward") {
             continue;
@@ -1183,10 +1193,16 @@ fn pick_date<'s>(s: &'s Sentence<'_>, trigger: &Trigger) -> Option<&'s DateMenti
             trigger.first.saturating_sub(d.last) + 1
         }
     };
+    // The trigger's own clause first ("officials on Monday denied … said she had been deported"
+    // dates the denial, not the return), then the rest of the sentence outside relative clauses.
+    let (start, end) = (clause_start(s, trigger), clause_end(s, trigger));
+    let in_clause = |d: &&DateMention| d.first >= start && d.last <= end;
     let outside = |d: &&DateMention| !s.relative.get(d.first).copied().unwrap_or(false);
     s.dates
         .iter()
+        .filter(in_clause)
         .filter(outside)
         .min_by_key(|d| distance(d))
+        .or_else(|| s.dates.iter().filter(outside).min_by_key(|d| distance(d)))
         .or_else(|| s.dates.iter().min_by_key(|d| distance(d)))
 }

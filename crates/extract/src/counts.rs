@@ -393,28 +393,44 @@ fn match_at(
         return Some(make(tokens, text, first, head + 1, low, high, qualifier, Some(head)));
     }
 
-    // "a woman and her two children" = 3
-    if matches!(t.lower.as_str(), "a" | "one")
-        && tokens
-            .get(i + 1)
-            .is_some_and(|t| matches!(t.lower.as_str(), "woman" | "man" | "mother" | "father"))
-        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
-        && tokens.get(i + 3).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his" | "their"))
-        && let Some((n, next)) = number_at(tokens, i + 4)
-        && tokens
+    // "a woman and her two children" = 3, "she and her two small daughters" = 3
+    let (person_end, one) = match t.lower.as_str() {
+        "a" | "one"
+            if tokens
+                .get(i + 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "woman" | "man" | "mother" | "father")) =>
+        {
+            (i + 2, true)
+        }
+        "she" | "he" => (i + 1, true),
+        _ => (i, false),
+    };
+    if one
+        && tokens.get(person_end).is_some_and(|t| t.lower == "and")
+        && tokens.get(person_end + 1).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his" | "their"))
+        && let Some((n, mut next)) = number_at(tokens, person_end + 2)
+    {
+        if tokens
+            .get(next)
+            .is_some_and(|t| matches!(t.lower.as_str(), "small" | "young" | "little" | "teenage"))
+        {
+            next += 1;
+        }
+        if tokens
             .get(next)
             .is_some_and(|t| matches!(t.lower.as_str(), "children" | "daughters" | "sons" | "kids"))
-    {
-        return Some(make(
-            tokens,
-            text,
-            i,
-            next + 1,
-            Some(n + 1),
-            Some(n + 1),
-            CountQualifier::Exact,
-            Some(next),
-        ));
+        {
+            return Some(make(
+                tokens,
+                text,
+                i,
+                next + 1,
+                Some(n + 1),
+                Some(n + 1),
+                CountQualifier::Exact,
+                Some(next),
+            ));
+        }
     }
 
     // "him and twelve other men" = 13
@@ -593,6 +609,7 @@ mod tests {
         check("between seven and 10 deportees", &["7/10 exact"]);
         check("A woman and her two children were put on a flight", &["3/3 exact"]);
         check("police arrested him and twelve other men", &["13/13 exact"]);
+        check("she and her two small daughters had been deported", &["3/3 exact"]);
         check("In 2023 the Korean army", &[]);
     }
 
