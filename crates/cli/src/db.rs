@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use store::{
-    ClaimFilter, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument, PutOutcome,
-    Store, StoreError, StoredDocument,
+    Actor, AuditEntry, ClaimFilter, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyRecord, LinkTarget,
+    NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store, StoreError, StoredDocument,
 };
 use store_postgres::{DatabaseUrl, PostgresStore};
 use store_sqlite::SqliteStore;
@@ -24,12 +24,20 @@ pub const DEFAULT_DB: &str = "refwatch.db";
 pub struct Ctx {
     /// `--db`, when given: a file path or a PostgreSQL URL.
     pub db: Option<PathBuf>,
+    /// `--as`, else `$USER`: who is recorded in the audit log.
+    pub actor: String,
+    /// `--key-file`: a file holding the key that wraps the data key.
+    pub key_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for Ctx {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A URL may hold a password: show only the redacted form.
-        f.debug_struct("Ctx").field("db", &self.db.as_deref().map(describe)).finish()
+        f.debug_struct("Ctx")
+            .field("db", &self.db.as_deref().map(describe))
+            .field("actor", &self.actor)
+            .field("key_file", &self.key_file)
+            .finish()
     }
 }
 
@@ -116,6 +124,13 @@ impl Db {
             Db::Postgres(store) => store.as_ref(),
         }
     }
+
+    fn store_mut(&mut self) -> &mut dyn Store {
+        match self {
+            Db::Sqlite(store) => store,
+            Db::Postgres(store) => store.as_mut(),
+        }
+    }
 }
 
 impl Store for Db {
@@ -160,6 +175,60 @@ impl Store for Db {
     fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
         self.store().list_decisions()
     }
+
+    fn init_key(&mut self, key: &NewKey, actor: Actor<'_>) -> Result<i64, StoreError> {
+        self.store_mut().init_key(key, actor)
+    }
+
+    fn current_key(&self) -> Result<Option<KeyRecord>, StoreError> {
+        self.store().current_key()
+    }
+
+    fn rotate_key(
+        &mut self,
+        key: &NewKey,
+        resealed: &[PersonRow],
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        self.store_mut().rotate_key(key, resealed, actor)
+    }
+
+    fn reserve_person_ids(&mut self, n: usize) -> Result<Vec<i64>, StoreError> {
+        self.store_mut().reserve_person_ids(n)
+    }
+
+    fn add_person(&mut self, person: &NewPerson, actor: Actor<'_>) -> Result<(), StoreError> {
+        self.store_mut().add_person(person, actor)
+    }
+
+    fn get_person(&self, id: i64) -> Result<PersonRow, StoreError> {
+        self.store().get_person(id)
+    }
+
+    fn list_persons(&self) -> Result<Vec<PersonRow>, StoreError> {
+        self.store().list_persons()
+    }
+
+    fn link_person(
+        &mut self,
+        person_id: i64,
+        target: &LinkTarget,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        self.store_mut().link_person(person_id, target, actor)
+    }
+
+    fn person_links(&self, person_id: i64) -> Result<Vec<LinkTarget>, StoreError> {
+        self.store().person_links(person_id)
+    }
+
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        self.store().audit_log()
+    }
+
+    fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        self.store().audit_head()
+    }
 }
 
 #[cfg(test)]
@@ -177,7 +246,7 @@ mod tests {
 
     #[test]
     fn ctx_debug_redacts_the_password() {
-        let ctx = Ctx { db: Some(PathBuf::from("postgresql://u:pw-secret@host/db")) };
+        let ctx = Ctx { db: Some(PathBuf::from("postgresql://u:pw-secret@host/db")), ..Ctx::default() };
         let shown = format!("{ctx:?}");
         assert!(!shown.contains("pw-secret"), "{shown}");
         assert!(shown.contains("u@host"), "{shown}");

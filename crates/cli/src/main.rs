@@ -16,6 +16,13 @@ struct Cli {
     /// SQLite database file [env: REFWATCH_DB] [default: ./refwatch.db]
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<std::path::PathBuf>,
+    /// Who you are, for the audit log [default: $USER]
+    #[arg(long = "as", global = true, value_name = "USER")]
+    actor: Option<String>,
+    /// File holding the key that wraps the data key (32 raw bytes or 64 hex characters),
+    /// instead of REFWATCH_PASSPHRASE
+    #[arg(long, global = true, value_name = "PATH")]
+    key_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,11 +44,15 @@ enum Command {
     Show(cmd::show::Cmd),
     Demo(cmd::demo::Cmd),
     Bench(cmd::bench::Cmd),
+    Keys(cmd::keys::Cmd),
+    Person(cmd::person::Cmd),
+    Audit(cmd::audit::Cmd),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let ctx = db::Ctx { db: cli.db };
+    let actor = cli.actor.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "unknown".to_owned());
+    let ctx = db::Ctx { db: cli.db, actor, key_file: cli.key_file };
     let result = match cli.command {
         Command::Extract(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(),
@@ -58,6 +69,9 @@ fn main() -> ExitCode {
         Command::Show(cmd) => cmd.run(&ctx),
         Command::Demo(cmd) => cmd.run(&ctx),
         Command::Bench(cmd) => cmd.run(),
+        Command::Keys(cmd) => cmd.run(&ctx),
+        Command::Person(cmd) => cmd.run(&ctx),
+        Command::Audit(cmd) => cmd.run(&ctx),
     };
     match result {
         Ok(code) => code,

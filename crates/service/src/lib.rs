@@ -7,8 +7,12 @@
 //! - [`list_incidents`] and [`show_document`]: read-only views.
 //! - [`reconcile`] (claims + stored decisions → incidents, via the `reconcile` crate) and
 //!   [`record_decision`].
+//! - [`record`]: data keys, sealed case files ([`record::CaseFile`]) and the audit log. With a key
+//!   ([`IngestContext::key`]), ingest seals the names `extract` finds into case files linked to
+//!   their claims; without one the names are dropped and counted.
 
 mod reconciled;
+pub mod record;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -36,6 +40,32 @@ pub const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 pub enum ServiceError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] crypto::CryptoError),
+    #[error("this database has no data key (run `refwatch keys init`)")]
+    NoKey,
+    #[error("wrong passphrase or key file")]
+    WrongKey,
+    #[error("the data key is wrapped with a {0}; give that instead")]
+    WrongKeyKind(&'static str),
+    #[error("{0} does not open: the sealed row was altered, moved or replayed (tampering)")]
+    Tampered(String),
+    #[error("cannot draw random bytes: {0}")]
+    Random(String),
+}
+
+/// Who ingests (for the audit log) and, when configured, the key that seals named persons.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestContext<'a> {
+    pub actor: &'a str,
+    /// With a key, names found by `extract` become sealed case files; without, they are dropped.
+    pub key: Option<&'a record::Unlocked>,
+}
+
+impl Default for IngestContext<'_> {
+    fn default() -> Self {
+        IngestContext { actor: "refwatch", key: None }
+    }
 }
 
 /// How to ingest.
@@ -105,15 +135,30 @@ pub struct IngestSummary {
     pub failed: Vec<Failure>,
     /// Claims stored by this run.
     pub claims: usize,
+    /// Names of persons stored as sealed case files.
+    pub persons_sealed: usize,
+    /// Names of persons not kept, because no key was configured.
+    pub names_dropped: usize,
 }
 
 /// Ingests every page under `paths` (files and folders, recursively; `.txt`, `.html`, `.htm`
 /// and `.gz` of those) into `store`. Per-file problems are collected in the summary and do not
-/// stop the run; only a storage failure does.
+/// stop the run; only a storage failure does. Names of persons are dropped (see [`ingest_with`]).
 pub fn ingest<S: Store>(
     store: &mut S,
     paths: &[PathBuf],
     options: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<IngestSummary, ServiceError> {
+    ingest_with(store, paths, options, &IngestContext::default(), progress)
+}
+
+/// [`ingest`] as `context.actor`, sealing named persons into case files when `context.key` is set.
+pub fn ingest_with<S: Store>(
+    store: &mut S,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    context: &IngestContext<'_>,
     progress: &dyn Progress,
 ) -> Result<IngestSummary, ServiceError> {
     let mut summary = IngestSummary::default();
@@ -172,6 +217,11 @@ pub fn ingest<S: Store>(
                         }
                         Ok((article, claims)) => {
                             let source_path = path.display().to_string();
+                            let names = named_persons(&claims);
+                            let persons = match context.key {
+                                Some(key) => seal_persons(store, key, &names)?,
+                                None => Vec::new(),
+                            };
                             let put = store.put_document(&NewDocument {
                                 page,
                                 source_path: Some(&source_path),
@@ -179,11 +229,15 @@ pub fn ingest<S: Store>(
                                 pipeline_version: PIPELINE_VERSION,
                                 article: &article,
                                 claims: &claims,
+                                persons: &persons,
+                                actor: context.actor,
                             })?;
                             match put {
                                 PutOutcome::Inserted => {
                                     summary.new += 1;
                                     summary.claims += claims.len();
+                                    summary.persons_sealed += persons.len();
+                                    summary.names_dropped += names.len() - persons.len();
                                     FileOutcome::New { claims: claims.len() }
                                 }
                                 // Another process stored it since we checked.
@@ -201,6 +255,43 @@ pub fn ingest<S: Store>(
     }
     progress.finish();
     Ok(summary)
+}
+
+/// The distinct names the claims give, each with the claims (by position) that name it.
+fn named_persons(claims: &[Claim]) -> Vec<(&str, Vec<usize>)> {
+    let mut names: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (idx, claim) in claims.iter().enumerate() {
+        for name in &claim.persons {
+            match names.iter_mut().find(|(known, _)| *known == name.as_str()) {
+                Some((_, claim_idx)) => claim_idx.push(idx),
+                None => names.push((name.as_str(), vec![idx])),
+            }
+        }
+    }
+    names
+}
+
+/// One sealed case file per distinct name, linked to the claims that name the person.
+fn seal_persons<S: Store>(
+    store: &mut S,
+    key: &record::Unlocked,
+    names: &[(&str, Vec<usize>)],
+) -> Result<Vec<store::DocumentPerson>, ServiceError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = store.reserve_person_ids(names.len())?;
+    names
+        .iter()
+        .zip(ids)
+        .map(|((name, claim_idx), id)| {
+            let case = record::CaseFile::named(name);
+            Ok(store::DocumentPerson {
+                person: record::seal_new(key, id, &case)?,
+                claim_idx: claim_idx.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Stored claims with their documents, for the incidents list.

@@ -15,7 +15,10 @@ use domain::{
     Article, BoilerplateKind, Claim, ClaimKind, Count, CountQualifier, DatePrecision, DateSource, DateSpan,
     Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage, RemovedBlock,
 };
-use store::{ClaimFilter, ClaimRecord, NewDecision, NewDocument, PutOutcome, Store, StoreError};
+use store::{
+    Actor, ClaimFilter, ClaimRecord, DocumentPerson, KeyKind, LinkTarget, NewDecision, NewDocument, NewKey,
+    NewPerson, PersonRow, PutOutcome, Store, StoreError,
+};
 
 /// One fresh, empty database of a backend, for the life of this value.
 pub trait Backend {
@@ -26,6 +29,9 @@ pub trait Backend {
     /// Every non-null text value stored in any table except `pages` (which holds the raw page),
     /// as `(table, value)`.
     fn text_values(&self) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Runs SQL statements directly on the database, bypassing the store (to tamper with it).
+    fn execute(&self, sql: &str) -> Result<(), StoreError>;
 }
 
 /// The names of every check, in the order [`run_all`] runs them.
@@ -39,6 +45,10 @@ pub const CHECKS: &[&str] = &[
     "listing_is_in_ingest_order",
     "empty_store_lists_nothing",
     "decisions_are_appended_in_order",
+    "keys_are_stored_once_and_rotated_atomically",
+    "case_files_round_trip_sealed_with_links",
+    "every_write_appends_to_the_audit_chain",
+    "audit_tampering_is_detected",
 ];
 
 /// Runs every check, each on a fresh backend from `make`.
@@ -52,6 +62,10 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     listing_is_in_ingest_order(&make());
     empty_store_lists_nothing(&make());
     decisions_are_appended_in_order(&make());
+    keys_are_stored_once_and_rotated_atomically(&make());
+    case_files_round_trip_sealed_with_links(&make());
+    every_write_appends_to_the_audit_chain(&make());
+    audit_tampering_is_detected(&make());
 }
 
 /// Expands to one `#[test]` per check. `$make` is an expression of type
@@ -68,7 +82,11 @@ macro_rules! tests {
             concurrent_puts_store_each_page_once,
             listing_is_in_ingest_order,
             empty_store_lists_nothing,
-            decisions_are_appended_in_order
+            decisions_are_appended_in_order,
+            keys_are_stored_once_and_rotated_atomically,
+            case_files_round_trip_sealed_with_links,
+            every_write_appends_to_the_audit_chain,
+            audit_tampering_is_detected
         );
     };
     (@each $make:expr; $($check:ident),*) => {
@@ -177,6 +195,8 @@ pub fn put(
         pipeline_version: "test",
         article: &article,
         claims,
+        persons: &[],
+        actor: "test",
     })?;
     Ok((page, outcome))
 }
@@ -433,4 +453,280 @@ pub fn decisions_are_appended_in_order(backend: &dyn Backend) {
     assert_eq!(decisions.iter().map(|d| d.id).collect::<Vec<_>>(), vec![first, second]);
     assert_eq!(decisions[0].decision, merge);
     assert_eq!(decisions[1].decision, fix);
+}
+
+const ACTOR: Actor<'static> = Actor { name: "tester", at: 1_700_000_300 };
+
+fn key(byte: u8) -> NewKey {
+    NewKey { kind: KeyKind::Passphrase, wrapped: vec![byte; 89] }
+}
+
+/// Stores a page with `claims` and one sealed case file (opaque bytes) linked to claim 0.
+fn put_with_person(store: &mut dyn Store, bytes: &[u8], key_id: i64) -> (RawPage, i64) {
+    let page = RawPage::new(bytes.to_vec(), None);
+    let article = article("With a person");
+    let claims = [full_claim(), sparse_claim()];
+    let ids = store.reserve_person_ids(1).expect("reserve");
+    let persons = [DocumentPerson {
+        person: NewPerson { id: ids[0], key_id, sealed: vec![0xA5; 60] },
+        claim_idx: vec![0],
+    }];
+    let outcome = store
+        .put_document(&NewDocument {
+            page: &page,
+            source_path: None,
+            ingested_at: 1_700_000_000,
+            pipeline_version: "test",
+            article: &article,
+            claims: &claims,
+            persons: &persons,
+            actor: "ingester",
+        })
+        .expect("put with person");
+    assert_eq!(outcome, PutOutcome::Inserted);
+    (page, ids[0])
+}
+
+/// One data key can be initialised; a second `init` conflicts; rotation stores a new current key
+/// and re-seals every case file, and refuses (changing nothing) when a case file is missing.
+pub fn keys_are_stored_once_and_rotated_atomically(backend: &dyn Backend) {
+    let mut store = open(backend);
+    assert_eq!(store.current_key().expect("no key"), None);
+    let first = store.init_key(&key(1), ACTOR).expect("init");
+    let current = store.current_key().expect("key").expect("a key");
+    assert_eq!(
+        (current.id, current.kind, current.wrapped.clone()),
+        (first, KeyKind::Passphrase, vec![1; 89])
+    );
+    assert!(matches!(store.init_key(&key(2), ACTOR), Err(StoreError::Conflict(_))), "second init accepted");
+
+    let ids = store.reserve_person_ids(2).expect("reserve");
+    for &id in &ids {
+        store.add_person(&NewPerson { id, key_id: first, sealed: vec![7; 40] }, ACTOR).expect("add person");
+    }
+    let partial = [PersonRow { id: ids[0], version: 1, key_id: 0, sealed: vec![8; 40] }];
+    assert!(matches!(store.rotate_key(&key(3), &partial, ACTOR), Err(StoreError::Conflict(_))));
+    assert_eq!(store.current_key().expect("key").map(|k| k.id), Some(first), "failed rotation kept a key");
+    assert!(
+        store.list_persons().expect("persons").iter().all(|p| p.sealed == vec![7; 40] && p.key_id == first)
+    );
+
+    let resealed: Vec<PersonRow> =
+        ids.iter().map(|&id| PersonRow { id, version: 1, key_id: 0, sealed: vec![9; 41] }).collect();
+    let second = store.rotate_key(&key(4), &resealed, ACTOR).expect("rotate");
+    assert!(second > first);
+    drop(store);
+    let store = open(backend);
+    assert_eq!(store.current_key().expect("key").map(|k| (k.id, k.wrapped)), Some((second, vec![4; 89])));
+    let persons = store.list_persons().expect("persons");
+    assert_eq!(persons.len(), 2);
+    assert!(persons.iter().all(|p| p.sealed == vec![9; 41] && p.key_id == second && p.version == 1));
+}
+
+/// Case files go in sealed (opaque bytes) with ingest or alone, come back byte for byte, and
+/// keep their links to claims and documents; reserved ids are never handed out twice.
+pub fn case_files_round_trip_sealed_with_links(backend: &dyn Backend) {
+    let mut store = open(backend);
+    let key_id = store.init_key(&key(1), ACTOR).expect("init");
+    let (page, person) = put_with_person(store.as_mut(), b"page with a person", key_id);
+    let row = store.get_person(person).expect("person");
+    assert_eq!(row, PersonRow { id: person, version: 1, key_id, sealed: vec![0xA5; 60] });
+    assert_eq!(
+        store.person_links(person).expect("links"),
+        vec![LinkTarget::Claim { document: page.hash, claim_idx: 0 }]
+    );
+
+    let more = store.reserve_person_ids(3).expect("reserve");
+    assert_eq!(more.len(), 3);
+    assert!(more.iter().all(|&id| id != person), "id handed out twice");
+    let alone = more[1];
+    store.add_person(&NewPerson { id: alone, key_id, sealed: vec![1, 2, 3] }, ACTOR).expect("add");
+    store.link_person(alone, &LinkTarget::Document(page.hash), ACTOR).expect("link document");
+    store
+        .link_person(alone, &LinkTarget::Claim { document: page.hash, claim_idx: 1 }, ACTOR)
+        .expect("link claim");
+    let missing_claim = LinkTarget::Claim { document: page.hash, claim_idx: 9 };
+    assert!(matches!(store.link_person(alone, &missing_claim, ACTOR), Err(StoreError::NotFound(_))));
+    let other = RawPage::new(b"never stored".to_vec(), None);
+    assert!(matches!(
+        store.link_person(alone, &LinkTarget::Document(other.hash), ACTOR),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.link_person(-5, &LinkTarget::Document(page.hash), ACTOR),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(store.get_person(-5), Err(StoreError::NotFound(_))));
+    drop(store);
+
+    let store = open(backend);
+    assert_eq!(store.list_persons().expect("persons").iter().map(|p| p.id).collect::<Vec<_>>(), {
+        let mut ids = vec![person, alone];
+        ids.sort_unstable();
+        ids
+    });
+    assert_eq!(
+        store.person_links(alone).expect("links"),
+        vec![LinkTarget::Document(page.hash), LinkTarget::Claim { document: page.hash, claim_idx: 1 }]
+    );
+    // The name in full_claim() went nowhere: only opaque sealed bytes were passed.
+    let values = backend.text_values().expect("text values");
+    assert!(!values.iter().any(|(_, v)| v.contains(PERSON)), "a person name is stored in plain text");
+}
+
+/// Ingest, decisions, key and case-file changes each append one entry, in order, to a chain
+/// that verifies and whose head is the last entry; a write that changes nothing appends nothing.
+pub fn every_write_appends_to_the_audit_chain(backend: &dyn Backend) {
+    let mut store = open(backend);
+    assert_eq!(store.audit_log().expect("log"), vec![]);
+    let (seq, hash) = store.audit_head().expect("head");
+    assert_eq!(store::audit::verify_chain(&[], (seq, &hash)), Ok(()));
+    write_one_of_each(store.as_mut());
+    let (_, outcome) = put(store.as_mut(), b"page one", "One", &[]).expect("put again");
+    assert_eq!(outcome, PutOutcome::AlreadyStored);
+    drop(store);
+
+    let store = open(backend);
+    let log = store.audit_log().expect("log");
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["key.init", "ingest", "ingest", "decision", "person.add", "person.link", "key.rotate"]
+    );
+    assert_eq!(log[0].actor, "tester");
+    assert_eq!(log[1].actor, "test");
+    assert!(log[1].objects.starts_with("document:"), "{}", log[1].objects);
+    assert!(log[2].objects.contains(" person:"), "{}", log[2].objects);
+    assert_eq!(log[3].actor, "analyst-1");
+    assert!(log.iter().all(|e| e.digest.len() == 64 && e.hash.len() == 64));
+    let (seq, hash) = store.audit_head().expect("head");
+    assert_eq!(seq, 7);
+    assert_eq!(store::audit::verify_chain(&log, (seq, &hash)), Ok(()));
+}
+
+fn write_one_of_each(store: &mut dyn Store) {
+    let key_id = store.init_key(&key(1), ACTOR).expect("init");
+    put(store, b"page one", "One", &[full_claim()]).expect("put");
+    let (page, _) = put_with_person(store, b"page two", key_id);
+    let decision = NewDecision {
+        kind: "reject_claim".to_owned(),
+        claim: "aaaa:forced_return:0-42".to_owned(),
+        claim_evidence: "Authorities deported 40 people on 3 March.".to_owned(),
+        other: None,
+        other_evidence: None,
+        field: None,
+        value: None,
+        actor: "analyst-1".to_owned(),
+        created_at: 1_700_000_100,
+    };
+    store.add_decision(&decision).expect("decision");
+    let id = store.reserve_person_ids(1).expect("reserve")[0];
+    store.add_person(&NewPerson { id, key_id, sealed: vec![5; 50] }, ACTOR).expect("add person");
+    store.link_person(id, &LinkTarget::Document(page.hash), ACTOR).expect("link");
+    let resealed: Vec<PersonRow> = store
+        .list_persons()
+        .expect("persons")
+        .into_iter()
+        .map(|p| PersonRow { sealed: vec![6; 50], ..p })
+        .collect();
+    store.rotate_key(&key(2), &resealed, ACTOR).expect("rotate");
+}
+
+/// Altering any field of any entry, deleting any entry, or swapping any two neighbours directly
+/// in the database makes the chain fail at that entry. The altered character is drawn at random
+/// (seed printed); every entry and every kind of tampering is tried.
+pub fn audit_tampering_is_detected(backend: &dyn Backend) {
+    let mut store = open(backend);
+    write_one_of_each(store.as_mut());
+    let original = store.audit_log().expect("log");
+    let (head_seq, head_hash) = store.audit_head().expect("head");
+    drop(store);
+    let n = original.len() as i64;
+    let mut seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+            | 1;
+    eprintln!("audit tampering seed {seed}");
+    let mut random = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    let restore = {
+        let mut sql = String::from("DELETE FROM audit_log;");
+        for e in &original {
+            sql.push_str(&format!(
+                "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash) \
+                 VALUES ({}, {}, '{}', '{}', '{}', '{}', '{}', '{}');",
+                e.seq, e.at, e.actor, e.action, e.objects, e.digest, e.prev_hash, e.hash
+            ));
+        }
+        sql.push_str(&format!("UPDATE audit_head SET seq = {head_seq}, hash = '{head_hash}';"));
+        sql
+    };
+    let mut tried = 0;
+    for seq in 1..=n {
+        let mut tamperings: Vec<(String, i64)> = Vec::new();
+        for column in ["actor", "action", "objects", "digest", "prev_hash", "hash"] {
+            // Replace one character, chosen at random, with one that differs from it.
+            let value = entry_field(&original[(seq - 1) as usize], column);
+            let at = random(value.len().max(1));
+            let mut chars: Vec<char> = value.chars().collect();
+            if let Some(c) = chars.get_mut(at) {
+                *c = if *c == 'x' { 'y' } else { 'x' };
+            }
+            let altered: String = chars.into_iter().collect();
+            tamperings.push((format!("UPDATE audit_log SET {column} = '{altered}' WHERE seq = {seq};"), seq));
+        }
+        tamperings
+            .push((format!("UPDATE audit_log SET at = at + {} WHERE seq = {seq};", 1 + random(1000)), seq));
+        // Deleting an entry breaks the chain at the next one, or at the head for the last.
+        tamperings
+            .push((format!("DELETE FROM audit_log WHERE seq = {seq};"), if seq == n { n } else { seq + 1 }));
+        if seq < n {
+            tamperings.push((
+                format!(
+                    "UPDATE audit_log SET seq = -1 WHERE seq = {seq}; UPDATE audit_log SET seq = {seq} WHERE seq = {}; \
+                     UPDATE audit_log SET seq = {} WHERE seq = -1;",
+                    seq + 1,
+                    seq + 1
+                ),
+                seq,
+            ));
+        }
+        for (sql, expected) in tamperings {
+            backend.execute(&sql).expect("tamper");
+            let store = open(backend);
+            let log = store.audit_log().expect("log");
+            let (head, hash) = store.audit_head().expect("head");
+            let result = store::audit::verify_chain(&log, (head, &hash));
+            let named = match &result {
+                Ok(()) => panic!("tampering not detected: {sql}"),
+                Err(store::audit::ChainError::Sequence { seq, .. })
+                | Err(store::audit::ChainError::Link { seq })
+                | Err(store::audit::ChainError::Altered { seq })
+                | Err(store::audit::ChainError::HeadHash { seq }) => *seq,
+                Err(store::audit::ChainError::Head { head, .. }) => *head,
+            };
+            assert_eq!(named, expected, "wrong entry named for {sql}: {result:?}");
+            drop(store);
+            backend.execute(&restore).expect("restore");
+            tried += 1;
+        }
+    }
+    let store = open(backend);
+    let log = store.audit_log().expect("log");
+    assert_eq!(store::audit::verify_chain(&log, (head_seq, &head_hash)), Ok(()), "restore failed");
+    assert!(tried >= 8 * n as usize, "only {tried} tamperings tried");
+}
+
+fn entry_field<'a>(entry: &'a store::AuditEntry, column: &str) -> &'a str {
+    match column {
+        "actor" => &entry.actor,
+        "action" => &entry.action,
+        "objects" => &entry.objects,
+        "digest" => &entry.digest,
+        "prev_hash" => &entry.prev_hash,
+        _ => &entry.hash,
+    }
 }

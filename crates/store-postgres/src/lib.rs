@@ -32,9 +32,11 @@ use domain::{
     Article, ClaimKind, ContentHash, Count, CountQualifier, CountryCode, DatePrecision, DateSource, DateSpan,
     Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage, RemovedBlock,
 };
+use store::audit::{Digest, decision_digest, key_digest};
 use store::{
-    ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument,
-    PutOutcome, Store, StoreError, StoredDocument,
+    Actor, AuditEntry, ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyKind,
+    KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
+    StoreError, StoredDocument,
 };
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls, Row};
@@ -46,6 +48,7 @@ pub mod test_support;
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
+    Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
@@ -316,11 +319,38 @@ impl PostgresStore {
             tx.execute(&stmt, &[&document_id, &idx, &kinds, &texts]).await.map_err(db_error)?;
         }
 
+        let mut claim_ids = Vec::new();
         if !document.claims.is_empty() {
             // Persons' names are dropped here: only their number is stored (see `store` docs).
             let records: Vec<ClaimRecord> = document.claims.iter().map(ClaimRecord::from_claim).collect();
-            insert_claims(&tx, document_id, &records).await?;
+            claim_ids = insert_claims(&tx, document_id, &records).await?;
         }
+        let mut digest = Digest::new("ingest");
+        digest
+            .field(hash.as_bytes())
+            .field(document.pipeline_version.as_bytes())
+            .field(article.text.as_bytes());
+        digest.number(to_i64(document.claims.len()));
+        let mut objects = format!("document:{hash}");
+        for entry in document.persons {
+            insert_person(&tx, &entry.person, document.ingested_at).await?;
+            digest.number(entry.person.id).field(&entry.person.sealed);
+            objects.push_str(&format!(" person:{}", entry.person.id));
+            for &idx in &entry.claim_idx {
+                let claim_id = *claim_ids.get(idx).ok_or_else(|| {
+                    StoreError::InvalidInput(format!("person linked to missing claim {idx}"))
+                })?;
+                tx.execute(
+                    "INSERT INTO person_links (person_id, document_id, claim_id) VALUES ($1, $2, $3)",
+                    &[&entry.person.id, &document_id, &claim_id],
+                )
+                .await
+                .map_err(db_error)?;
+                digest.number(to_i64(idx));
+            }
+        }
+        let actor = Actor { name: document.actor, at: document.ingested_at };
+        append_audit(&tx, actor, "ingest", &objects, &digest).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(PutOutcome::Inserted)
     }
@@ -559,8 +589,9 @@ impl Store for PostgresStore {
     fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
         let d = decision;
         self.runtime.block_on(async {
-            let client = self.client().await?;
-            let row = client
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(db_error)?;
+            let row = tx
                 .query_one(
                     "INSERT INTO decisions (kind, claim, claim_evidence, other, other_evidence, field, value, actor,
                                             created_at)
@@ -580,7 +611,11 @@ impl Store for PostgresStore {
                 )
                 .await
                 .map_err(db_error)?;
-            row.try_get(0).map_err(db_error)
+            let id: i64 = row.try_get(0).map_err(db_error)?;
+            let actor = Actor { name: &d.actor, at: d.created_at };
+            append_audit(&tx, actor, "decision", &format!("decision:{id}"), &decision_digest(d)).await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(id)
         })
     }
 
@@ -615,6 +650,345 @@ impl Store for PostgresStore {
                 .collect()
         })
     }
+
+    fn init_key(&mut self, key: &NewKey, actor: Actor<'_>) -> Result<i64, StoreError> {
+        self.runtime.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(db_error)?;
+            lock_head(&tx).await?;
+            if tx.query_opt("SELECT 1 FROM data_keys LIMIT 1", &[]).await.map_err(db_error)?.is_some() {
+                return Err(StoreError::Conflict(
+                    "a data key is already stored (use `keys rotate`)".to_owned(),
+                ));
+            }
+            let id = insert_key(&tx, key, actor.at).await?;
+            append_audit(&tx, actor, "key.init", &format!("key:{id}"), &key_digest("key.init", id, key))
+                .await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(id)
+        })
+    }
+
+    fn current_key(&self) -> Result<Option<KeyRecord>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT id, kind, wrapped, created_at FROM data_keys ORDER BY id DESC LIMIT 1",
+                    &[],
+                )
+                .await
+                .map_err(db_error)?;
+            row.map(|row| {
+                let id: i64 = row.try_get(0).map_err(db_error)?;
+                let kind: String = row.try_get(1).map_err(db_error)?;
+                let kind = KeyKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("data key {id}: unknown kind {kind:?}")))?;
+                Ok(KeyRecord {
+                    id,
+                    kind,
+                    wrapped: row.try_get(2).map_err(db_error)?,
+                    created_at: row.try_get(3).map_err(db_error)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn rotate_key(
+        &mut self,
+        key: &NewKey,
+        resealed: &[PersonRow],
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        self.runtime.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(db_error)?;
+            lock_head(&tx).await?;
+            tx.batch_execute("LOCK TABLE persons IN EXCLUSIVE MODE").await.map_err(db_error)?;
+            let stored = tx
+                .query("SELECT id, version FROM persons ORDER BY id", &[])
+                .await
+                .map_err(db_error)?
+                .iter()
+                .map(|r| {
+                    Ok((r.try_get::<_, i64>(0).map_err(db_error)?, r.try_get::<_, i64>(1).map_err(db_error)?))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let mut given: Vec<(i64, i64)> = resealed.iter().map(|p| (p.id, p.version)).collect();
+            given.sort_unstable();
+            if stored != given {
+                return Err(StoreError::Conflict(
+                    "case files changed during rotation, or not all were re-sealed".to_owned(),
+                ));
+            }
+            let id = insert_key(&tx, key, actor.at).await?;
+            let mut digest = key_digest("key.rotate", id, key);
+            for person in resealed {
+                tx.execute(
+                    "UPDATE persons SET key_id = $1, sealed = $2 WHERE id = $3 AND version = $4",
+                    &[&id, &person.sealed, &person.id, &person.version],
+                )
+                .await
+                .map_err(db_error)?;
+                digest.number(person.id).field(&person.sealed);
+            }
+            append_audit(&tx, actor, "key.rotate", &format!("key:{id}"), &digest).await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(id)
+        })
+    }
+
+    fn reserve_person_ids(&mut self, n: usize) -> Result<Vec<i64>, StoreError> {
+        let n = to_i64(n);
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query("SELECT nextval('person_ids') FROM generate_series(1, $1::int8)", &[&n])
+                .await
+                .map_err(db_error)?;
+            rows.iter().map(|r| r.try_get(0).map_err(db_error)).collect()
+        })
+    }
+
+    fn add_person(&mut self, person: &NewPerson, actor: Actor<'_>) -> Result<(), StoreError> {
+        self.runtime.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(db_error)?;
+            lock_head(&tx).await?;
+            insert_person(&tx, person, actor.at).await?;
+            let mut digest = Digest::new("person.add");
+            digest.number(person.id).number(person.key_id).field(&person.sealed);
+            append_audit(&tx, actor, "person.add", &format!("person:{}", person.id), &digest).await?;
+            tx.commit().await.map_err(db_error)
+        })
+    }
+
+    fn get_person(&self, id: i64) -> Result<PersonRow, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt("SELECT id, version, key_id, sealed FROM persons WHERE id = $1", &[&id])
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| StoreError::NotFound(format!("person {id}")))?;
+            person_row(&row)
+        })
+    }
+
+    fn list_persons(&self) -> Result<Vec<PersonRow>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query("SELECT id, version, key_id, sealed FROM persons ORDER BY id", &[])
+                .await
+                .map_err(db_error)?;
+            rows.iter().map(person_row).collect()
+        })
+    }
+
+    fn link_person(
+        &mut self,
+        person_id: i64,
+        target: &LinkTarget,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        let (hash, claim_idx) = match target {
+            LinkTarget::Document(hash) => (hash.to_hex(), None),
+            LinkTarget::Claim { document, claim_idx } => {
+                (document.to_hex(), Some(to_i32(*claim_idx, "claim index")?))
+            }
+        };
+        self.runtime.block_on(async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(db_error)?;
+            lock_head(&tx).await?;
+            if tx
+                .query_opt("SELECT 1 FROM persons WHERE id = $1", &[&person_id])
+                .await
+                .map_err(db_error)?
+                .is_none()
+            {
+                return Err(StoreError::NotFound(format!("person {person_id}")));
+            }
+            let document_id: Option<i64> = tx
+                .query_one(
+                    "SELECT max(d.id) FROM documents d JOIN pages p ON p.id = d.page_id WHERE p.hash = $1",
+                    &[&hash],
+                )
+                .await
+                .map_err(db_error)?
+                .try_get(0)
+                .map_err(db_error)?;
+            let document_id = document_id.ok_or_else(|| StoreError::NotFound(format!("document {hash}")))?;
+            let claim_id: Option<i64> = match claim_idx {
+                None => None,
+                Some(idx) => Some(
+                    tx.query_opt(
+                        "SELECT id FROM claims WHERE document_id = $1 AND idx = $2",
+                        &[&document_id, &idx],
+                    )
+                    .await
+                    .map_err(db_error)?
+                    .ok_or_else(|| StoreError::NotFound(format!("claim {idx} of document {hash}")))?
+                    .try_get(0)
+                    .map_err(db_error)?,
+                ),
+            };
+            tx.execute(
+                "INSERT INTO person_links (person_id, document_id, claim_id) VALUES ($1, $2, $3)",
+                &[&person_id, &document_id, &claim_id],
+            )
+            .await
+            .map_err(db_error)?;
+            let mut digest = Digest::new("person.link");
+            digest.number(person_id).field(hash.as_bytes()).number(claim_idx.map_or(-1, i64::from));
+            let objects = match claim_idx {
+                Some(idx) => format!("person:{person_id} claim:{hash}:{idx}"),
+                None => format!("person:{person_id} document:{hash}"),
+            };
+            append_audit(&tx, actor, "person.link", &objects, &digest).await?;
+            tx.commit().await.map_err(db_error)
+        })
+    }
+
+    fn person_links(&self, person_id: i64) -> Result<Vec<LinkTarget>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT p.hash, c.idx FROM person_links l JOIN documents d ON d.id = l.document_id
+                     JOIN pages p ON p.id = d.page_id LEFT JOIN claims c ON c.id = l.claim_id
+                     WHERE l.person_id = $1 ORDER BY l.id",
+                    &[&person_id],
+                )
+                .await
+                .map_err(db_error)?;
+            rows.iter()
+                .map(|r| {
+                    let document = parse_hash(&r.try_get::<_, String>(0).map_err(db_error)?)?;
+                    let idx: Option<i32> = r.try_get(1).map_err(db_error)?;
+                    Ok(match idx {
+                        Some(idx) => LinkTarget::Claim { document, claim_idx: from_i32(idx, "claim index")? },
+                        None => LinkTarget::Document(document),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT seq, at, actor, action, objects, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+                    &[],
+                )
+                .await
+                .map_err(db_error)?;
+            rows.iter()
+                .map(|r| {
+                    Ok(AuditEntry {
+                        seq: r.try_get(0).map_err(db_error)?,
+                        at: r.try_get(1).map_err(db_error)?,
+                        actor: r.try_get(2).map_err(db_error)?,
+                        action: r.try_get(3).map_err(db_error)?,
+                        objects: r.try_get(4).map_err(db_error)?,
+                        digest: r.try_get(5).map_err(db_error)?,
+                        prev_hash: r.try_get(6).map_err(db_error)?,
+                        hash: r.try_get(7).map_err(db_error)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt("SELECT seq, hash FROM audit_head WHERE one = 1", &[])
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))?;
+            Ok((row.try_get(0).map_err(db_error)?, row.try_get(1).map_err(db_error)?))
+        })
+    }
+}
+
+/// Locks the audit head row: every writer takes it first, so entries are appended one at a time
+/// and in commit order.
+async fn lock_head(tx: &deadpool_postgres::Transaction<'_>) -> Result<(i64, String), StoreError> {
+    let row = tx
+        .query_opt("SELECT seq, hash FROM audit_head WHERE one = 1 FOR UPDATE", &[])
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))?;
+    Ok((row.try_get(0).map_err(db_error)?, row.try_get(1).map_err(db_error)?))
+}
+
+/// Appends an audit entry and moves the head, inside the caller's transaction.
+async fn append_audit(
+    tx: &deadpool_postgres::Transaction<'_>,
+    actor: Actor<'_>,
+    action: &str,
+    objects: &str,
+    digest: &Digest,
+) -> Result<(), StoreError> {
+    let (last, prev) = lock_head(tx).await?;
+    let seq = last + 1;
+    let digest = digest.hex();
+    let hash = store::audit::entry_hash(seq, actor.at, actor.name, action, objects, &digest, &prev);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&seq, &actor.at, &actor.name, &action, &objects, &digest, &prev, &hash],
+    )
+    .await
+    .map_err(db_error)?;
+    tx.execute("UPDATE audit_head SET seq = $1, hash = $2 WHERE one = 1", &[&seq, &hash])
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+async fn insert_key(
+    tx: &deadpool_postgres::Transaction<'_>,
+    key: &NewKey,
+    at: i64,
+) -> Result<i64, StoreError> {
+    tx.query_one(
+        "INSERT INTO data_keys (kind, wrapped, created_at) VALUES ($1, $2, $3) RETURNING id",
+        &[&key.kind.as_str(), &key.wrapped, &at],
+    )
+    .await
+    .map_err(db_error)?
+    .try_get(0)
+    .map_err(db_error)
+}
+
+async fn insert_person(
+    tx: &deadpool_postgres::Transaction<'_>,
+    person: &NewPerson,
+    at: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO persons (id, version, key_id, sealed, created_at) VALUES ($1, 1, $2, $3, $4)",
+        &[&person.id, &person.key_id, &person.sealed, &at],
+    )
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+fn person_row(r: &Row) -> Result<PersonRow, StoreError> {
+    Ok(PersonRow {
+        id: r.try_get(0).map_err(db_error)?,
+        version: r.try_get(1).map_err(db_error)?,
+        key_id: r.try_get(2).map_err(db_error)?,
+        sealed: r.try_get(3).map_err(db_error)?,
+    })
 }
 
 /// Inserts a document's claims, then their sources and evidence, with one statement each.
@@ -622,7 +996,7 @@ async fn insert_claims(
     tx: &deadpool_postgres::Transaction<'_>,
     document_id: i64,
     records: &[ClaimRecord],
-) -> Result<(), StoreError> {
+) -> Result<Vec<i64>, StoreError> {
     let count_bound = |n: Option<u64>| -> Result<Option<i64>, StoreError> {
         n.map(|n| {
             i64::try_from(n).map_err(|_| StoreError::InvalidInput(format!("count {n} is too large to store")))
@@ -759,7 +1133,7 @@ async fn insert_claims(
             .map_err(db_error)?;
         tx.execute(&stmt, &[&e_ids, &e_idxs, &starts, &ends, &texts]).await.map_err(db_error)?;
     }
-    Ok(())
+    Ok(claim_ids)
 }
 
 /// Claim fields as column arrays, for one `unnest` insert.

@@ -27,6 +27,9 @@ impl Backend for PostgresBackend {
     fn text_values(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.schema.text_values(&["pages"])
     }
+    fn execute(&self, sql: &str) -> Result<(), StoreError> {
+        self.schema.execute(sql)
+    }
 }
 
 store_conformance::tests!(PostgresBackend::new);

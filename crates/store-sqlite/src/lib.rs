@@ -23,15 +23,18 @@ use domain::{
     RemovedBlock,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use store::audit::{Digest, decision_digest, key_digest};
 use store::{
-    ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, NewDecision, NewDocument,
-    PutOutcome, Store, StoreError, StoredDocument,
+    Actor, AuditEntry, ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyKind,
+    KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
+    StoreError, StoredDocument,
 };
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
+    Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
 ];
 
 /// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
@@ -265,11 +268,37 @@ impl Store for SqliteStore {
                     .map_err(db_error)?;
             }
         }
+        let mut claim_ids = Vec::with_capacity(document.claims.len());
         for (idx, claim) in document.claims.iter().enumerate() {
             // Persons' names are dropped here: only their number is stored (see `store` docs).
             let record = ClaimRecord::from_claim(claim);
-            insert_claim(&tx, document_id, idx, &record)?;
+            claim_ids.push(insert_claim(&tx, document_id, idx, &record)?);
         }
+        let mut digest = Digest::new("ingest");
+        digest
+            .field(hash.as_bytes())
+            .field(document.pipeline_version.as_bytes())
+            .field(article.text.as_bytes());
+        digest.number(to_i64(document.claims.len()));
+        let mut objects = format!("document:{hash}");
+        for entry in document.persons {
+            insert_person(&tx, &entry.person, document.ingested_at)?;
+            digest.number(entry.person.id).field(&entry.person.sealed);
+            objects.push_str(&format!(" person:{}", entry.person.id));
+            for &idx in &entry.claim_idx {
+                let claim_id = *claim_ids.get(idx).ok_or_else(|| {
+                    StoreError::InvalidInput(format!("person linked to missing claim {idx}"))
+                })?;
+                tx.execute(
+                    "INSERT INTO person_links (person_id, document_id, claim_id) VALUES (?1, ?2, ?3)",
+                    params![entry.person.id, document_id, claim_id],
+                )
+                .map_err(db_error)?;
+                digest.number(to_i64(idx));
+            }
+        }
+        let actor = Actor { name: document.actor, at: document.ingested_at };
+        append_audit(&tx, actor, "ingest", &objects, &digest)?;
         tx.commit().map_err(db_error)?;
         Ok(PutOutcome::Inserted)
     }
@@ -401,24 +430,28 @@ impl Store for SqliteStore {
 
     fn add_decision(&mut self, decision: &NewDecision) -> Result<i64, StoreError> {
         let d = decision;
-        self.conn
-            .execute(
-                "INSERT INTO decisions (kind, claim, claim_evidence, other, other_evidence, field, value, actor, \
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        tx.execute(
+            "INSERT INTO decisions (kind, claim, claim_evidence, other, other_evidence, field, value, actor, \
                  created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    d.kind,
-                    d.claim,
-                    d.claim_evidence,
-                    d.other,
-                    d.other_evidence,
-                    d.field,
-                    d.value,
-                    d.actor,
-                    d.created_at
-                ],
-            )
-            .map_err(db_error)?;
-        Ok(self.conn.last_insert_rowid())
+            params![
+                d.kind,
+                d.claim,
+                d.claim_evidence,
+                d.other,
+                d.other_evidence,
+                d.field,
+                d.value,
+                d.actor,
+                d.created_at
+            ],
+        )
+        .map_err(db_error)?;
+        let id = tx.last_insert_rowid();
+        let actor = Actor { name: &d.actor, at: d.created_at };
+        append_audit(&tx, actor, "decision", &format!("decision:{id}"), &decision_digest(d))?;
+        tx.commit().map_err(db_error)?;
+        Ok(id)
     }
 
     fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
@@ -449,6 +482,266 @@ impl Store for SqliteStore {
             .map_err(db_error)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(db_error)
     }
+
+    fn init_key(&mut self, key: &NewKey, actor: Actor<'_>) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        let exists =
+            tx.prepare("SELECT 1 FROM data_keys").and_then(|mut s| s.exists([])).map_err(db_error)?;
+        if exists {
+            return Err(StoreError::Conflict("a data key is already stored (use `keys rotate`)".to_owned()));
+        }
+        let id = insert_key(&tx, key, actor.at)?;
+        let digest = key_digest("key.init", id, key);
+        append_audit(&tx, actor, "key.init", &format!("key:{id}"), &digest)?;
+        tx.commit().map_err(db_error)?;
+        Ok(id)
+    }
+
+    fn current_key(&self) -> Result<Option<KeyRecord>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, kind, wrapped, created_at FROM data_keys ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db_error)?;
+        row.map(|(id, kind, wrapped, created_at)| {
+            let kind = KeyKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("data key {id}: unknown kind {kind:?}")))?;
+            Ok(KeyRecord { id, kind, wrapped, created_at })
+        })
+        .transpose()
+    }
+
+    fn rotate_key(
+        &mut self,
+        key: &NewKey,
+        resealed: &[PersonRow],
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        let stored: Vec<(i64, i64)> = tx
+            .prepare("SELECT id, version FROM persons ORDER BY id")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(db_error)?;
+        let mut given: Vec<(i64, i64)> = resealed.iter().map(|p| (p.id, p.version)).collect();
+        given.sort_unstable();
+        if stored != given {
+            return Err(StoreError::Conflict(
+                "case files changed during rotation, or not all were re-sealed".to_owned(),
+            ));
+        }
+        let id = insert_key(&tx, key, actor.at)?;
+        let mut digest = key_digest("key.rotate", id, key);
+        for person in resealed {
+            tx.execute(
+                "UPDATE persons SET key_id = ?1, sealed = ?2 WHERE id = ?3 AND version = ?4",
+                params![id, person.sealed, person.id, person.version],
+            )
+            .map_err(db_error)?;
+            digest.number(person.id).field(&person.sealed);
+        }
+        append_audit(&tx, actor, "key.rotate", &format!("key:{id}"), &digest)?;
+        tx.commit().map_err(db_error)?;
+        Ok(id)
+    }
+
+    fn reserve_person_ids(&mut self, n: usize) -> Result<Vec<i64>, StoreError> {
+        let n = to_i64(n);
+        let next: i64 = self
+            .conn
+            .query_row(
+                "UPDATE id_reservations SET next = next + ?1 WHERE name = 'persons' RETURNING next - ?1",
+                [n],
+                |r| r.get(0),
+            )
+            .map_err(db_error)?;
+        Ok((next..next + n).collect())
+    }
+
+    fn add_person(&mut self, person: &NewPerson, actor: Actor<'_>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        insert_person(&tx, person, actor.at)?;
+        let mut digest = Digest::new("person.add");
+        digest.number(person.id).number(person.key_id).field(&person.sealed);
+        append_audit(&tx, actor, "person.add", &format!("person:{}", person.id), &digest)?;
+        tx.commit().map_err(db_error)
+    }
+
+    fn get_person(&self, id: i64) -> Result<PersonRow, StoreError> {
+        self.conn
+            .query_row("SELECT id, version, key_id, sealed FROM persons WHERE id = ?1", [id], person_row)
+            .optional()
+            .map_err(db_error)?
+            .ok_or_else(|| StoreError::NotFound(format!("person {id}")))
+    }
+
+    fn list_persons(&self) -> Result<Vec<PersonRow>, StoreError> {
+        self.conn
+            .prepare("SELECT id, version, key_id, sealed FROM persons ORDER BY id")
+            .and_then(|mut s| s.query_map([], person_row)?.collect())
+            .map_err(db_error)
+    }
+
+    fn link_person(
+        &mut self,
+        person_id: i64,
+        target: &LinkTarget,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
+        let person =
+            tx.prepare("SELECT 1 FROM persons WHERE id = ?1").and_then(|mut s| s.exists([person_id]));
+        if !person.map_err(db_error)? {
+            return Err(StoreError::NotFound(format!("person {person_id}")));
+        }
+        let (hash, claim_idx) = match target {
+            LinkTarget::Document(hash) => (hash.to_hex(), None),
+            LinkTarget::Claim { document, claim_idx } => (document.to_hex(), Some(to_i64(*claim_idx))),
+        };
+        let document_id: i64 = tx
+            .query_row(
+                "SELECT max(d.id) FROM documents d JOIN pages p ON p.id = d.page_id WHERE p.hash = ?1",
+                [&hash],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .map_err(db_error)?
+            .ok_or_else(|| StoreError::NotFound(format!("document {hash}")))?;
+        let claim_id: Option<i64> = match claim_idx {
+            None => None,
+            Some(idx) => Some(
+                tx.query_row(
+                    "SELECT id FROM claims WHERE document_id = ?1 AND idx = ?2",
+                    [document_id, idx],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db_error)?
+                .ok_or_else(|| StoreError::NotFound(format!("claim {idx} of document {hash}")))?,
+            ),
+        };
+        tx.execute(
+            "INSERT INTO person_links (person_id, document_id, claim_id) VALUES (?1, ?2, ?3)",
+            params![person_id, document_id, claim_id],
+        )
+        .map_err(db_error)?;
+        let mut digest = Digest::new("person.link");
+        digest.number(person_id).field(hash.as_bytes()).number(claim_idx.unwrap_or(-1));
+        let objects = match claim_idx {
+            Some(idx) => format!("person:{person_id} claim:{hash}:{idx}"),
+            None => format!("person:{person_id} document:{hash}"),
+        };
+        append_audit(&tx, actor, "person.link", &objects, &digest)?;
+        tx.commit().map_err(db_error)
+    }
+
+    fn person_links(&self, person_id: i64) -> Result<Vec<LinkTarget>, StoreError> {
+        let rows: Vec<(String, Option<i64>)> = self
+            .conn
+            .prepare(
+                "SELECT p.hash, c.idx FROM person_links l JOIN documents d ON d.id = l.document_id
+                 JOIN pages p ON p.id = d.page_id LEFT JOIN claims c ON c.id = l.claim_id
+                 WHERE l.person_id = ?1 ORDER BY l.id",
+            )
+            .and_then(|mut s| s.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(hash, idx)| {
+                let document = parse_hash(&hash)?;
+                Ok(match idx {
+                    Some(idx) => LinkTarget::Claim { document, claim_idx: from_i64(idx, "claim index")? },
+                    None => LinkTarget::Document(document),
+                })
+            })
+            .collect()
+    }
+
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        self.conn
+            .prepare(
+                "SELECT seq, at, actor, action, objects, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+            )
+            .and_then(|mut s| {
+                s.query_map([], |r| {
+                    Ok(AuditEntry {
+                        seq: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        objects: r.get(4)?,
+                        digest: r.get(5)?,
+                        prev_hash: r.get(6)?,
+                        hash: r.get(7)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(db_error)
+    }
+
+    fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        self.conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(db_error)?
+            .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))
+    }
+}
+
+/// Appends an audit entry and moves the head, inside the caller's transaction.
+fn append_audit(
+    tx: &rusqlite::Transaction<'_>,
+    actor: Actor<'_>,
+    action: &str,
+    objects: &str,
+    digest: &Digest,
+) -> Result<(), StoreError> {
+    let (last, prev): (i64, String) = tx
+        .query_row("SELECT seq, hash FROM audit_head WHERE one = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db_error)?;
+    let seq = last + 1;
+    let digest = digest.hex();
+    let hash = store::audit::entry_hash(seq, actor.at, actor.name, action, objects, &digest, &prev);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, actor.at, actor.name, action, objects, digest, prev, hash],
+    )
+    .map_err(db_error)?;
+    tx.execute("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE one = 1", params![seq, hash])
+        .map_err(db_error)?;
+    Ok(())
+}
+
+fn insert_key(tx: &rusqlite::Transaction<'_>, key: &NewKey, at: i64) -> Result<i64, StoreError> {
+    tx.execute(
+        "INSERT INTO data_keys (kind, wrapped, created_at) VALUES (?1, ?2, ?3)",
+        params![key.kind.as_str(), key.wrapped, at],
+    )
+    .map_err(db_error)?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn insert_person(tx: &rusqlite::Transaction<'_>, person: &NewPerson, at: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO persons (id, version, key_id, sealed, created_at) VALUES (?1, 1, ?2, ?3, ?4)",
+        params![person.id, person.key_id, person.sealed, at],
+    )
+    .map_err(db_error)?;
+    Ok(())
+}
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow { id: r.get(0)?, version: r.get(1)?, key_id: r.get(2)?, sealed: r.get(3)? })
 }
 
 fn insert_claim(
@@ -456,7 +749,7 @@ fn insert_claim(
     document_id: i64,
     idx: usize,
     claim: &ClaimRecord,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let count_bound = |n: Option<u64>| -> Result<Option<i64>, StoreError> {
         n.map(|n| {
             i64::try_from(n).map_err(|_| StoreError::InvalidInput(format!("count {n} is too large to store")))
@@ -529,7 +822,7 @@ fn insert_claim(
         ])
         .map_err(db_error)?;
     }
-    Ok(())
+    Ok(claim_id)
 }
 
 /// The claim columns in the order `ClaimSqlRow::from_row` reads them, for a table aliased `c`.

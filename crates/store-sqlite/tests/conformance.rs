@@ -49,6 +49,11 @@ impl Backend for SqliteBackend {
         }
         Ok(values)
     }
+    fn execute(&self, sql: &str) -> Result<(), StoreError> {
+        let other = |err: rusqlite::Error| StoreError::Other(err.to_string());
+        let conn = rusqlite::Connection::open(self.path()).map_err(other)?;
+        conn.execute_batch(sql).map_err(other)
+    }
 }
 
 store_conformance::tests!(SqliteBackend::new);

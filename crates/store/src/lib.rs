@@ -6,9 +6,14 @@
 //! [`StoreError`] and convert rows through their own private wrapper types.
 //!
 //! **Sensitive data:** `Claim.persons` (names of individual victims) never crosses into a store
-//! in plain text. Until sealing (`Sealed<T>`, AEAD) lands, a store records only how many persons a
-//! claim names ([`ClaimRecord::n_persons`]); the names themselves are dropped on write. The row
-//! types here therefore cannot hold a name, so every view built from them is safe to publish.
+//! in plain text. A claim row records only how many persons it names ([`ClaimRecord::n_persons`]);
+//! the names go into case files ([`NewPerson`], [`PersonRow`]) that cross this boundary only as
+//! sealed bytes (`crypto::Sealed::to_bytes`: format, nonce, ciphertext and tag) with the record's
+//! id and version, which the sealing bound into its associated data. This crate does not depend
+//! on `crypto`: a store can neither seal nor open anything.
+//!
+//! **Audit:** every write appends an [`AuditEntry`] in the same transaction as the change; the
+//! entries form a hash chain ([`audit`]) that `verify_chain` recomputes.
 
 use std::fmt;
 
@@ -61,6 +66,18 @@ pub struct NewDocument<'a> {
     pub pipeline_version: &'a str,
     pub article: &'a Article,
     pub claims: &'a [Claim],
+    /// Sealed case files for the people the claims name, written in the same transaction and
+    /// linked to their claims. Empty when no key is configured (the names are then dropped).
+    pub persons: &'a [DocumentPerson],
+    /// Who ingests, for the audit log.
+    pub actor: &'a str,
+}
+
+/// A sealed case file created by ingest, and the claims (by position) that name the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentPerson {
+    pub person: NewPerson,
+    pub claim_idx: Vec<usize>,
 }
 
 /// What `put_document` did.
@@ -217,6 +234,83 @@ pub struct DecisionRecord {
     pub decision: NewDecision,
 }
 
+/// Who changes the store and when, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    /// Seconds since the Unix epoch (passed in so that stores stay deterministic in tests).
+    pub at: i64,
+}
+
+/// How a stored data key is wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Under a key derived from a passphrase with Argon2id (parameters inside the wrapped bytes).
+    Passphrase,
+    /// Under a key read from a key file.
+    KeyFile,
+}
+
+/// A data key to store: only ever wrapped (`crypto::WrappedKey::to_bytes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKey {
+    pub kind: KeyKind,
+    pub wrapped: Vec<u8>,
+}
+
+/// A stored data key. Ids grow with every rotation; the highest is current.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecord {
+    pub id: i64,
+    pub kind: KeyKind,
+    pub wrapped: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// A new case file: its id (from [`Store::reserve_person_ids`], since the sealing binds it),
+/// the key that sealed it, and the sealed fields. Its version is 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub id: i64,
+    pub key_id: i64,
+    pub sealed: Vec<u8>,
+}
+
+/// A stored case file: sealed bytes plus what the sealing bound (id, version) and which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub id: i64,
+    pub version: i64,
+    pub key_id: i64,
+    pub sealed: Vec<u8>,
+}
+
+/// What a case file is linked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// A whole document.
+    Document(ContentHash),
+    /// One claim: its document and position within it.
+    Claim { document: ContentHash, claim_idx: usize },
+}
+
+/// One appended audit entry. `hash` covers every other field, `prev_hash` included, so the
+/// entries form a chain (see [`audit`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: i64,
+    pub actor: String,
+    /// `ingest`, `decision`, `person.add`, `person.link`, `key.init`, `key.rotate`.
+    pub action: String,
+    /// The objects changed, e.g. `document:HASH person:3`.
+    pub objects: String,
+    /// Hex BLAKE3 of the change's content (sealed bytes for sealed records).
+    pub digest: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
 /// The storage operations refwatch needs. Synchronous for now; every type crossing it is a plain
 /// domain or row type, so an async PostgreSQL backend can implement the same operations.
 pub trait Store {
@@ -256,7 +350,55 @@ pub trait Store {
     fn list_decisions(&self) -> Result<Vec<DecisionRecord>, StoreError> {
         Ok(Vec::new())
     }
+
+    /// Stores the first data key. Fails with `Conflict` when a key is already stored.
+    fn init_key(&mut self, key: &NewKey, actor: Actor<'_>) -> Result<i64, StoreError>;
+
+    /// The current (newest) data key, if any.
+    fn current_key(&self) -> Result<Option<KeyRecord>, StoreError>;
+
+    /// Stores a new data key and replaces every case file's sealed bytes with `resealed` (same
+    /// ids and versions, sealed under the new key), in one transaction. Fails with `Conflict`
+    /// unless `resealed` covers exactly the stored case files. Returns the new key's id.
+    fn rotate_key(
+        &mut self,
+        key: &NewKey,
+        resealed: &[PersonRow],
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError>;
+
+    /// Reserves `n` fresh case-file ids (never handed out twice, even if unused).
+    fn reserve_person_ids(&mut self, n: usize) -> Result<Vec<i64>, StoreError>;
+
+    /// Stores a new case file (version 1).
+    fn add_person(&mut self, person: &NewPerson, actor: Actor<'_>) -> Result<(), StoreError>;
+
+    /// One case file. `NotFound` when there is none with this id.
+    fn get_person(&self, id: i64) -> Result<PersonRow, StoreError>;
+
+    /// Every case file, by id.
+    fn list_persons(&self) -> Result<Vec<PersonRow>, StoreError>;
+
+    /// Links a case file to a document or claim. `NotFound` when either does not exist.
+    fn link_person(
+        &mut self,
+        person_id: i64,
+        target: &LinkTarget,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError>;
+
+    /// What a case file is linked to, in the order linked.
+    fn person_links(&self, person_id: i64) -> Result<Vec<LinkTarget>, StoreError>;
+
+    /// The audit log, by sequence number.
+    fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The stored head of the audit chain (last sequence number and hash), which anchors the
+    /// tail: deleting the last entries leaves the head pointing past them.
+    fn audit_head(&self) -> Result<(i64, String), StoreError>;
 }
+
+pub mod audit;
 
 /// The shortest prefix `get_document` accepts.
 pub const MIN_PREFIX_LEN: usize = 4;

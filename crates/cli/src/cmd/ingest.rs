@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use service::{FileOutcome, IngestOptions, IngestSummary};
+use service::{FileOutcome, IngestContext, IngestOptions, IngestSummary};
 
 use crate::db::Ctx;
 
@@ -26,8 +26,12 @@ impl Cmd {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let path = ctx.db_path();
         let mut store = crate::db::open(&path)?;
+        // With a key configured, names found by `extract` are kept in sealed case files.
+        let key = crate::cmd::keys::unlock(ctx, &store, crate::cmd::keys::Prompt::Never)?;
         let options = IngestOptions { threads: self.threads, ..IngestOptions::default() };
-        let summary = ingest(&mut store, &self.paths, &options)
+        let context = IngestContext { actor: &ctx.actor, key: key.as_ref() };
+        let progress = Bar::new(std::io::stderr().is_terminal());
+        let summary = service::ingest_with(&mut store, &self.paths, &options, &context, &progress)
             .with_context(|| format!("ingest into {} stopped", crate::db::describe(&path)))?;
         Ok(report(&summary))
     }
@@ -54,6 +58,15 @@ pub fn report(summary: &IngestSummary) -> ExitCode {
         summary.failed.len(),
         summary.claims
     );
+    if summary.persons_sealed > 0 {
+        println!("names of persons kept in sealed case files: {}", summary.persons_sealed);
+    }
+    if summary.names_dropped > 0 {
+        println!(
+            "names of persons not kept (no key: set REFWATCH_PASSPHRASE or --key-file): {}",
+            summary.names_dropped
+        );
+    }
     for failure in &summary.failed {
         eprintln!("failed: {}: {}", failure.path.display(), failure.reason);
     }

@@ -1,5 +1,6 @@
 //! One module per subcommand: a clap `Cmd` and its `run`.
 
+pub mod audit;
 pub mod bench;
 pub mod decide;
 pub mod demo;
@@ -8,6 +9,8 @@ pub mod extract;
 pub mod incident;
 pub mod incidents;
 pub mod ingest;
+pub mod keys;
+pub mod person;
 pub mod show;
 pub mod timeline;
 

@@ -1,0 +1,408 @@
+//! The record: data keys, sealed case files and the audit log.
+//!
+//! - Keys: [`init_key`] draws a data key and stores it wrapped under a passphrase (Argon2id) or
+//!   a key file; [`unlock`] unwraps it; [`rotate_key`] re-seals every case file under a fresh
+//!   data key in one transaction; [`export_key`] returns the wrapped key for backup.
+//! - Case files: every field of a [`CaseFile`] is sealed as one blob whose associated data binds
+//!   `persons`, the record id and its version; the store sees only the sealed bytes.
+//! - Audit: [`verify_audit`] recomputes the hash chain the stores append to with every write.
+//!
+//! Randomness (keys, salts, nonces) comes from the operating system here, so that `crypto` stays
+//! deterministic.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crypto::{CryptoError, DataKey, KdfParams, Kek, Passphrase, Plaintext, RecordId, Sealed, WrappedKey};
+use store::audit::ChainError;
+use store::{Actor, AuditEntry, KeyKind, LinkTarget, NewKey, NewPerson, PersonRow, Store, StoreError};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::ServiceError;
+
+/// The table name bound into every case file's associated data.
+pub const PERSONS: &str = "persons";
+
+/// What unlocks the data key: a passphrase or the contents of a key file.
+pub enum KeySecret {
+    Passphrase(Passphrase),
+    KeyFile(Kek),
+}
+
+impl fmt::Debug for KeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeySecret::Passphrase(_) => f.write_str("KeySecret::Passphrase(<redacted>)"),
+            KeySecret::KeyFile(_) => f.write_str("KeySecret::KeyFile(<redacted>)"),
+        }
+    }
+}
+
+/// The unwrapped data key and which stored key it is.
+#[derive(Debug)]
+pub struct Unlocked {
+    pub key_id: i64,
+    key: DataKey,
+}
+
+/// A person's case file. Every field is sealed together; `Debug` shows none of them, and the
+/// text is zeroized on drop.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CaseFile {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub sex: Option<String>,
+    pub birth_year: Option<i32>,
+    /// Where the person comes from.
+    pub origin: Option<String>,
+    /// Where the person is or was detained.
+    pub detained_at: Option<String>,
+    pub family: Option<String>,
+    pub status: Option<String>,
+    pub notes: Option<String>,
+    /// Whether the person (or their family) consented to being documented.
+    pub consent: bool,
+    /// Whether naming the person puts them or others at risk.
+    pub at_risk: bool,
+}
+
+/// One line of `person list`: the id, and the case file when a key opened it.
+#[derive(Debug)]
+pub struct PersonListing {
+    pub id: i64,
+    pub version: i64,
+    /// `None` without a key; `Some(Err)` when the sealed row does not open.
+    pub case: Option<Result<CaseFile, ServiceError>>,
+}
+
+/// Stores a fresh data key wrapped under `secret`. Fails when the database has a key already.
+pub fn init_key<S: Store>(store: &mut S, secret: &KeySecret, actor: &str) -> Result<i64, ServiceError> {
+    let key = DataKey::from_random(random()?);
+    let new = wrap(&key, secret)?;
+    Ok(store.init_key(&new, now(actor))?)
+}
+
+/// Unwraps the stored data key with `secret`.
+pub fn unlock<S: Store>(store: &S, secret: &KeySecret) -> Result<Unlocked, ServiceError> {
+    let record = store.current_key()?.ok_or(ServiceError::NoKey)?;
+    let wrapped = WrappedKey::from_bytes(&record.wrapped)?;
+    let derived;
+    let kek = match (secret, record.kind) {
+        (KeySecret::Passphrase(passphrase), KeyKind::Passphrase) => {
+            derived = Kek::derive(passphrase, &wrapped.params)?;
+            &derived
+        }
+        (KeySecret::KeyFile(kek), KeyKind::KeyFile) => kek,
+        (_, kind) => return Err(ServiceError::WrongKeyKind(kind.as_str())),
+    };
+    let key = wrapped.unwrap_key(kek).map_err(|_| ServiceError::WrongKey)?;
+    Ok(Unlocked { key_id: record.id, key })
+}
+
+/// Replaces the data key with a fresh one wrapped under `new_secret`, re-sealing every case file,
+/// all in one transaction. Returns the new key's id.
+pub fn rotate_key<S: Store>(
+    store: &mut S,
+    old_secret: &KeySecret,
+    new_secret: &KeySecret,
+    actor: &str,
+) -> Result<i64, ServiceError> {
+    let old = unlock(store, old_secret)?;
+    let key = DataKey::from_random(random()?);
+    let new = wrap(&key, new_secret)?;
+    let mut resealed = Vec::new();
+    for row in store.list_persons()? {
+        let case = open_row(&old, &row)?;
+        let sealed = key.seal(record_id(row.id, row.version), &case, random()?)?;
+        resealed.push(PersonRow { sealed: sealed.to_bytes(), ..row });
+    }
+    Ok(store.rotate_key(&new, &resealed, now(actor))?)
+}
+
+/// The wrapped data key as stored (format, Argon2id parameters, salt, nonce, ciphertext), and
+/// how it is wrapped. Useless without the passphrase or key file.
+pub fn export_key<S: Store>(store: &S) -> Result<(KeyKind, Vec<u8>), ServiceError> {
+    let record = store.current_key()?.ok_or(ServiceError::NoKey)?;
+    Ok((record.kind, record.wrapped))
+}
+
+/// Seals and stores a new case file; returns its id.
+pub fn add_person<S: Store>(
+    store: &mut S,
+    key: &Unlocked,
+    case: &CaseFile,
+    actor: &str,
+) -> Result<i64, ServiceError> {
+    let id = *store
+        .reserve_person_ids(1)?
+        .first()
+        .ok_or_else(|| ServiceError::Store(StoreError::Other("no case-file id was reserved".to_owned())))?;
+    let person = seal_new(key, id, case)?;
+    store.add_person(&person, now(actor))?;
+    Ok(id)
+}
+
+/// Opens one case file, with its links.
+pub fn show_person<S: Store>(
+    store: &S,
+    key: &Unlocked,
+    id: i64,
+) -> Result<(CaseFile, Vec<LinkTarget>), ServiceError> {
+    let row = store.get_person(id)?;
+    let case = open_row(key, &row)?;
+    Ok((case, store.person_links(id)?))
+}
+
+/// Every case file, opened when a key is given.
+pub fn list_persons<S: Store>(store: &S, key: Option<&Unlocked>) -> Result<Vec<PersonListing>, ServiceError> {
+    Ok(store
+        .list_persons()?
+        .into_iter()
+        .map(|row| PersonListing {
+            id: row.id,
+            version: row.version,
+            case: key.map(|key| open_row(key, &row)),
+        })
+        .collect())
+}
+
+/// Links a case file to a document (hash or unique prefix), or to one of its claims.
+pub fn link_person<S: Store>(
+    store: &mut S,
+    id: i64,
+    document: &str,
+    claim_idx: Option<usize>,
+    actor: &str,
+) -> Result<LinkTarget, ServiceError> {
+    let hash = store.get_document(document)?.hash;
+    let target = match claim_idx {
+        Some(claim_idx) => LinkTarget::Claim { document: hash, claim_idx },
+        None => LinkTarget::Document(hash),
+    };
+    store.link_person(id, &target, now(actor))?;
+    Ok(target)
+}
+
+/// The audit log, oldest first.
+pub fn audit_log<S: Store>(store: &S) -> Result<Vec<AuditEntry>, ServiceError> {
+    Ok(store.audit_log()?)
+}
+
+/// Recomputes the audit chain. `Ok(n)`: all `n` entries verify and the head matches the last.
+pub fn verify_audit<S: Store>(store: &S) -> Result<Result<usize, ChainError>, ServiceError> {
+    let entries = store.audit_log()?;
+    let (seq, hash) = store.audit_head()?;
+    Ok(store::audit::verify_chain(&entries, (seq, &hash)).map(|()| entries.len()))
+}
+
+/// Seals a new case file (version 1) for the reserved `id`.
+pub(crate) fn seal_new(key: &Unlocked, id: i64, case: &CaseFile) -> Result<NewPerson, ServiceError> {
+    let sealed = key.key.seal(record_id(id, 1), case, random()?)?;
+    Ok(NewPerson { id, key_id: key.key_id, sealed: sealed.to_bytes() })
+}
+
+fn open_row(key: &Unlocked, row: &PersonRow) -> Result<CaseFile, ServiceError> {
+    let tampered = || ServiceError::Tampered(format!("case file {}", row.id));
+    if row.key_id != key.key_id {
+        return Err(tampered());
+    }
+    let sealed = Sealed::<CaseFile>::from_bytes(&row.sealed).map_err(|_| tampered())?;
+    key.key.open(record_id(row.id, row.version), &sealed).map_err(|_| tampered())
+}
+
+fn record_id(id: i64, version: i64) -> RecordId<'static> {
+    RecordId { table: PERSONS, id, version }
+}
+
+fn wrap(key: &DataKey, secret: &KeySecret) -> Result<NewKey, ServiceError> {
+    let derived;
+    let (kind, kek, params) = match secret {
+        KeySecret::Passphrase(passphrase) => {
+            let params = KdfParams::recommended(random()?);
+            derived = Kek::derive(passphrase, &params)?;
+            (KeyKind::Passphrase, &derived, params)
+        }
+        // A key file is a key already: nothing is derived, the parameters are unused.
+        KeySecret::KeyFile(kek) => (KeyKind::KeyFile, kek, KdfParams::recommended([0; 16])),
+    };
+    let wrapped = key.wrap(kek, params, random()?)?;
+    Ok(NewKey { kind, wrapped: wrapped.to_bytes() })
+}
+
+/// Random bytes from the operating system.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], ServiceError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|err| ServiceError::Random(err.to_string()))?;
+    Ok(bytes)
+}
+
+fn now(actor: &str) -> Actor<'_> {
+    let at = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Actor { name: actor, at: i64::try_from(at).unwrap_or(i64::MAX) }
+}
+
+impl CaseFile {
+    /// A case file with only a name, as ingest creates them.
+    pub fn named(name: &str) -> CaseFile {
+        let mut case = CaseFile::default();
+        case.name = name.to_owned();
+        case
+    }
+}
+
+impl fmt::Debug for CaseFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CaseFile(<redacted>)")
+    }
+}
+
+impl Drop for CaseFile {
+    fn drop(&mut self) {
+        self.name.zeroize();
+        self.aliases.zeroize();
+        for text in [
+            &mut self.sex,
+            &mut self.origin,
+            &mut self.detained_at,
+            &mut self.family,
+            &mut self.status,
+            &mut self.notes,
+        ] {
+            text.zeroize();
+        }
+    }
+}
+
+/// Format 1: `1 || name || aliases || sex || birth_year || origin || detained_at || family ||
+/// status || notes || consent || at_risk`; text is `u32 length || UTF-8`, an option `0` or
+/// `1 || value`, a list `u32 count || items`, a flag one byte.
+impl Plaintext for CaseFile {
+    fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(vec![1u8]);
+        put_text(&mut out, &self.name);
+        out.extend_from_slice(&(self.aliases.len() as u32).to_le_bytes());
+        for alias in &self.aliases {
+            put_text(&mut out, alias);
+        }
+        put_option(&mut out, self.sex.as_deref());
+        match self.birth_year {
+            Some(year) => {
+                out.push(1);
+                out.extend_from_slice(&year.to_le_bytes());
+            }
+            None => out.push(0),
+        }
+        for text in [&self.origin, &self.detained_at, &self.family, &self.status, &self.notes] {
+            put_option(&mut out, text.as_deref());
+        }
+        out.push(u8::from(self.consent));
+        out.push(u8::from(self.at_risk));
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Result<CaseFile, CryptoError> {
+        let mut reader = Reader(bytes);
+        if reader.bytes(1)? != [1] {
+            return Err(CryptoError::Decode("unknown case file format"));
+        }
+        let name = reader.text()?;
+        let n_aliases = reader.u32()?;
+        let aliases = (0..n_aliases).map(|_| reader.text()).collect::<Result<Vec<_>, _>>()?;
+        let sex = reader.option()?;
+        let birth_year = match reader.bytes(1)?[0] {
+            0 => None,
+            _ => Some(i32::from_le_bytes(reader.array()?)),
+        };
+        let case = CaseFile {
+            name,
+            aliases,
+            sex,
+            birth_year,
+            origin: reader.option()?,
+            detained_at: reader.option()?,
+            family: reader.option()?,
+            status: reader.option()?,
+            notes: reader.option()?,
+            consent: reader.bytes(1)?[0] != 0,
+            at_risk: reader.bytes(1)?[0] != 0,
+        };
+        if !reader.0.is_empty() {
+            return Err(CryptoError::Decode("trailing bytes after case file"));
+        }
+        Ok(case)
+    }
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_option(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => {
+            out.push(1);
+            put_text(out, text);
+        }
+        None => out.push(0),
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], CryptoError> {
+        let (head, rest) = self.0.split_at_checked(n).ok_or(CryptoError::Decode("truncated case file"))?;
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], CryptoError> {
+        self.bytes(N)?.try_into().map_err(|_| CryptoError::Decode("truncated case file"))
+    }
+
+    fn u32(&mut self) -> Result<u32, CryptoError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn text(&mut self) -> Result<String, CryptoError> {
+        let len = self.u32()? as usize;
+        String::from_utf8(self.bytes(len)?.to_vec())
+            .map_err(|_| CryptoError::Decode("case file text is not UTF-8"))
+    }
+
+    fn option(&mut self) -> Result<Option<String>, CryptoError> {
+        match self.bytes(1)?[0] {
+            0 => Ok(None),
+            _ => self.text().map(Some),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_files_encode_and_decode_every_field() {
+        let case = CaseFile {
+            name: "Canary Testperson-7Q".into(),
+            aliases: vec!["C. T.".into(), "Ķ".into()],
+            sex: Some("f".into()),
+            birth_year: Some(1990),
+            origin: Some("Herat".into()),
+            detained_at: Some("Leipzig".into()),
+            family: Some("two children in hiding".into()),
+            status: Some("deported".into()),
+            notes: None,
+            consent: true,
+            at_risk: true,
+        };
+        let bytes = case.encode();
+        assert_eq!(CaseFile::decode(&bytes).ok(), Some(case.clone()));
+        assert!(CaseFile::decode(&bytes[..bytes.len() - 1]).is_err());
+        assert_eq!(format!("{case:?}"), "CaseFile(<redacted>)");
+        let empty = CaseFile::default();
+        assert_eq!(CaseFile::decode(&empty.encode()).ok(), Some(empty));
+    }
+}
