@@ -1005,7 +1005,10 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
     let mut chosen = drop_breakdowns(s, chosen);
 
-    if trigger.rule == Rule::Weak {
+    // "forcibly returned": the adverb settles the sense a weak verb leaves open.
+    let forced =
+        trigger.first > 0 && matches!(s.word(trigger.first - 1), "forcibly" | "forcefully" | "summarily");
+    if trigger.rule == Rule::Weak && !forced {
         let object = chosen.iter().any(|c| c.first >= trigger.first)
             || (trigger.last..(trigger.last + 4).min(end))
                 .any(|i| matches!(s.word(i), "them" | "him" | "her"))
