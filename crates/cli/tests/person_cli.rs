@@ -231,3 +231,33 @@ fn ingest_seals_extracted_names_and_links_them_issue_4() {
     let shown = ok(&mut refwatch(&db), &["--key-file", key, "person", "show", "2"]);
     assert_eq!(shown.matches("linked to:").count(), 2, "{shown}");
 }
+
+#[test]
+fn case_files_and_audit_work_on_postgres_issue_4() {
+    let Some(url) = store_postgres::test_support::test_url() else { return };
+    let schema = store_postgres::test_support::TempSchema::create(&url)
+        .unwrap_or_else(|err| panic!("REFWATCH_TEST_POSTGRES is set but: {err}"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = key_file(dir.path(), "k", 5);
+    let key = key.to_str().expect("utf-8");
+    let page = dir.path().join("page.txt");
+    std::fs::write(&page, PAGE).expect("write page");
+    let db = Path::new(schema.url());
+    ok(&mut refwatch(db), &["--key-file", key, "keys", "init"]);
+    ok(&mut refwatch(db), &["--key-file", key, "ingest", page.to_str().expect("utf-8")]);
+    ok(&mut refwatch(db), &["--key-file", key, "person", "add", "--name", "Postgres Person"]);
+    assert!(ok(&mut refwatch(db), &["--key-file", key, "person", "show", "1"]).contains("Novak Testname"));
+    let listed = ok(&mut refwatch(db), &["person", "list"]);
+    assert!(listed.contains("\tsealed") && !listed.contains("Postgres Person"), "{listed}");
+    assert!(ok(&mut refwatch(db), &["audit", "verify"]).starts_with("audit log intact: 3 entries"));
+    let values =
+        schema.text_values(&["pages", "documents", "claim_evidence", "removed_blocks"]).expect("values");
+    assert!(!values.iter().any(|(_, v)| v.contains("Postgres Person") || v.contains("Novak Testname")));
+
+    schema.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2").expect("tamper");
+    let output = run(&mut refwatch(db), &["audit", "verify"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("audit entry 2"));
+    schema.execute("UPDATE persons SET version = 5 WHERE id = 2").expect("tamper");
+    assert!(fails(&mut refwatch(db), &["--key-file", key, "person", "show", "2"]).contains("tampering"));
+}
