@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use service::IngestOptions;
-use store::ClaimFilter;
 
 use crate::db::Ctx;
 
@@ -33,12 +32,14 @@ impl Cmd {
         let summary = crate::cmd::ingest::ingest(&mut store, &[examples], &IngestOptions::default())?;
         let code = crate::cmd::ingest::report(&summary);
         println!();
-        let rows = service::list_incidents(&store, &ClaimFilter::default())?;
-        crate::cmd::incidents::print_table(&mut std::io::stdout().lock(), &rows)?;
+        // One row per real occasion: claims from all pages reconciled, aggregates apart.
+        let view = service::reconcile(&store)?;
+        let incidents: Vec<_> = view.reconciliation.incidents.iter().collect();
+        crate::cmd::incidents::print_incidents(&mut std::io::stdout().lock(), &incidents)?;
         println!();
         println!(
-            "next: refwatch --db {} show <DOC>   (DOC: a hash prefix from the first column)",
-            crate::db::describe(&db)
+            "next: refwatch --db {db} incident <ID>   (why claims were merged)\n      refwatch --db {db} incidents --claims   (every claim with its page)",
+            db = crate::db::describe(&db)
         );
         Ok(code)
     }
