@@ -395,6 +395,13 @@ fn aux_before(s: &Sentence<'_>, first: usize) -> bool {
     nearest_aux(s, first).is_some()
 }
 
+/// "were abducted in Nairobi and rendered to Turkey": the second verb shares the first's "were".
+fn coordinated_passive(s: &Sentence<'_>, trigger: &Trigger, start: usize) -> bool {
+    trigger.first > 0
+        && matches!(s.word(trigger.first - 1), "and" | "then")
+        && (start..trigger.first).any(|i| matches!(s.word(i), "was" | "were"))
+}
+
 /// The auxiliary right before the verb, adverbs aside.
 fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
     let mut k = first;
@@ -804,6 +811,10 @@ fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<St
                 | "father"
                 | "daughter"
                 | "son"
+                | "families"
+                | "relatives"
+                | "monitor"
+                | "observers"
         )
     });
     (words > 0 && words <= 8 && (capital || known) && !text.is_empty()).then_some(text)
@@ -974,8 +985,9 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         return Vec::new();
     }
     // Counts: in a gap ("sent 600 back"), after an active verb, or before a passive one.
-    let passive = aux_before(s, trigger.first)
-        && (trigger.first.saturating_sub(3)..trigger.first).any(|i| BE.contains(&s.word(i)));
+    let passive = (aux_before(s, trigger.first)
+        && (trigger.first.saturating_sub(3)..trigger.first).any(|i| BE.contains(&s.word(i))))
+        || coordinated_passive(s, trigger, start);
     let mut chosen: Vec<&CountMention> = Vec::new();
     // "1,800 deportations of Syrians": the figure whose head is the trigger itself.
     chosen.extend(s.counts.iter().filter(|c| c.head == Some(trigger.first)));
