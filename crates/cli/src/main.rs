@@ -30,6 +30,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Extract(cmd::extract::Cmd),
+    Read(cmd::read::Cmd),
     Eval(cmd::eval::Cmd),
     Ingest(cmd::ingest::Cmd),
     Incidents(cmd::incidents::Cmd),
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
     let ctx = db::Ctx { db: cli.db, actor, key_file: cli.key_file };
     let result = match cli.command {
         Command::Extract(cmd) => cmd.run(),
+        Command::Read(cmd) => cmd.run(),
         Command::Eval(cmd) => cmd.run(),
         Command::Ingest(cmd) => cmd.run(&ctx),
         Command::Incidents(cmd) => cmd.run(&ctx),

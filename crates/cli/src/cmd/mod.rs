@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod ingest;
 pub mod keys;
 pub mod person;
+pub mod read;
 pub mod show;
 pub mod timeline;
 
