@@ -812,7 +812,6 @@ fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<St
                 | "daughter"
                 | "son"
                 | "families"
-                | "relatives"
                 | "monitor"
                 | "observers"
         )
