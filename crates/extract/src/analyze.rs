@@ -342,7 +342,10 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         if let Some((Cue::Voluntary, _)) = lexicon::cue_at(&s.tokens, i) {
             return Err(format!("voluntary cue \"{}\"", s.word(i)));
         }
-        if i + 1 < trigger.first && matches!(s.word(i), "in" | "during") && s.word(i + 1) == "which" {
+        let opens_background = |k: usize| matches!(s.word(k), "in" | "during") && s.word(k + 1) == "which";
+        if (i + 1 < trigger.first && opens_background(i))
+            || (i == start && start >= 2 && opens_background(start - 2))
+        {
             return Err("inside a \"during which\" clause: background".into());
         }
         if i < trigger.first && matches!(s.word(i), "if" | "unless" | "whether") {
@@ -1055,7 +1058,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     let sources = sources(s);
     let persons: Vec<String> = person_names(s).into_iter().map(|(_, _, name)| name).collect();
     let perpetrator = actor(s, trigger);
-    let dest = if trigger.kind == ClaimKind::ForcedReturn { destination(s, trigger, end) } else { None };
+    let dest =
+        if trigger.kind == ClaimKind::ForcedReturn { destination(s, trigger, end_of_clause) } else { None };
     let evidence =
         Evidence { start: s.start, end: s.end, text: s.text.get(s.start..s.end).unwrap_or("").to_owned() };
 
@@ -1082,7 +1086,12 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
         let stative = trigger.rule == Rule::Passive;
-        let aggregate = !stative && date.is_some_and(|d| d.period || is_long_range(&d.span));
+        // A whole year with a large figure is a total over that year, not one occasion.
+        let yearly_total = |d: &DateMention| {
+            d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)
+        };
+        let aggregate =
+            !stative && date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d));
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
