@@ -553,7 +553,7 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     best
 }
 
-fn institutions() -> &'static [(String, CountryCode)] {
+pub fn institutions() -> &'static [(String, CountryCode)] {
     static TABLE: std::sync::OnceLock<Vec<(String, CountryCode)>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         include_str!("../data/institutions.tsv")
@@ -1028,7 +1028,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                 .any(|i| matches!(s.word(i), "them" | "him" | "her"))
             || passive && people_reference(s, start, trigger.first);
         let near = (trigger.last + 6).min(end);
-        let back = (trigger.first..near).any(|i| matches!(s.word(i), "back" | "across" | "home"));
+        let back = (trigger.first..near).any(|i| matches!(s.word(i), "back" | "across" | "home" | "out"));
         if !object || (destination(s, trigger, near).is_none() && !back) {
             return Vec::new();
         }

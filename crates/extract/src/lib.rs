@@ -136,6 +136,26 @@ fn title_actor(title: &str) -> Option<CountryCode> {
     })
 }
 
+/// The state whose bodies the text names ("a Home Office charter flight"), when they all belong
+/// to one state: the actor of passives that name nobody else.
+fn named_state_body(text: &str) -> Option<CountryCode> {
+    let mut found: Option<CountryCode> = None;
+    for (name, code) in analyze::institutions() {
+        let named = text.match_indices(name.as_str()).any(|(at, _)| {
+            let before_ok = !text[..at].ends_with(|c: char| c.is_alphanumeric());
+            let after_ok = !text[at + name.len()..].starts_with(|c: char| c.is_alphanumeric());
+            before_ok && after_ok
+        });
+        if named {
+            match found {
+                Some(other) if other != *code => return None,
+                _ => found = Some(*code),
+            }
+        }
+    }
+    found
+}
+
 /// Carries actors, nationalities, destinations and named people across sentences.
 fn fill_from_context(
     drafts: &mut [analyze::Draft],
@@ -144,7 +164,7 @@ fn fill_from_context(
     text: &str,
 ) {
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
-    let mut last_actor = title_actor.or(stated_actor);
+    let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text));
     let mut last_nationality: Option<Nationality> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
