@@ -1085,7 +1085,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
-        let stative = trigger.rule == Rule::Passive;
+        // "held since January" describes a state that lasts, not a total of events.
+        let stative = s.word(trigger.first) == "held";
         // A whole year with a large figure is a total over that year, not one occasion.
         let yearly_total = |d: &DateMention| {
             d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)

@@ -375,13 +375,20 @@ fn match_at(
         }
         // "from February to July 2022", "between October and December 2021"
         let prev = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        // "from May until late June": a vague part of the second month still ends with that month.
+        let second =
+            if tokens.get(next + 1).is_some_and(|t| matches!(t.lower.as_str(), "late" | "early" | "mid")) {
+                next + 2
+            } else {
+                next + 1
+            };
         if matches!(prev, Some("from" | "between"))
             && tokens
                 .get(next)
                 .is_some_and(|t| matches!(t.lower.as_str(), "to" | "and" | "until" | "through"))
-            && let Some(m2) = month_at(tokens, text, next + 1)
+            && let Some(m2) = month_at(tokens, text, second)
         {
-            let mut last = after_month(tokens, next + 1);
+            let mut last = after_month(tokens, second);
             let stated = tokens.get(last).and_then(year_of);
             if stated.is_some() {
                 last += 1;
@@ -616,6 +623,7 @@ mod tests {
         check("since the start of April 2023", Some("2024-01-10"), &["2023-04-01..2024-01-10 range period"]);
         check("between 7 and 9 May another", None, &["XXXX-05-07..XXXX-05-09 range"]);
         check("from February to July 2022", None, &["2022-02-01..2022-07-31 range period"]);
+        check("from May until late June", Some("2019-07-30"), &["2019-05-01..2019-06-30 range period"]);
         check("In July 2015 Thailand", None, &["2015-07-01..2015-07-31 month"]);
         check("in 2014 after", None, &["2014-01-01..2014-12-31 year"]);
         check("since 2020", Some("2024-05-14"), &["2020-01-01..2024-05-14 range period"]);
