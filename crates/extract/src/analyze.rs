@@ -353,6 +353,15 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         }
     }
     let prev = (start..trigger.first).rev().find(|&i| !is_adverb(s.word(i))).map(|i| s.word(i));
+    // ", arresting at least 30 people": an -ing adjunct of a past event, with its own figure.
+    if trigger.rule == Rule::Gerund {
+        let adjunct = trigger.first > 0 && s.word(trigger.first - 1) == ",";
+        let figure = s.counts.iter().any(|c| c.first >= trigger.last && c.first <= trigger.last + 1);
+        if !(adjunct && figure) {
+            return Err("an -ing form outside a participial adjunct with a figure".into());
+        }
+        return Ok(());
+    }
     // "the detained students", "a deported man": the participle is an adjective.
     if trigger.rule != Rule::Noun
         && trigger.first > 0
@@ -385,7 +394,13 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     }
     if trigger.rule == Rule::Passive && !has_aux {
         let pronoun_object = matches!(s.word(trigger.last), "them" | "him" | "her" | "the" | "all");
-        if !pronoun_object {
+        // "100 Rohingya refugees held at a detention centre": a reduced relative on counted people.
+        let reduced = trigger.first > 0
+            && (is_people_word(s.word(trigger.first - 1))
+                || s.name_covering(trigger.first - 1).is_some_and(|n| is_people_entry(n.entry)))
+            && matches!(s.word(trigger.last), "at" | "in")
+            && s.counts.iter().any(|c| c.last == trigger.first);
+        if !pronoun_object && !reduced {
             return Err("needs a passive (\"were held\") or a person as object".into());
         }
     }

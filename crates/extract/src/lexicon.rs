@@ -14,6 +14,7 @@ pub enum Rule {
     Weak,
     Passive,
     Noun,
+    Gerund,
 }
 
 #[derive(Debug)]
@@ -60,6 +61,7 @@ fn lexicon() -> &'static Lexicon {
                 "weak" => Rule::Weak,
                 "passive" => Rule::Passive,
                 "noun" => Rule::Noun,
+                "gerund" => Rule::Gerund,
                 _ => Rule::People,
             };
             let steps: Vec<Option<Vec<String>>> = pattern

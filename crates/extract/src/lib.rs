@@ -183,6 +183,10 @@ fn fill_from_context(
         {
             claim.perpetrator = None;
         }
+        // People are held by the state where they are held ("held at a centre in Assam").
+        if claim.perpetrator.is_none() && claim.kind == ClaimKind::Detention {
+            claim.perpetrator = claim.place.as_ref().and_then(|p| p.country);
+        }
         match claim.perpetrator {
             Some(actor) => last_actor = Some(actor),
             None => claim.perpetrator = last_actor,
