@@ -29,8 +29,7 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod};
 use domain::{
-    Article, ClaimKind, ContentHash, Count, CountQualifier, CountryCode, DatePrecision, DateSource, DateSpan,
-    Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage, RemovedBlock,
+    Article, ClaimKind, ContentHash, DateSource, Evidence, NaiveDate, Nationality, RawPage, RemovedBlock,
 };
 use store::audit::{Digest, decision_digest, key_digest};
 use store::{
@@ -38,6 +37,7 @@ use store::{
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
     StoreError, StoredDocument,
 };
+use store::{parse_stored as parse_enum, stored_count as from_i64};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls, Row};
 
@@ -1218,28 +1218,7 @@ const CLAIM_COLUMNS: &str = "c.id, c.idx, c.kind, c.aggregate, c.date_start, c.d
 struct ClaimPgRow {
     id: i64,
     idx: i32,
-    kind: String,
-    aggregate: bool,
-    date_start: Option<String>,
-    date_end: Option<String>,
-    date_precision: String,
-    count_low: Option<i64>,
-    count_high: Option<i64>,
-    count_qualifier: String,
-    count_text: String,
-    perpetrator: Option<String>,
-    destination: Option<String>,
-    nationality_country: Option<String>,
-    nationality_group: Option<String>,
-    place_name: Option<String>,
-    place_country: Option<String>,
-    place_admin1: Option<String>,
-    place_lat: Option<f64>,
-    place_lon: Option<f64>,
-    place_precision: Option<String>,
-    women: Option<bool>,
-    children: Option<bool>,
-    n_persons: i32,
+    columns: store::ClaimColumns,
 }
 
 impl ClaimPgRow {
@@ -1257,73 +1236,38 @@ impl ClaimPgRow {
         Ok(ClaimPgRow {
             id: get!(),
             idx: get!(),
-            kind: get!(),
-            aggregate: get!(),
-            date_start: get!(),
-            date_end: get!(),
-            date_precision: get!(),
-            count_low: get!(),
-            count_high: get!(),
-            count_qualifier: get!(),
-            count_text: get!(),
-            perpetrator: get!(),
-            destination: get!(),
-            nationality_country: get!(),
-            nationality_group: get!(),
-            place_name: get!(),
-            place_country: get!(),
-            place_admin1: get!(),
-            place_lat: get!(),
-            place_lon: get!(),
-            place_precision: get!(),
-            women: get!(),
-            children: get!(),
-            n_persons: get!(),
+            columns: store::ClaimColumns {
+                kind: get!(),
+                aggregate: get!(),
+                date_start: get!(),
+                date_end: get!(),
+                date_precision: get!(),
+                count_low: get!(),
+                count_high: get!(),
+                count_qualifier: get!(),
+                count_text: get!(),
+                perpetrator: get!(),
+                destination: get!(),
+                nationality_country: get!(),
+                nationality_group: get!(),
+                place_name: get!(),
+                place_country: get!(),
+                place_admin1: get!(),
+                place_lat: get!(),
+                place_lon: get!(),
+                place_precision: get!(),
+                women: get!(),
+                children: get!(),
+                n_persons: {
+                    let n: i32 = get!();
+                    i64::from(n)
+                },
+            },
         })
     }
 
     fn into_record(self, sources: Vec<String>, evidence: Vec<Evidence>) -> Result<ClaimRecord, StoreError> {
-        let count_bound = |n: Option<i64>| n.map(|n| from_i64(n, "count").map(|n| n as u64)).transpose();
-        let nationality = match (self.nationality_country, self.nationality_group) {
-            (Some(code), _) => Some(Nationality::Country(parse_enum::<CountryCode>(&code)?)),
-            (None, Some(group)) => Some(Nationality::Group(group)),
-            (None, None) => None,
-        };
-        let place = match self.place_name {
-            Some(name) => Some(Place {
-                name,
-                country: self.place_country.as_deref().map(parse_enum).transpose()?,
-                admin1: self.place_admin1,
-                lat: self.place_lat,
-                lon: self.place_lon,
-                precision: parse_enum::<PlacePrecision>(self.place_precision.as_deref().unwrap_or(""))?,
-            }),
-            None => None,
-        };
-        Ok(ClaimRecord {
-            kind: parse_enum(&self.kind)?,
-            aggregate: self.aggregate,
-            date: DateSpan {
-                start: self.date_start.as_deref().map(parse_enum::<PartialDate>).transpose()?,
-                end: self.date_end.as_deref().map(parse_enum::<PartialDate>).transpose()?,
-                precision: parse_enum::<DatePrecision>(&self.date_precision)?,
-            },
-            count: Count {
-                low: count_bound(self.count_low)?,
-                high: count_bound(self.count_high)?,
-                qualifier: parse_enum::<CountQualifier>(&self.count_qualifier)?,
-                text: self.count_text,
-            },
-            perpetrator: self.perpetrator.as_deref().map(parse_enum).transpose()?,
-            destination: self.destination.as_deref().map(parse_enum).transpose()?,
-            nationality,
-            place,
-            women: self.women,
-            children: self.children,
-            sources,
-            n_persons: from_i32(self.n_persons, "person count")?,
-            evidence,
-        })
+        self.columns.into_record(sources, evidence)
     }
 }
 
@@ -1393,20 +1337,12 @@ fn to_i32(n: usize, what: &str) -> Result<i32, StoreError> {
     i32::try_from(n).map_err(|_| StoreError::InvalidInput(format!("{what} {n} is too large to store")))
 }
 
-fn from_i64(n: i64, what: &str) -> Result<usize, StoreError> {
-    usize::try_from(n).map_err(|_| StoreError::Corrupt(format!("negative {what}: {n}")))
-}
-
 fn from_i32(n: i32, what: &str) -> Result<usize, StoreError> {
     usize::try_from(n).map_err(|_| StoreError::Corrupt(format!("negative {what}: {n}")))
 }
 
 fn parse_hash(hex: &str) -> Result<ContentHash, StoreError> {
     ContentHash::from_str(hex).map_err(|err| StoreError::Corrupt(err.to_string()))
-}
-
-fn parse_enum<T: FromStr<Err = domain::ParseError>>(text: &str) -> Result<T, StoreError> {
-    text.parse().map_err(|err: domain::ParseError| StoreError::Corrupt(err.to_string()))
 }
 
 #[cfg(test)]

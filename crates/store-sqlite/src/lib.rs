@@ -18,9 +18,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use domain::{
-    Article, BoilerplateKind, ClaimKind, ContentHash, Count, CountQualifier, CountryCode, DatePrecision,
-    DateSource, DateSpan, Evidence, NaiveDate, Nationality, PartialDate, Place, PlacePrecision, RawPage,
-    RemovedBlock,
+    Article, BoilerplateKind, ClaimKind, ContentHash, CountryCode, DateSource, Evidence, NaiveDate,
+    Nationality, RawPage, RemovedBlock,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use store::audit::{Digest, decision_digest, key_digest};
@@ -29,6 +28,7 @@ use store::{
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
     StoreError, StoredDocument,
 };
+use store::{parse_stored as parse_enum, stored_count as from_i64};
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
@@ -835,28 +835,7 @@ const CLAIM_COLUMNS: &str = "c.id, c.idx, c.kind, c.aggregate, c.date_start, c.d
 struct ClaimSqlRow {
     id: i64,
     idx: i64,
-    kind: String,
-    aggregate: bool,
-    date_start: Option<String>,
-    date_end: Option<String>,
-    date_precision: String,
-    count_low: Option<i64>,
-    count_high: Option<i64>,
-    count_qualifier: String,
-    count_text: String,
-    perpetrator: Option<String>,
-    destination: Option<String>,
-    nationality_country: Option<String>,
-    nationality_group: Option<String>,
-    place_name: Option<String>,
-    place_country: Option<String>,
-    place_admin1: Option<String>,
-    place_lat: Option<f64>,
-    place_lon: Option<f64>,
-    place_precision: Option<String>,
-    women: Option<bool>,
-    children: Option<bool>,
-    n_persons: i64,
+    columns: store::ClaimColumns,
 }
 
 impl ClaimSqlRow {
@@ -869,73 +848,35 @@ impl ClaimSqlRow {
         Ok(ClaimSqlRow {
             id: row.get(next())?,
             idx: row.get(next())?,
-            kind: row.get(next())?,
-            aggregate: row.get(next())?,
-            date_start: row.get(next())?,
-            date_end: row.get(next())?,
-            date_precision: row.get(next())?,
-            count_low: row.get(next())?,
-            count_high: row.get(next())?,
-            count_qualifier: row.get(next())?,
-            count_text: row.get(next())?,
-            perpetrator: row.get(next())?,
-            destination: row.get(next())?,
-            nationality_country: row.get(next())?,
-            nationality_group: row.get(next())?,
-            place_name: row.get(next())?,
-            place_country: row.get(next())?,
-            place_admin1: row.get(next())?,
-            place_lat: row.get(next())?,
-            place_lon: row.get(next())?,
-            place_precision: row.get(next())?,
-            women: row.get(next())?,
-            children: row.get(next())?,
-            n_persons: row.get(next())?,
+            columns: store::ClaimColumns {
+                kind: row.get(next())?,
+                aggregate: row.get(next())?,
+                date_start: row.get(next())?,
+                date_end: row.get(next())?,
+                date_precision: row.get(next())?,
+                count_low: row.get(next())?,
+                count_high: row.get(next())?,
+                count_qualifier: row.get(next())?,
+                count_text: row.get(next())?,
+                perpetrator: row.get(next())?,
+                destination: row.get(next())?,
+                nationality_country: row.get(next())?,
+                nationality_group: row.get(next())?,
+                place_name: row.get(next())?,
+                place_country: row.get(next())?,
+                place_admin1: row.get(next())?,
+                place_lat: row.get(next())?,
+                place_lon: row.get(next())?,
+                place_precision: row.get(next())?,
+                women: row.get(next())?,
+                children: row.get(next())?,
+                n_persons: row.get(next())?,
+            },
         })
     }
 
     fn into_record(self, sources: Vec<String>, evidence: Vec<Evidence>) -> Result<ClaimRecord, StoreError> {
-        let count_bound = |n: Option<i64>| n.map(|n| from_i64(n, "count").map(|n| n as u64)).transpose();
-        let nationality = match (self.nationality_country, self.nationality_group) {
-            (Some(code), _) => Some(Nationality::Country(parse_enum(&code)?)),
-            (None, Some(group)) => Some(Nationality::Group(group)),
-            (None, None) => None,
-        };
-        let place = match self.place_name {
-            Some(name) => Some(Place {
-                name,
-                country: self.place_country.as_deref().map(parse_enum).transpose()?,
-                admin1: self.place_admin1,
-                lat: self.place_lat,
-                lon: self.place_lon,
-                precision: parse_enum::<PlacePrecision>(self.place_precision.as_deref().unwrap_or(""))?,
-            }),
-            None => None,
-        };
-        Ok(ClaimRecord {
-            kind: parse_enum(&self.kind)?,
-            aggregate: self.aggregate,
-            date: DateSpan {
-                start: self.date_start.as_deref().map(parse_enum::<PartialDate>).transpose()?,
-                end: self.date_end.as_deref().map(parse_enum::<PartialDate>).transpose()?,
-                precision: parse_enum::<DatePrecision>(&self.date_precision)?,
-            },
-            count: Count {
-                low: count_bound(self.count_low)?,
-                high: count_bound(self.count_high)?,
-                qualifier: parse_enum::<CountQualifier>(&self.count_qualifier)?,
-                text: self.count_text,
-            },
-            perpetrator: self.perpetrator.as_deref().map(parse_enum).transpose()?,
-            destination: self.destination.as_deref().map(parse_enum).transpose()?,
-            nationality,
-            place,
-            women: self.women,
-            children: self.children,
-            sources,
-            n_persons: from_i64(self.n_persons, "person count")?,
-            evidence,
-        })
+        self.columns.into_record(sources, evidence)
     }
 }
 
@@ -1104,10 +1045,6 @@ fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn from_i64(n: i64, what: &str) -> Result<usize, StoreError> {
-    usize::try_from(n).map_err(|_| StoreError::Corrupt(format!("negative {what}: {n}")))
-}
-
 fn parse_hash(hex: &str) -> Result<ContentHash, StoreError> {
     ContentHash::from_str(hex).map_err(|err| StoreError::Corrupt(err.to_string()))
 }
@@ -1115,8 +1052,4 @@ fn parse_hash(hex: &str) -> Result<ContentHash, StoreError> {
 fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| StoreError::Corrupt(format!("invalid date {text:?}")))
-}
-
-fn parse_enum<T: FromStr<Err = domain::ParseError>>(text: &str) -> Result<T, StoreError> {
-    text.parse().map_err(|err: domain::ParseError| StoreError::Corrupt(err.to_string()))
 }

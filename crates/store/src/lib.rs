@@ -399,6 +399,9 @@ pub trait Store {
 }
 
 pub mod audit;
+mod columns;
+
+pub use columns::{ClaimColumns, parse_stored, stored_count};
 
 /// The shortest prefix `get_document` accepts.
 pub const MIN_PREFIX_LEN: usize = 4;
