@@ -6,6 +6,11 @@
 //! sets; texts at or above [`NEAR_DUPLICATE`] are one source. Candidates come from banding the
 //! signature ([`N_BANDS`] bands): only texts that agree on a whole band are compared, so unrelated
 //! texts cost nothing. Texts too short to shingle are grouped only when their words are identical.
+//!
+//! A [`Signature`] is what a store keeps instead of the text, so that sealed texts need not be
+//! opened to find copies. For a sealed database the shingles are hashed with a key derived from
+//! the data key ([`Signature::of`] with `Some(key)`), so the stored minima cannot confirm a guessed
+//! sentence; signatures made with different keys (or none) never match each other.
 
 use std::collections::HashMap;
 
@@ -48,20 +53,78 @@ impl SourceGroups {
     }
 }
 
+/// A text's near-duplicate signature: MinHash minima of its word 3-shingles, or the hash of its
+/// words when it is too short to shingle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature(Fingerprint);
+
+/// Stored signature bytes that do not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed near-duplicate signature ({0} bytes)")]
+pub struct SignatureError(pub usize);
+
+impl Signature {
+    /// The signature of `text`; shingles are hashed with BLAKE3 keyed by `key` when given.
+    pub fn of(text: &str, key: Option<&[u8; 32]>) -> Signature {
+        Signature(fingerprint(text, key))
+    }
+
+    /// `0 || 64 × u64 LE` (MinHash) or `1 || 32-byte hash` (short text).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match &self.0 {
+            Fingerprint::Min(minima) => {
+                let mut out = Vec::with_capacity(1 + 8 * N_HASHES);
+                out.push(0);
+                for value in minima.iter() {
+                    out.extend_from_slice(&value.to_le_bytes());
+                }
+                out
+            }
+            Fingerprint::Short(hash) => {
+                let mut out = vec![1];
+                out.extend_from_slice(hash);
+                out
+            }
+        }
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Signature, SignatureError> {
+        let err = || SignatureError(bytes.len());
+        match bytes.split_first() {
+            Some((0, rest)) if rest.len() == 8 * N_HASHES => {
+                let mut minima = Box::new([0u64; N_HASHES]);
+                for (slot, chunk) in minima.iter_mut().zip(rest.chunks_exact(8)) {
+                    *slot = u64::from_le_bytes(chunk.try_into().map_err(|_| err())?);
+                }
+                Ok(Signature(Fingerprint::Min(minima)))
+            }
+            Some((1, rest)) => Ok(Signature(Fingerprint::Short(rest.try_into().map_err(|_| err())?))),
+            _ => Err(err()),
+        }
+    }
+}
+
 /// Groups documents whose texts are near-duplicates. Deterministic; about linear in the number
 /// of documents when they are unrelated.
 pub fn source_groups(docs: &[(DocId, &str)]) -> SourceGroups {
-    let fingerprints: Vec<Fingerprint> = docs.iter().map(|(_, text)| fingerprint(text)).collect();
+    let signatures: Vec<(DocId, Signature)> =
+        docs.iter().map(|(doc, text)| (*doc, Signature::of(text, None))).collect();
+    source_groups_of(&signatures)
+}
+
+/// [`source_groups`] from stored signatures instead of texts.
+pub fn source_groups_of(docs: &[(DocId, Signature)]) -> SourceGroups {
+    let fingerprints: Vec<&Fingerprint> = docs.iter().map(|(_, signature)| &signature.0).collect();
     let mut parent: Vec<usize> = (0..docs.len()).collect();
 
     // Identical documents (same hash given twice) and identical short texts.
     let mut exact: HashMap<(u8, [u8; 32]), usize> = HashMap::new();
     for (idx, ((doc, _), print)) in docs.iter().zip(&fingerprints).enumerate() {
-        if let Fingerprint::Short(words) = print {
-            match exact.get(&(1, *words)) {
+        if let Fingerprint::Short(words) = **print {
+            match exact.get(&(1, words)) {
                 Some(&first) => union(&mut parent, first, idx),
                 None => {
-                    exact.insert((1, *words), idx);
+                    exact.insert((1, words), idx);
                 }
             }
         }
@@ -91,7 +154,7 @@ pub fn source_groups(docs: &[(DocId, &str)]) -> SourceGroups {
         }
         pairs.sort_unstable();
         for (a, b) in pairs {
-            if let (Fingerprint::Min(x), Fingerprint::Min(y)) = (&fingerprints[a], &fingerprints[b])
+            if let (Fingerprint::Min(x), Fingerprint::Min(y)) = (fingerprints[a], fingerprints[b])
                 && similarity(x, y) >= NEAR_DUPLICATE
             {
                 union(&mut parent, a, b);
@@ -119,13 +182,14 @@ pub fn source_groups(docs: &[(DocId, &str)]) -> SourceGroups {
 /// The estimated Jaccard similarity of two texts' word 3-shingle sets (0 when either text has
 /// fewer than three words, unless both are identical).
 pub fn similarity_of(a: &str, b: &str) -> f64 {
-    match (fingerprint(a), fingerprint(b)) {
+    match (fingerprint(a, None), fingerprint(b, None)) {
         (Fingerprint::Min(x), Fingerprint::Min(y)) => similarity(&x, &y),
         (Fingerprint::Short(x), Fingerprint::Short(y)) if x == y => 1.0,
         _ => 0.0,
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Fingerprint {
     Min(Box<[u64; N_HASHES]>),
     Short([u8; 32]),
@@ -135,15 +199,16 @@ fn similarity(x: &[u64; N_HASHES], y: &[u64; N_HASHES]) -> f64 {
     x.iter().zip(y.iter()).filter(|(a, b)| a == b).count() as f64 / N_HASHES as f64
 }
 
-fn fingerprint(text: &str) -> Fingerprint {
+fn fingerprint(text: &str, key: Option<&[u8; 32]>) -> Fingerprint {
+    let hasher = || key.map_or_else(blake3::Hasher::new, blake3::Hasher::new_keyed);
     let words: Vec<String> =
         text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     if words.len() < SHINGLE {
-        return Fingerprint::Short(*blake3::hash(words.join(" ").as_bytes()).as_bytes());
+        return Fingerprint::Short(*hasher().update(words.join(" ").as_bytes()).finalize().as_bytes());
     }
     let mut signature = Box::new([u64::MAX; N_HASHES]);
     for shingle in words.windows(SHINGLE) {
-        let mut hasher = blake3::Hasher::new();
+        let mut hasher = hasher();
         for word in shingle {
             hasher.update(word.as_bytes());
             hasher.update(b" ");
@@ -219,6 +284,25 @@ mod tests {
             authorities had not answered questions about where the people were being held now.";
         let groups = source_groups(&[(doc(1), STORY), (doc(2), other)]);
         assert_ne!(groups.group_of(&doc(1)), groups.group_of(&doc(2)));
+    }
+
+    #[test]
+    fn signatures_round_trip_and_keys_separate_them_issue_4() {
+        let copy = format!("Reprinted with permission. {STORY} Share this article.");
+        let key = [7u8; 32];
+        for text in [STORY, "too short", ""] {
+            let signature = Signature::of(text, Some(&key));
+            assert_eq!(Signature::from_bytes(&signature.to_bytes()).ok(), Some(signature.clone()));
+            assert_ne!(signature, Signature::of(text, None));
+        }
+        assert!(Signature::from_bytes(&[0, 1, 2]).is_err());
+        let keyed = |text: &str| Signature::of(text, Some(&key));
+        let groups =
+            source_groups_of(&[(doc(1), keyed(STORY)), (doc(2), keyed(&copy)), (doc(3), keyed("other"))]);
+        assert_eq!(groups.group_of(&doc(1)), groups.group_of(&doc(2)));
+        assert_ne!(groups.group_of(&doc(1)), groups.group_of(&doc(3)));
+        let mixed = source_groups_of(&[(doc(1), keyed(STORY)), (doc(2), Signature::of(&copy, None))]);
+        assert_ne!(mixed.group_of(&doc(1)), mixed.group_of(&doc(2)));
     }
 
     #[test]

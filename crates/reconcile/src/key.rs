@@ -2,6 +2,13 @@
 //! byte span of its first evidence sentence. Re-ingesting the same page gives the same key; a new
 //! extractor version may move the span, so decisions also keep the evidence text and are matched
 //! again by it ([`Resolver`]).
+//!
+//! Evidence is remembered as a *print* ([`evidence_print`]): the set of the sentence's words, each
+//! replaced by a 64-bit BLAKE3 hash (keyed with a secret derived from the data key when the
+//! database has one). Word overlap of two prints is the word overlap of the sentences (up to hash
+//! collisions), so re-matching works on prints alone and neither decisions nor, in a sealed
+//! database, stored claims hold the sentence. Plain text (older decisions, plaintext databases)
+//! is printed without a key when compared.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -60,8 +67,8 @@ impl FromStr for ClaimKey {
     }
 }
 
-/// How a decision names a claim: its key when the decision was taken, and its evidence text so
-/// that it can be found again when the span moves.
+/// How a decision names a claim: its key when the decision was taken, and its evidence (text or
+/// print, see [`evidence_print`]) so that it can be found again when the span moves.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClaimRef {
     pub key: ClaimKey,
@@ -103,7 +110,7 @@ impl<'a> Resolver<'a> {
         if let Some(&idx) = self.exact.get(&claim.key) {
             return Some(idx);
         }
-        let wanted = words(&claim.evidence);
+        let wanted = print_words(&claim.evidence);
         if wanted.is_empty() {
             return None;
         }
@@ -112,8 +119,11 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|(idx, candidate)| {
                 // The best of its sentences: a new extractor may add or reorder evidence.
-                let best =
-                    candidate.evidence.iter().map(|e| jaccard(&wanted, &words(&e.text))).fold(0.0, f64::max);
+                let best = candidate
+                    .evidence
+                    .iter()
+                    .map(|e| jaccard(&wanted, &print_words(&e.text)))
+                    .fold(0.0, f64::max);
                 (best, *idx)
             })
             .collect();
@@ -126,6 +136,50 @@ impl<'a> Resolver<'a> {
             _ => None,
         }
     }
+}
+
+/// What opens every print: a character no word holds, so a print is never taken for a sentence.
+const PRINT_MARK: &str = "~";
+
+/// The print of an evidence sentence: `~` then its distinct lower-cased words, each as 16 hex
+/// digits of BLAKE3 (keyed by `key` when given), sorted. A print passed in comes back unchanged.
+pub fn evidence_print(text: &str, key: Option<&[u8; 32]>) -> String {
+    if is_print(text) {
+        return text.to_owned();
+    }
+    let mut hashes: Vec<String> = words(text)
+        .iter()
+        .map(|word| {
+            let hash = match key {
+                Some(key) => blake3::keyed_hash(key, word.as_bytes()),
+                None => blake3::hash(word.as_bytes()),
+            };
+            hash.to_hex()[..16].to_owned()
+        })
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    let mut print = PRINT_MARK.to_owned();
+    for hash in hashes {
+        print.push(' ');
+        print.push_str(&hash);
+    }
+    print
+}
+
+/// Whether `text` is a print made by [`evidence_print`].
+pub fn is_print(text: &str) -> bool {
+    text.strip_prefix(PRINT_MARK).is_some_and(|rest| {
+        rest.split(' ').skip(1).all(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    }) && (text.len() == PRINT_MARK.len() || text[PRINT_MARK.len()..].starts_with(' '))
+}
+
+/// The hashed words of a print, or of a plain sentence printed without a key.
+fn print_words(text: &str) -> Vec<String> {
+    let print = evidence_print(text, None);
+    let mut words: Vec<String> = print.split(' ').skip(1).map(str::to_owned).collect();
+    words.sort();
+    words
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -152,4 +206,25 @@ fn jaccard(a: &[String], b: &[String]) -> f64 {
     }
     let union = a.len() + b.len() - both;
     if union == 0 { 0.0 } else { both as f64 / union as f64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_keep_word_overlap_without_the_words_issue_4() {
+        let a = "Canary Testperson-7Q was deported to Kabul on 11 March.";
+        let b = "On 11 March, Canary Testperson-7Q was deported to Kabul by plane.";
+        let key = [3u8; 32];
+        let print = evidence_print(a, Some(&key));
+        assert!(is_print(&print) && !is_print(a) && is_print("~") && !is_print("~ nothex"));
+        assert!(!print.to_lowercase().contains("canary") && !print.contains("kabul"), "{print}");
+        assert_eq!(evidence_print(&print, None), print);
+        let plain = jaccard(&print_words(a), &print_words(b));
+        let unkeyed = jaccard(&print_words(&evidence_print(a, None)), &print_words(b));
+        let keyed = jaccard(&print_words(&print), &print_words(&evidence_print(b, Some(&key))));
+        assert!(plain > 0.6 && (plain - unkeyed).abs() < 1e-9 && (plain - keyed).abs() < 1e-9);
+        assert!(jaccard(&print_words(&print), &print_words(b)) < 0.01);
+    }
 }
