@@ -51,6 +51,9 @@ pub struct Draft {
     pub individual: bool,
     /// The claim's people are a group named before ("the men", "them"): its figure may be carried.
     pub anaphoric: bool,
+    /// Found by a verb of movement that means a return only with a destination ("moved to",
+    /// "escorted across"): without an acting state it is a transfer, not a return.
+    pub weak: bool,
 }
 
 impl<'a> Sentence<'a> {
@@ -118,7 +121,14 @@ fn is_reporting_date(tokens: &[Token], date: &DateMention) -> bool {
         after,
         "said" | "denied" | "announced" | "told" | "confirmed" | "reported" | "denies" | "says"
     );
+    // "On Friday Eswatini's government said the five had been held …": a date opening the
+    // sentence whose subject then speaks.
+    let opens = date.first == 0 || date.first == 1 && before(1) == "on";
+    let speaks_next = opens
+        && (date.last..(date.last + 6).min(tokens.len()))
+            .any(|i| reporting(&tokens[i].lower) || matches!(tokens[i].lower.as_str(), "denied" | "says"));
     states
+        || speaks_next
         || reporting(before(1))
         || (matches!(before(1), "on" | "late" | "early") && reporting(before(2)))
         || (before(1) == "on" && matches!(before(2), "late" | "early") && reporting(before(3)))
@@ -462,7 +472,9 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
     let onward = (from..end.min(s.tokens.len())).find(|&i| s.word(i) == "on" && s.word(i + 1) == "to");
     let from = onward.map_or(from, |i| i + 1);
     for i in from..end.min(s.tokens.len()) {
-        if !matches!(s.word(i), "to" | "into" | "towards" | "toward") {
+        // "… had landed in Eswatini", "arrived in Kabul"
+        let arrival = s.word(i) == "in" && i > 0 && matches!(s.word(i - 1), "landed" | "arrived");
+        if !matches!(s.word(i), "to" | "into" | "towards" | "toward") && !arrival {
             continue;
         }
         // Skip "the", "the border with", "officials in".
@@ -470,7 +482,8 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
             if let Some(name) = s.name_at(j) {
                 return match name.entry {
                     Entry::Demonym { country, .. }
-                        if s.tokens.get(name.last).is_some_and(|t| is_authority_word(&t.lower)) =>
+                        if s.tokens.get(name.last).is_some_and(|t| is_authority_word(&t.lower))
+                            || is_side_word(s.word(name.last)) =>
                     {
                         Some(country)
                     }
@@ -484,6 +497,64 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
         }
     }
     None
+}
+
+/// The far side of a border, named by an adjective: "the Belarusian side", "the Bosnian bank".
+fn is_side_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "side" | "bank" | "border" | "coast" | "shore" | "territory" | "soil" | "waters" | "frontier"
+    )
+}
+
+/// Countries a page names as where people were taken, anywhere in it: "a charter flight to
+/// Jamaica", "landed in Dubai", "deported to Eritrea". Used for returns whose own sentence names
+/// no destination ("17 people were deported").
+pub fn destination_hints(s: &Sentence<'_>) -> Vec<CountryCode> {
+    let mut found = Vec::new();
+    for i in 0..s.tokens.len() {
+        let preps: &[&str] = match s.word(i) {
+            "flight" | "flights" | "charter" | "charters" | "plane" | "aircraft" | "deported"
+            | "deportation" | "deportations" | "repatriated" | "repatriation" | "expelled" | "removal"
+            | "removals" => &["to"],
+            "flown" | "flew" | "landed" => &["to", "in", "into"],
+            _ => continue,
+        };
+        if !preps.contains(&s.word(i + 1)) {
+            continue;
+        }
+        let mut j = i + 2;
+        while s.word(j) == "the" {
+            j += 1;
+        }
+        if let Some(name) = s.name_at(j)
+            && !matches!(name.entry, Entry::Demonym { .. } | Entry::Group(_))
+            && let Some(country) = country_of(name.entry)
+        {
+            found.push(country);
+        }
+    }
+    found
+}
+
+/// States the page names as acting ("the Croatian authorities", "Croatia's police chief"):
+/// the actor of passives when the page names no other.
+pub fn authority_hints(s: &Sentence<'_>) -> Vec<CountryCode> {
+    s.names
+        .iter()
+        .filter_map(|name| match name.entry {
+            Entry::Demonym { country, plural: false } if is_authority_word(s.word(name.last)) => {
+                Some(country)
+            }
+            Entry::Country(code)
+                if (s.word(name.last - 1).ends_with("'s") || s.word(name.last - 1).ends_with("’s"))
+                    && is_authority_word(s.word(name.last)) =>
+            {
+                Some(code)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The acting state: a subject before the verb, or "by X" after a passive.
@@ -1039,7 +1110,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         trigger.first > 0 && matches!(s.word(trigger.first - 1), "forcibly" | "forcefully" | "summarily");
     if trigger.rule == Rule::Weak && !forced {
         let object = chosen.iter().any(|c| c.first >= trigger.first)
-            || (trigger.last..(trigger.last + 4).min(end))
+            || (trigger.first..(trigger.last + 4).min(end))
                 .any(|i| matches!(s.word(i), "them" | "him" | "her"))
             || passive && people_reference(s, start, trigger.first);
         let near = (trigger.last + 6).min(end);
@@ -1049,7 +1120,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
     }
     let dates_after: Vec<&DateMention> = s.dates.iter().collect();
-    let bare_noun = trigger.rule == Rule::Noun && !s.word(trigger.last.saturating_sub(1)).eq("of");
+    let bare_noun =
+        trigger.rule == Rule::Noun && !matches!(s.word(trigger.last.saturating_sub(1)), "of" | "carrying");
     if bare_noun {
         // "670 forced returns": a plural noun counts only with a figure right before it.
         let figure = s.counts.iter().find(|c| {
@@ -1130,6 +1202,12 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             paragraph: s.paragraph,
             individual: is_individual,
             anaphoric,
+            weak: trigger.rule == Rule::Weak
+                && !forced
+                && matches!(
+                    s.word(trigger.first),
+                    "moved" | "escorted" | "drove" | "driven" | "driving" | "transferred" | "flown" | "put"
+                ),
         });
     }
     // "bringing the total for July to 22": a running total beside the occasion.
@@ -1145,6 +1223,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             paragraph: s.paragraph,
             individual: false,
             anaphoric: false,
+            weak: first.weak,
         });
     }
     drafts

@@ -549,7 +549,9 @@ fn match_at(
                 | "of"
         )
     );
-    if definite && ends && crate::dates::year_of(t).is_none() && value < 1_000_000 {
+    // A bare figure as the subject of a clause: "On 2 December, 13 were flown out."
+    let subject = matches!(prev(1), None | Some("," | ";")) && matches!(after, Some("were" | "had" | "have"));
+    if (definite || subject) && ends && crate::dates::year_of(t).is_none() && value < 1_000_000 {
         return Some(make(tokens, text, first, next, low, high, qualifier, None));
     }
     None

@@ -290,6 +290,18 @@ fn mention(first: usize, last: usize, span: DateSpan, period: bool) -> DateMenti
     DateMention { first, last, span, period }
 }
 
+/// "last year" / "this year" right after a day or month: the year relative to publication.
+fn relative_year(tokens: &[Token], i: usize, ctx: &DateContext) -> Option<i32> {
+    let published = ctx.published?.year();
+    if words_at(tokens, i, &["last", "year"]) {
+        Some(published - 1)
+    } else if words_at(tokens, i, &["this", "year"]) {
+        Some(published)
+    } else {
+        None
+    }
+}
+
 fn match_at(
     tokens: &[Token],
     text: &str,
@@ -327,6 +339,12 @@ fn match_at(
                 && tokens.get(last + 1).and_then(year_of).is_some()
             {
                 stated = tokens.get(last + 1).and_then(year_of);
+                last += 2;
+            }
+            if stated.is_none()
+                && let Some(y) = relative_year(tokens, last, ctx)
+            {
+                stated = Some(y);
                 last += 2;
             }
             let year = stated.or_else(|| resolve_year(month, d1, sentence_year, ctx));
@@ -368,6 +386,9 @@ fn match_at(
             } else if let Some(y) = tokens.get(last).and_then(year_of) {
                 stated = Some(y);
                 last += 1;
+            } else if let Some(y) = relative_year(tokens, last, ctx) {
+                stated = Some(y);
+                last += 2;
             }
             let year = stated.or_else(|| resolve_year(month, day, sentence_year, ctx));
             NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day)?;
@@ -406,6 +427,9 @@ fn match_at(
         if matches!(prev, Some("in" | "since" | "during" | "early" | "late" | "mid" | "until" | "of"))
             && tokens[i].lower != "may"
         {
+            if let Some(y) = relative_year(tokens, next, ctx) {
+                return Some((mention(i, next + 2, month_span(Some(y), month), false), Some(y)));
+            }
             let year = resolve_month_year(month, sentence_year, ctx);
             return Some((mention(i, next, month_span(year, month), false), None));
         }

@@ -121,7 +121,11 @@ fn match_pattern(
                         found = Some(k);
                         break;
                     }
-                    if token.is_punct() && token.lower != "-" {
+                    // A gap stays within one phrase: "brought to Leipzig from prisons" is not
+                    // "brought to prisons".
+                    if token.is_punct() && token.lower != "-"
+                        || matches!(token.lower.as_str(), "from" | "after")
+                    {
                         return None;
                     }
                 }

@@ -45,6 +45,8 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     let mut decisions = Vec::new();
     let mut recent_year: Option<(usize, i32)> = None;
     let mut anchor: Option<domain::DateSpan> = None;
+    let mut hints = Vec::new();
+    let mut authorities = Vec::new();
     let spans = text::sentences(text);
     for (index, span) in spans.iter().enumerate() {
         // Without a publication date, a year stated in the two previous sentences dates the next days.
@@ -60,6 +62,8 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         analyze::analyse(&sentence, index, &mut drafts, &mut found);
         let sentence_text = text.get(span.start..span.end).unwrap_or("").to_owned();
         decisions.extend(found.into_iter().map(|d| (sentence_text.clone(), d)));
+        hints.extend(analyze::destination_hints(&sentence));
+        authorities.extend(analyze::authority_hints(&sentence));
         if let Some(year) = stated_year(&sentence) {
             recent_year = Some((index, year));
         }
@@ -68,7 +72,24 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         }
     }
     let title_actor = article.title.as_deref().and_then(title_actor);
-    fill_from_context(&mut drafts, title_actor, &spans, text);
+    // A state named acting only once may be acting on something else ("Thai officials handed
+    // over 20 looted bronzes").
+    let authority = dominant(&authorities).filter(|c| authorities.iter().filter(|a| *a == c).count() >= 2);
+    fill_from_context(&mut drafts, title_actor, authority, text);
+    // "moved to Abu Dhabi" with no state acting: a transfer, not a return.
+    drafts.retain(|d| !(d.weak && d.claim.perpetrator.is_none()));
+    if let Some(destination) = dominant(&hints) {
+        for draft in &mut drafts {
+            let claim = &mut draft.claim;
+            if claim.kind == ClaimKind::ForcedReturn
+                && claim.destination.is_none()
+                && claim.perpetrator.is_some_and(|p| p != destination)
+                && !matches!(claim.nationality, Some(Nationality::Country(_)))
+            {
+                claim.destination = Some(destination);
+            }
+        }
+    }
     if let Some(published) = article.published {
         let before = drafts.len();
         drafts.retain(|d| {
@@ -81,6 +102,23 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     }
     let claims = merge::merge(drafts);
     (claims, decisions, diagnostics)
+}
+
+/// The country named most often, when no other is named as often.
+fn dominant(codes: &[CountryCode]) -> Option<CountryCode> {
+    let mut tally: Vec<(CountryCode, usize)> = Vec::new();
+    for code in codes {
+        match tally.iter_mut().find(|(c, _)| c == code) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((*code, 1)),
+        }
+    }
+    tally.sort_by(|a, b| b.1.cmp(&a.1));
+    match tally.as_slice() {
+        [(code, _)] => Some(*code),
+        [(code, n), (_, m), ..] if n > m => Some(*code),
+        _ => None,
+    }
 }
 
 /// The last explicit four-digit year in the sentence.
@@ -160,11 +198,11 @@ fn named_state_body(text: &str) -> Option<CountryCode> {
 fn fill_from_context(
     drafts: &mut [analyze::Draft],
     title_actor: Option<CountryCode>,
-    spans: &[text::Sentence],
+    authority: Option<CountryCode>,
     text: &str,
 ) {
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
-    let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text));
+    let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
     let mut last_nationality: Option<Nationality> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
@@ -252,7 +290,6 @@ fn fill_from_context(
             drafts[i].claim.persons.push(name);
         }
     }
-    let _ = (spans, text);
 }
 
 #[cfg(test)]
