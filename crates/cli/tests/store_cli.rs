@@ -200,7 +200,7 @@ fn demo_ingests_the_examples_and_prints_the_table() {
         .expect("refwatch binary")
         .current_dir(dir.path())
         .env_remove("REFWATCH_DB")
-        .arg("demo")
+        .args(["demo", "--no-serve"])
         .output()
         .expect("run");
     let text = stdout(&output);
@@ -216,7 +216,7 @@ fn demo_ingests_the_examples_and_prints_the_table() {
         .expect("refwatch binary")
         .current_dir(dir.path())
         .env_remove("REFWATCH_DB")
-        .arg("demo")
+        .args(["demo", "--no-serve"])
         .output()
         .expect("run");
     assert!(stdout(&again).contains("read 5, new 0, unchanged 5, failed 0"));

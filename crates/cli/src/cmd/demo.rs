@@ -1,6 +1,8 @@
-//! `refwatch demo`: ingests the bundled `examples/` folder into `./refwatch-demo.db` and prints
-//! the incidents table. The README's first command.
+//! `refwatch demo`: ingests the bundled `examples/` folder into `./refwatch-demo.db`, prints
+//! the incidents table and serves the web app on it (`--no-serve` stops after the table). The
+//! README's first command.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,12 +14,18 @@ use crate::db::Ctx;
 /// demo never writes into a real database.
 pub const DEMO_DB: &str = "refwatch-demo.db";
 
-/// Ingest the bundled examples into ./refwatch-demo.db and print the incidents
+/// Ingest the bundled examples into ./refwatch-demo.db, print the incidents and serve the web app
 #[derive(Debug, clap::Args)]
 pub struct Cmd {
     /// The examples folder (default: ./examples, else the one in refwatch's source tree)
     #[arg(long, value_name = "DIR")]
     examples: Option<PathBuf>,
+    /// Print the incidents and exit instead of serving the web app
+    #[arg(long)]
+    no_serve: bool,
+    /// Address the web app listens on
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    bind: SocketAddr,
 }
 
 impl Cmd {
@@ -41,6 +49,11 @@ impl Cmd {
             "next: refwatch --db {db} incident <ID>   (why claims were merged)\n      refwatch --db {db} incidents --claims   (every claim with its page)",
             db = crate::db::describe(&db)
         );
+        if self.no_serve {
+            return Ok(code);
+        }
+        println!();
+        crate::cmd::serve::serve(ctx, &db, self.bind, web::Config::default())?;
         Ok(code)
     }
 }

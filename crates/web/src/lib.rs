@@ -1,0 +1,73 @@
+//! `web`: refwatch's web app (issue 7). Server-rendered HTML (askama, auto-escaped) with a little
+//! JavaScript, every asset embedded in the binary (rust-embed), and a JSON API under `/api/`.
+//!
+//! - [`AppState`]: the store access (a small pool of connections, each used on a blocking
+//!   thread), the unlocked data key when given, the session table and the cached reconciled
+//!   view ([`AppState::reconciled`]).
+//! - [`router`] builds every route; [`serve`] runs it on a bound listener (tests bind port 0).
+//! - `public`: the bulletin for anonymous readers, built from types that cannot hold personal data.
+//!
+//! **Boundary:** only this crate knows HTTP, JSON DTOs and templates; handlers hold no business
+//! rules and call the service layer. **Invariant:** no page handler reconciles: they read the
+//! cached view, which is rebuilt after a write or when the store's counts change.
+
+mod assets;
+mod error;
+mod headers;
+pub mod public;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub use error::WebError;
+pub use state::{AppState, Config};
+
+/// Every route of the app.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .nest("/public", public::router())
+        .route("/assets/{*path}", get(assets::serve_asset))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Renders a template as an HTML page; a template that fails to render is a 500 with a generic
+/// message (the cause is logged).
+pub fn render<T: askama::Template>(template: &T) -> Response {
+    match template.render() {
+        Ok(html) => axum::response::Html(html).into_response(),
+        Err(err) => WebError::Internal(format!("template: {err}")).into_response(),
+    }
+}
+
+/// The URL of an embedded asset with a version query from its content hash, so that assets can
+/// be cached for a year and still change with the binary. `path` is relative to `assets/`
+/// (e.g. `vendor/uplot.min.css`).
+pub fn asset_url(path: &str) -> String {
+    assets::url(path)
+}
+
+async fn home() -> Response {
+    Redirect::to("/public/").into_response()
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}
