@@ -730,7 +730,7 @@ fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger
             Entry::Group(_) => true,
             _ => false,
         })
-        .filter(|n| !is_authority_word(s.word(n.last)))
+        .filter(|n| !is_authority_word(s.word(n.last)) && !is_side_word(s.word(n.last)))
         .find_map(|n| nationality_of(n.entry))
 }
 
@@ -1195,7 +1195,19 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             persons: persons.clone(),
             evidence: vec![evidence.clone()],
         };
-        let anaphoric = count_mention.is_none() && !is_individual && refers_back(s, start, end);
+        let mut anaphoric = count_mention.is_none() && !is_individual && refers_back(s, start, end);
+        // "the 32 – four women, 27 men and a girl – … and overnight they were moved": the
+        // group counted earlier in the same sentence.
+        let mut claim = claim;
+        if anaphoric
+            && let Some(earlier) = s
+                .counts
+                .iter()
+                .find(|c| c.last <= start && c.count.low.is_some() && c.count.low == c.count.high)
+        {
+            claim.count = earlier.count.clone();
+            anaphoric = false;
+        }
         drafts.push(Draft {
             claim,
             sentence: index,

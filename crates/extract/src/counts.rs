@@ -545,6 +545,8 @@ fn match_at(
                 | "across"
                 | "into"
                 | "-"
+                | "–"
+                | "—"
                 | "had been"
                 | "of"
         )

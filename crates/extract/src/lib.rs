@@ -201,6 +201,22 @@ fn fill_from_context(
     authority: Option<CountryCode>,
     text: &str,
 ) {
+    // "the nine" after "nine North Korean defectors … two South Koreans": the people of the same
+    // figure, not the people named last.
+    for i in 0..drafts.len() {
+        let count = &drafts[i].claim.count;
+        if drafts[i].claim.nationality.is_some() || count.low.is_none() || count.low != count.high {
+            continue;
+        }
+        let same_group = drafts[..i].iter().rev().find_map(|d| {
+            (d.claim.count.low == count.low && d.claim.count.high == count.high)
+                .then(|| d.claim.nationality.clone())
+                .flatten()
+        });
+        if same_group.is_some() {
+            drafts[i].claim.nationality = same_group;
+        }
+    }
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
     let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
     let mut last_nationality: Option<Nationality> = None;
