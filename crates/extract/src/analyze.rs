@@ -398,7 +398,11 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
                 "face" | "faces" | "risk" | "risks" | "are" | "remain" | "could" | "would" | "may"
             )
         });
-        if describes || (risk_after && prev.is_some_and(is_people_word)) {
+        // "as many as 100 people detained by Border Force at the start of last month": a
+        // counted group and a named agent report the act itself.
+        let counted = s.counts.iter().any(|c| c.last == trigger.first && c.head.is_some());
+        let agent = s.word(trigger.last) == "by" && !risk_after;
+        if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) {
             return Err("participle describing people, not an event".into());
         }
     }
@@ -1173,7 +1177,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         let nationality = nationality(s, count_mention, trigger);
         let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
         // "held since January" describes a state that lasts, not a total of events.
-        let stative = s.word(trigger.first) == "held";
+        let stative = s.word(trigger.first) == "held" && trigger.last == trigger.first + 1;
         // A whole year with a large figure is a total over that year, not one occasion.
         let yearly_total = |d: &DateMention| {
             d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)

@@ -175,11 +175,17 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
     let mut out: Vec<DateMention> = Vec::new();
     // Year stated in this sentence so far ("in 2015 … on 22 October", "last year … on 29 August").
     let mut sentence_year: Option<i32> = None;
+    // "left China on 21 November and was stopped two days later": a date earlier in the
+    // sentence anchors the relative ones after it.
+    let mut local = *ctx;
     let mut i = 0;
     while i < tokens.len() {
-        if let Some((mention, year)) = match_at(tokens, text, i, sentence_year, ctx) {
+        if let Some((mention, year)) = match_at(tokens, text, i, sentence_year, &local) {
             if year.is_some() {
                 sentence_year = year;
+            }
+            if mention.span.start.is_some() && !mention.period {
+                local.anchor = Some(mention.span);
             }
             i = mention.last.max(i + 1);
             out.push(mention);
@@ -455,6 +461,27 @@ fn match_at(
                     DatePrecision::Range,
                 );
                 return Some((mention(i - 5, i + 1, s, true), Some(year)));
+            }
+        }
+        // "the first half of 2024", "the second quarter of 2023": a period within the year.
+        if prev == Some("of") && i >= 3 && tokens[i - 4..i].first().is_some_and(|t| t.lower == "the") {
+            let part = (tokens[i - 3].lower.as_str(), tokens[i - 2].lower.as_str());
+            let months = match part {
+                ("first", "half") => Some((1, 6)),
+                ("second", "half") => Some((7, 12)),
+                ("first", "quarter") => Some((1, 3)),
+                ("second", "quarter") => Some((4, 6)),
+                ("third", "quarter") => Some((7, 9)),
+                ("fourth" | "last" | "final", "quarter") => Some((10, 12)),
+                _ => None,
+            };
+            if let Some((m1, m2)) = months {
+                let s = span(
+                    pd(Some(year), m1, 1),
+                    pd(Some(year), m2, last_day(Some(year), m2)),
+                    DatePrecision::Range,
+                );
+                return Some((mention(i - 4, i + 1, s, true), Some(year)));
             }
         }
         if matches!(

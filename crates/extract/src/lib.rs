@@ -113,7 +113,7 @@ fn dominant(codes: &[CountryCode]) -> Option<CountryCode> {
             None => tally.push((*code, 1)),
         }
     }
-    tally.sort_by(|a, b| b.1.cmp(&a.1));
+    tally.sort_by_key(|t| std::cmp::Reverse(t.1));
     match tally.as_slice() {
         [(code, _)] => Some(*code),
         [(code, n), (_, m), ..] if n > m => Some(*code),
