@@ -142,6 +142,8 @@ pub enum Decision {
     RejectIncident { incident: ClaimRef },
     /// A field of the incident holding this claim is set by hand.
     Fix { incident: ClaimRef, field: Field, value: String },
+    /// An analyst checked the incident holding this claim against its sources: it is `reviewed`.
+    Accept { incident: ClaimRef },
 }
 
 /// The reconciled record.
@@ -212,6 +214,8 @@ pub struct Incident {
     pub rejected: bool,
     /// Fields set by an analyst, with the value given.
     pub fixed: Vec<(Field, String)>,
+    /// Accepted by an analyst ([`Decision::Accept`]).
+    pub reviewed: bool,
 }
 
 /// A claim of an incident and why it is there.
@@ -364,12 +368,14 @@ pub fn reconcile(claims: &[ClaimInput], decisions: &[Decision]) -> Reconciliatio
     let mut clusters = cluster(claims, &excluded);
     let mut rejected_claims = Vec::new();
     let mut rejected_clusters = BTreeSet::new();
+    let mut accepted_clusters = BTreeSet::new();
     let mut fixes: Vec<(usize, Field, String)> = Vec::new();
     apply(
         &mut clusters,
         &resolved,
         &mut rejected_claims,
         &mut rejected_clusters,
+        &mut accepted_clusters,
         &mut fixes,
         &mut diagnostics,
     );
@@ -379,7 +385,11 @@ pub fn reconcile(claims: &[ClaimInput], decisions: &[Decision]) -> Reconciliatio
         .iter()
         .enumerate()
         .filter(|(_, c)| !c.members.is_empty())
-        .map(|(idx, c)| (idx, summarise(claims, c, rejected_clusters.contains(&idx))))
+        .map(|(idx, c)| {
+            let mut incident = summarise(claims, c, rejected_clusters.contains(&idx));
+            incident.reviewed = accepted_clusters.contains(&idx);
+            (idx, incident)
+        })
         .collect();
     for (cluster, field, value) in &fixes {
         if let Some((_, incident)) = incidents.iter_mut().find(|(idx, _)| idx == cluster)
@@ -873,6 +883,7 @@ enum ResolvedDecision {
     RejectClaim(usize),
     RejectIncident(usize),
     Fix(usize, Field, String),
+    Accept(usize),
 }
 
 impl ResolvedDecision {
@@ -884,6 +895,7 @@ impl ResolvedDecision {
             | ResolvedDecision::Detach(a)
             | ResolvedDecision::RejectClaim(a)
             | ResolvedDecision::RejectIncident(a)
+            | ResolvedDecision::Accept(a)
             | ResolvedDecision::Fix(a, _, _) => (*a, None),
         };
         std::iter::once(a).chain(b)
@@ -902,6 +914,7 @@ fn resolve(resolver: &key::Resolver, decision: &Decision) -> Resolved {
         Decision::Fix { incident, field, value } => {
             ResolvedDecision::Fix(r(incident)?, *field, value.clone())
         }
+        Decision::Accept { incident } => ResolvedDecision::Accept(r(incident)?),
     })
 }
 
@@ -910,6 +923,7 @@ fn apply(
     decisions: &[Resolved],
     rejected_claims: &mut Vec<usize>,
     rejected_clusters: &mut BTreeSet<usize>,
+    accepted_clusters: &mut BTreeSet<usize>,
     fixes: &mut Vec<(usize, Field, String)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -959,6 +973,14 @@ fn apply(
             ResolvedDecision::RejectIncident(c) => match of(clusters, *c) {
                 Some(cluster) => {
                     rejected_clusters.insert(cluster);
+                }
+                None => {
+                    diagnostics.push(Diagnostic::info(format!("decision {d_idx}: claim is in no incident")))
+                }
+            },
+            ResolvedDecision::Accept(c) => match of(clusters, *c) {
+                Some(cluster) => {
+                    accepted_clusters.insert(cluster);
                 }
                 None => {
                     diagnostics.push(Diagnostic::info(format!("decision {d_idx}: claim is in no incident")))
@@ -1101,6 +1123,7 @@ fn summarise(claims: &[ClaimInput], cluster: &Cluster, rejected: bool) -> Incide
         review: cluster.review.clone(),
         rejected,
         fixed: Vec::new(),
+        reviewed: false,
     }
 }
 

@@ -109,6 +109,7 @@ fn to_row(decision: &Decision, actor: &str, created_at: i64) -> NewDecision {
         Decision::RejectClaim { claim } => ("reject_claim", claim, None, None),
         Decision::RejectIncident { incident } => ("reject_incident", incident, None, None),
         Decision::Fix { incident, field, value } => ("fix", incident, None, Some((field, value))),
+        Decision::Accept { incident } => ("accept", incident, None, None),
     };
     NewDecision {
         kind: kind.to_owned(),
@@ -135,6 +136,7 @@ fn from_row(row: &NewDecision) -> Option<Decision> {
         "detach" => Decision::Detach { claim },
         "reject_claim" => Decision::RejectClaim { claim },
         "reject_incident" => Decision::RejectIncident { incident: claim },
+        "accept" => Decision::Accept { incident: claim },
         "fix" => Decision::Fix {
             incident: claim,
             field: row.field.as_deref()?.parse().ok()?,
@@ -160,6 +162,7 @@ mod tests {
             Decision::Detach { claim: claim.clone() },
             Decision::RejectClaim { claim: claim.clone() },
             Decision::RejectIncident { incident: claim.clone() },
+            Decision::Accept { incident: claim.clone() },
             Decision::Fix { incident: claim, field: reconcile::Field::Low, value: "500".into() },
         ];
         for decision in decisions {

@@ -212,6 +212,7 @@ fn describe(decision: &Decision) -> String {
         Decision::Fix { incident, field, value } => {
             format!("set {field} = {value} on the incident of {}", incident.key.short())
         }
+        Decision::Accept { incident } => format!("accept the incident of {}", incident.key.short()),
     }
 }
 
