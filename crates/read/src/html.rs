@@ -12,13 +12,16 @@
 //!    outside it are kept as labelled removed blocks.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use chrono::NaiveDate;
 use domain::{Article, BoilerplateKind, DateSource, Diagnostic, RemovedBlock};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
 use crate::boilerplate::{self, ends_sentence};
+use crate::dom::{self, Hints};
 use crate::{byline, date};
 
 type NodeR<'a> = NodeRef<'a, Node>;
@@ -30,9 +33,16 @@ const MAX_DEPTH: usize = 200;
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
     let doc = Html::parse_document(input);
-    let meta = MetaTags::collect(&doc);
-    let json_ld = JsonLd::collect(&doc, diagnostics);
-    let body = find_body(&doc);
+    dom::reset(doc.root_element(), is_skipped_tag);
+    let article = read_document(&doc, url, diagnostics);
+    dom::clear();
+    article
+}
+
+fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
+    let meta = MetaTags::collect(doc);
+    let json_ld = JsonLd::collect(doc, diagnostics);
+    let body = find_body(doc);
 
     let title = meta
         .first(&["og:title", "twitter:title"])
@@ -40,7 +50,7 @@ pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
         .filter(|t| !t.is_empty())
         .or_else(|| json_ld.headline.clone())
         .or_else(|| body.and_then(first_h1).map(|h| element_text(h)))
-        .or_else(|| document_title(&doc))
+        .or_else(|| document_title(doc))
         .map(|t| strip_site_name(&t, meta.first(&["og:site_name", "application-name"])))
         .filter(|t| !t.is_empty());
 
@@ -315,8 +325,7 @@ fn visible_author(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Vec<Stri
         } else if el.attr("itemprop").is_some_and(|p| p == "author" || p == "creator") {
             1
         } else {
-            let tokens = class_tokens(el);
-            if tokens.iter().any(|t| t == "byline" || t == "author" || t == "byl" || t == "by" || t == "fn") {
+            if hints(el).byline {
                 2
             } else {
                 continue;
@@ -429,11 +438,8 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
 
 /// A date in a visible byline or date element ("Wednesday 11 August 2021, 09:30 BST").
 fn visible_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
-    const HINTS: &[&str] =
-        &["date", "time", "byline", "meta", "published", "posted", "dateline", "timestamp"];
     for el in body.descendent_elements() {
-        let tokens = class_tokens(el);
-        if !tokens.iter().any(|t| HINTS.iter().any(|h| t.contains(h))) || in_section(el, root) {
+        if !hints(el).date || in_section(el, root) {
             continue;
         }
         let text = element_text(el);
@@ -571,13 +577,12 @@ fn initial_score(el: ElementRef<'_>) -> f64 {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
         _ => 0.0,
     };
-    let tokens = class_tokens(el);
+    let hints = hints(el);
     let mut weight = 0.0;
-    if tokens.iter().any(|t| is_positive_token(t)) || el.attr("itemprop").is_some_and(|p| p == "articleBody")
-    {
+    if hints.positive || el.attr("itemprop").is_some_and(|p| p == "articleBody") {
         weight += 25.0;
     }
-    if tokens.iter().any(|t| section_kind(t).is_some() || is_meta_token(t)) {
+    if hints.section.is_some() || hints.meta {
         weight -= 25.0;
     }
     tag + weight
@@ -588,31 +593,8 @@ fn has_block_child(el: ElementRef<'_>) -> bool {
 }
 
 fn link_density(el: ElementRef<'_>) -> f64 {
-    let mut total = 0usize;
-    let mut links = 0usize;
-    count_text(*el, false, &mut total, &mut links, 0);
-    if total == 0 { 0.0 } else { links as f64 / total as f64 }
-}
-
-fn count_text(node: NodeR<'_>, in_link: bool, total: &mut usize, links: &mut usize, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for child in node.children() {
-        match child.value() {
-            Node::Text(t) => {
-                let n = t.chars().filter(|c| !c.is_whitespace()).count();
-                *total += n;
-                if in_link {
-                    *links += n;
-                }
-            }
-            Node::Element(e) if !is_skipped_tag(e.name()) => {
-                count_text(child, in_link || e.name() == "a", total, links, depth + 1);
-            }
-            _ => {}
-        }
-    }
+    let counts = dom::counts(el);
+    if counts.text == 0 { 0.0 } else { f64::from(counts.links) / f64::from(counts.text) }
 }
 
 /// Text length without boilerplate sections, to judge how much widening the root adds.
@@ -677,7 +659,7 @@ fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
         if matches!(name, "nav" | "aside" | "footer") {
             return true;
         }
-        if class_tokens(e).iter().any(|t| section_kind(t).is_some()) && !is_substantial(e) {
+        if hints(e).section.is_some() && !is_substantial(e) {
             return true;
         }
     }
@@ -687,18 +669,39 @@ fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
 // ---------------------------------------------------------------------------------------
 // Class and tag hints
 
-fn class_tokens(el: ElementRef<'_>) -> Vec<String> {
-    let mut tokens = Vec::new();
+/// What an element's class and id tokens say (computed once per element and page).
+fn hints(el: ElementRef<'_>) -> Hints {
+    dom::hints(el, compute_hints)
+}
+
+fn compute_hints(el: ElementRef<'_>) -> Hints {
+    let mut hints = Hints::default();
+    let (mut hidden_a, mut hidden_b) = (false, false);
+    let mut lower = String::new();
     for attr in ["class", "id"] {
-        if let Some(value) = el.attr(attr) {
-            for token in value.split(|c: char| !c.is_alphanumeric()) {
-                if !token.is_empty() && token.len() < 40 {
-                    tokens.push(token.to_ascii_lowercase());
-                }
+        let Some(value) = el.attr(attr) else { continue };
+        for token in value.split(|c: char| !c.is_alphanumeric()) {
+            if token.is_empty() || token.len() >= 40 {
+                continue;
             }
+            lower.clear();
+            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+            let t = lower.as_str();
+            let groups = token_groups(t);
+            hints.positive |= is_positive_token(t);
+            if hints.section.is_none() {
+                hints.section = section_kind_of(t, groups);
+            }
+            hints.meta |= is_meta_token(t);
+            hints.byline |= matches!(t, "byline" | "author" | "byl" | "by" | "fn");
+            hints.date |= groups & DATE_HINT != 0;
+            hidden_a |= matches!(t, "hidden" | "sr" | "screen" | "visually" | "invisible" | "dnone");
+            hidden_b |= matches!(t, "hidden" | "only" | "reader" | "invisible" | "dnone");
         }
     }
-    tokens
+    hints.hidden = hidden_a && hidden_b;
+    hints.widget = whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets"));
+    hints
 }
 
 fn is_positive_token(token: &str) -> bool {
@@ -722,46 +725,103 @@ fn is_positive_token(token: &str) -> bool {
     )
 }
 
-/// The kind of boilerplate a class or id token names, for whole sections.
-fn section_kind(token: &str) -> Option<BoilerplateKind> {
+/// Parts of class and id tokens, each with the group it signals. One automaton finds them
+/// all in a token in one pass (tokens are matched for every element of every page).
+const TOKEN_PARTS: &[(&str, u16)] = &[
+    ("cookie", COOKIE),
+    ("consent", COOKIE),
+    ("gdpr", COOKIE),
+    ("cmp", COOKIE),
+    ("comment", COMMENTS),
+    ("disqus", COMMENTS),
+    ("discussion", COMMENTS),
+    ("respond", COMMENTS),
+    ("conversation", COMMENTS),
+    ("share", SHARE),
+    ("social", SHARE),
+    ("sharing", SHARE),
+    ("addthis", SHARE),
+    ("related", RELATED),
+    ("teaser", RELATED),
+    ("trending", RELATED),
+    ("popular", RELATED),
+    ("recommend", RELATED),
+    ("outbrain", RELATED),
+    ("taboola", RELATED),
+    ("readmore", RELATED),
+    ("mostread", RELATED),
+    ("breadcrumb", NAVIGATION),
+    ("navbar", NAVIGATION),
+    ("navigation", NAVIGATION),
+    ("masthead", NAVIGATION),
+    ("topbar", NAVIGATION),
+    ("skiplink", NAVIGATION),
+    ("pagination", NAVIGATION),
+    ("pager", NAVIGATION),
+    ("newsletter", PROMO),
+    ("subscribe", PROMO),
+    ("signup", PROMO),
+    ("paywall", PROMO),
+    ("advert", PROMO),
+    ("sponsor", PROMO),
+    ("banner", PROMO),
+    ("modal", PROMO),
+    ("popup", PROMO),
+    ("author-box", AUTHOR_BOX),
+    ("aboutauthor", AUTHOR_BOX),
+    ("authorinfo", AUTHOR_BOX),
+    ("authorbio", AUTHOR_BOX),
+    ("date", DATE_HINT),
+    ("time", DATE_HINT),
+    ("byline", DATE_HINT),
+    ("meta", DATE_HINT),
+    ("published", DATE_HINT),
+    ("posted", DATE_HINT),
+    ("dateline", DATE_HINT),
+    ("timestamp", DATE_HINT),
+];
+const COOKIE: u16 = 1;
+const COMMENTS: u16 = 2;
+const SHARE: u16 = 4;
+const RELATED: u16 = 8;
+const NAVIGATION: u16 = 16;
+const PROMO: u16 = 32;
+const AUTHOR_BOX: u16 = 64;
+/// A date hint for visible dates ("post-date", "timestamp"), not a section.
+const DATE_HINT: u16 = 128;
+
+static TOKEN_AUTOMATON: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(TOKEN_PARTS.iter().map(|(p, _)| p)).ok());
+
+/// The groups whose parts occur in a lower-cased token.
+fn token_groups(token: &str) -> u16 {
+    let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return 0 };
+    automaton.find_overlapping_iter(token).fold(0, |mask, m| mask | TOKEN_PARTS[m.pattern().as_usize()].1)
+}
+
+/// The section kind of a token whose parts fall in the groups `mask`.
+fn section_kind_of(token: &str, mask: u16) -> Option<BoilerplateKind> {
     use BoilerplateKind::*;
-    let has = |parts: &[&str]| parts.iter().any(|p| token.contains(p));
-    if has(&["cookie", "consent", "gdpr", "cmp"]) {
+    if mask & COOKIE != 0 {
         return Some(CookieNotice);
     }
-    if has(&["comment", "disqus", "discussion", "respond", "conversation"]) {
+    if mask & COMMENTS != 0 {
         return Some(Comments);
     }
-    if has(&["share", "social", "sharing", "addthis"]) {
+    if mask & SHARE != 0 {
         return Some(ShareButtons);
     }
-    if has(&[
-        "related",
-        "teaser",
-        "trending",
-        "popular",
-        "recommend",
-        "outbrain",
-        "taboola",
-        "readmore",
-        "mostread",
-    ]) || matches!(token, "more" | "rail" | "promo" | "promos" | "sidebar" | "secondary")
+    if mask & RELATED != 0 || matches!(token, "more" | "rail" | "promo" | "promos" | "sidebar" | "secondary")
     {
         return Some(RelatedPosts);
     }
-    if has(&["breadcrumb", "navbar", "navigation", "masthead", "topbar", "skiplink", "pagination", "pager"])
-        || matches!(token, "nav" | "menu" | "footer" | "colophon" | "skip")
-    {
+    if mask & NAVIGATION != 0 || matches!(token, "nav" | "menu" | "footer" | "colophon" | "skip") {
         return Some(Navigation);
     }
-    if has(&["newsletter", "subscribe", "signup", "paywall", "advert", "sponsor", "banner", "modal", "popup"])
-        || matches!(token, "ad" | "ads" | "advertisement" | "donate")
-    {
+    if mask & PROMO != 0 || matches!(token, "ad" | "ads" | "advertisement" | "donate") {
         return Some(Other);
     }
-    if matches!(token, "authorbox" | "bio" | "biography")
-        || has(&["author-box", "aboutauthor", "authorinfo", "authorbio"])
-    {
+    if mask & AUTHOR_BOX != 0 || matches!(token, "authorbox" | "bio" | "biography") {
         return Some(AuthorBox);
     }
     None
@@ -812,27 +872,32 @@ fn is_invisible(el: ElementRef<'_>) -> bool {
         return true;
     }
     if el.attr("style").is_some_and(|s| {
+        let lower = s.to_ascii_lowercase();
+        if !lower.contains("none") && !lower.contains("hidden") {
+            return false;
+        }
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     }) {
         return true;
     }
-    class_tokens(el)
-        .iter()
-        .any(|t| matches!(t.as_str(), "hidden" | "sr" | "screen" | "visually" | "invisible" | "dnone"))
-        && class_tokens(el)
-            .iter()
-            .any(|t| matches!(t.as_str(), "hidden" | "only" | "reader" | "invisible" | "dnone"))
+    hints(el).hidden
 }
 
 /// A large block of prose: never treated as a boilerplate section on class names alone.
 fn is_substantial(el: ElementRef<'_>) -> bool {
-    let paragraphs = el
-        .descendent_elements()
-        .filter(|e| e.value().name() == "p" && element_text(*e).chars().count() >= 80)
-        .take(4)
-        .count();
-    paragraphs >= 4 && class_tokens(el).iter().any(|t| is_positive_token(t))
+    hints(el).positive && long_paragraphs(el, 4) >= 4
+}
+
+/// Non-whitespace characters in a paragraph of about 80 characters.
+const LONG_PARAGRAPH: u32 = 68;
+
+/// How many `<p>` of sentence length an element holds, counting up to `enough`.
+fn long_paragraphs(el: ElementRef<'_>, enough: usize) -> usize {
+    el.descendent_elements()
+        .filter(|e| e.value().name() == "p" && dom::counts(*e).text >= LONG_PARAGRAPH)
+        .take(enough)
+        .count()
 }
 
 /// Whole `class` names, lower-cased.
@@ -843,19 +908,17 @@ fn whole_class_names(el: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
 /// Whether an element holds prose: two or more paragraphs of sentence length with few links,
 /// or a long text with few links.
 fn is_prose(el: ElementRef<'_>) -> bool {
-    let paragraphs = el
-        .descendent_elements()
-        .filter(|e| e.value().name() == "p" && element_text(*e).chars().count() >= 80)
-        .take(2)
-        .count();
-    let (mut total, mut links) = (0, 0);
-    count_text(*el, false, &mut total, &mut links, 0);
-    let density = if total == 0 { 1.0 } else { links as f64 / total as f64 };
-    (paragraphs >= 2 && density < 0.5) || (total >= 600 && density < 0.25)
+    let counts = dom::counts(el);
+    let density = if counts.text == 0 { 1.0 } else { f64::from(counts.links) / f64::from(counts.text) };
+    (density < 0.5 && long_paragraphs(el, 2) >= 2) || (counts.text >= 600 && density < 0.25)
 }
 
 /// The boilerplate kind of an element as a whole, by tag, role and class/id, if any.
 fn boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
+    dom::kind(el, compute_boilerplate_kind)
+}
+
+fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
     use BoilerplateKind::*;
     let name = el.value().name();
     let by_tag = match name {
@@ -873,15 +936,12 @@ fn boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         Some("dialog" | "alertdialog") => Some(Other),
         _ => None,
     };
-    let tokens = class_tokens(el);
+    let hints = hints(el);
     // "widget" alone names a sidebar box; as a part ("elementor-widget") it names any block.
-    let by_class = tokens
-        .iter()
-        .find_map(|t| section_kind(t))
-        .or_else(|| {
-            whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets")).then_some(RelatedPosts)
-        })
-        .or_else(|| tokens.iter().any(|t| is_meta_token(t)).then_some(Other));
+    let by_class = hints
+        .section
+        .or_else(|| hints.widget.then_some(RelatedPosts))
+        .or_else(|| hints.meta.then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
     if by_tag.is_none() && is_substantial(el) {
         return None;
@@ -1009,6 +1069,8 @@ struct Walker {
     buffer_links: usize,
     tag_stack: Vec<BlockTag>,
     depth_exceeded: bool,
+    /// Text only: no boilerplate judgement (for the text of a block already removed).
+    plain: bool,
 }
 
 impl Walker {
@@ -1022,6 +1084,7 @@ impl Walker {
             buffer_links: 0,
             tag_stack: Vec::new(),
             depth_exceeded: false,
+            plain: false,
         }
     }
 
@@ -1049,7 +1112,9 @@ impl Walker {
                         self.seen_headline = true;
                         continue;
                     }
-                    if let Some(kind) = boilerplate_kind(el) {
+                    if !self.plain
+                        && let Some(kind) = boilerplate_kind(el)
+                    {
                         self.flush();
                         let text = element_text_blocks(el);
                         if !text.is_empty() {
@@ -1313,6 +1378,7 @@ fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
 /// An element's text with one line per block, for removed blocks.
 fn element_text_blocks(el: ElementRef<'_>) -> String {
     let mut walker = Walker::new(None);
+    walker.plain = true;
     walker.tag_stack.push(BlockTag::Paragraph);
     walker.walk(*el, 0, false);
     walker.flush();
@@ -1322,7 +1388,14 @@ fn element_text_blocks(el: ElementRef<'_>) -> String {
 }
 
 fn clean_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1429,6 +1502,32 @@ mod tests {
         let article = read(visible, None);
         assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2021-08-11"));
         assert_eq!(article.published_from, Some(DateSource::Text));
+    }
+
+    #[test]
+    fn class_tokens_name_sections_in_order_of_priority() {
+        let kind = |t: &str| section_kind_of(t, token_groups(t));
+        assert_eq!(kind("cookieconsent"), Some(BoilerplateKind::CookieNotice));
+        assert_eq!(kind("commentsharing"), Some(BoilerplateKind::Comments));
+        assert_eq!(kind("relatedposts"), Some(BoilerplateKind::RelatedPosts));
+        assert_eq!(kind("sidebar"), Some(BoilerplateKind::RelatedPosts));
+        assert_eq!(kind("breadcrumbs"), Some(BoilerplateKind::Navigation));
+        assert_eq!(kind("authorbio"), Some(BoilerplateKind::AuthorBox));
+        assert_eq!(kind("content"), None);
+        assert_ne!(token_groups("postdate") & DATE_HINT, 0);
+        assert_eq!(token_groups("content") & DATE_HINT, 0);
+    }
+
+    #[test]
+    fn text_counts_leave_out_scripts_and_count_links() {
+        let doc = Html::parse_document(
+            "<html><body><div id=\"x\">ab <a href=\"/\">cd</a><script>var x = 1;</script></div></body></html>",
+        );
+        dom::reset(doc.root_element(), is_skipped_tag);
+        let div = doc.root_element().descendent_elements().find(|e| e.value().name() == "div");
+        let counts = div.map(dom::counts).unwrap_or_default();
+        dom::clear();
+        assert_eq!((counts.text, counts.links), (4, 2));
     }
 
     #[test]

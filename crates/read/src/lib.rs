@@ -15,6 +15,7 @@ mod boilerplate;
 mod byline;
 mod date;
 mod decode;
+mod dom;
 mod html;
 mod lang;
 mod text;

@@ -1,0 +1,170 @@
+//! Per-page facts about DOM elements, computed once and looked up many times.
+//!
+//! The content scorer asks the same questions about the same elements again and again (its
+//! class hints, how much text and link text it holds, whether it is boilerplate). Each is
+//! answered once per element per page: text counts in one pass over the document, the rest
+//! on first use. The tables live in a thread-local [`Facts`] that `read_html` resets for
+//! every page, since element ids are only meaningful within one tree.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use domain::BoilerplateKind;
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Node};
+
+/// A multiplicative hasher for node ids (small integers): SipHash costs more than the
+/// lookups it guards.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+pub type IdMap<V> = HashMap<NodeId, V, BuildHasherDefault<IdHasher>>;
+
+/// What an element's `class` and `id` tokens say.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints {
+    /// A token that names article content ("content", "article-body", "post").
+    pub positive: bool,
+    /// The first token that names a boilerplate section, and its kind.
+    pub section: Option<BoilerplateKind>,
+    /// A token that names article furniture (byline, date, caption, tags).
+    pub meta: bool,
+    /// A token that names a byline or author.
+    pub byline: bool,
+    /// A token that contains a date hint ("date", "time", "published").
+    pub date: bool,
+    /// A whole class name `widget` or `widgets`.
+    pub widget: bool,
+    /// Class names that hide an element (`sr-only`, `visually-hidden`, `d-none`).
+    pub hidden: bool,
+}
+
+/// Non-whitespace characters of visible text in an element, and how many of them are in links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub text: u32,
+    pub links: u32,
+}
+
+#[derive(Default)]
+struct Facts {
+    counts: IdMap<Counts>,
+    hints: IdMap<Hints>,
+    kinds: IdMap<Option<BoilerplateKind>>,
+}
+
+thread_local! {
+    static FACTS: RefCell<Facts> = RefCell::new(Facts::default());
+}
+
+/// Starts a new page: forgets everything known about the last one and counts the text of
+/// every element of `root` in one pass.
+pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) {
+    let counts = count_all(root, skipped);
+    FACTS.with(|f| {
+        let mut f = f.borrow_mut();
+        f.counts = counts;
+        f.hints.clear();
+        f.kinds.clear();
+    });
+}
+
+/// Frees the tables after a page.
+pub fn clear() {
+    FACTS.with(|f| *f.borrow_mut() = Facts::default());
+}
+
+pub fn counts(el: ElementRef<'_>) -> Counts {
+    FACTS.with(|f| f.borrow().counts.get(&el.id()).copied()).unwrap_or_default()
+}
+
+pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {
+    if let Some(h) = FACTS.with(|f| f.borrow().hints.get(&el.id()).copied()) {
+        return h;
+    }
+    let h = compute(el);
+    FACTS.with(|f| f.borrow_mut().hints.insert(el.id(), h));
+    h
+}
+
+pub fn kind(
+    el: ElementRef<'_>,
+    compute: impl FnOnce(ElementRef<'_>) -> Option<BoilerplateKind>,
+) -> Option<BoilerplateKind> {
+    if let Some(k) = FACTS.with(|f| f.borrow().kinds.get(&el.id()).copied()) {
+        return k;
+    }
+    let k = compute(el);
+    FACTS.with(|f| f.borrow_mut().kinds.insert(el.id(), k));
+    k
+}
+
+/// Text and link-text counts of every element under `root` (itself included), in one
+/// iterative pass: no recursion, so no depth limit is needed.
+fn count_all(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) -> IdMap<Counts> {
+    let mut map = IdMap::default();
+    let mut stack: Vec<Counts> = Vec::new();
+    let mut skip = 0usize;
+    let mut link_depth = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    if skip > 0 || (node.id() != root.id() && skipped(e.name())) {
+                        skip += 1;
+                        continue;
+                    }
+                    if e.name() == "a" {
+                        link_depth += 1;
+                    }
+                    stack.push(Counts::default());
+                }
+                Node::Text(t) if skip == 0 => {
+                    let n = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                    if let Some(top) = stack.last_mut() {
+                        top.text += n;
+                        if link_depth > 0 {
+                            top.links += n;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Node::Element(e) = node.value() else { continue };
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                if e.name() == "a" {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                let Some(c) = stack.pop() else { continue };
+                map.insert(node.id(), c);
+                if let Some(top) = stack.last_mut() {
+                    top.text += c.text;
+                    top.links += c.links;
+                }
+            }
+        }
+    }
+    map
+}
