@@ -365,7 +365,10 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     let prev = (start..trigger.first).rev().find(|&i| !is_adverb(s.word(i))).map(|i| s.word(i));
     // ", arresting at least 30 people": an -ing adjunct of a past event, with its own figure.
     if trigger.rule == Rule::Gerund {
-        let adjunct = trigger.first > 0 && s.word(trigger.first - 1) == ",";
+        // ", detaining 70 Syrians and deporting 29 of them": a second adjunct joined by "and".
+        let earlier_adjunct = (1..trigger.first).any(|i| s.word(i - 1) == "," && s.word(i).ends_with("ing"));
+        let adjunct = trigger.first > 0
+            && (s.word(trigger.first - 1) == "," || s.word(trigger.first - 1) == "and" && earlier_adjunct);
         let figure = s.counts.iter().any(|c| c.first >= trigger.last && c.first <= trigger.last + 1);
         if !(adjunct && figure) {
             return Err("an -ing form outside a participial adjunct with a figure".into());
@@ -579,6 +582,13 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
             break;
         }
     }
+    // "received 11 citizens extradited from Russia": a participle after a counted group is its
+    // own clause; the subject of the sentence did something else.
+    let reduced =
+        s.counts.iter().any(|c| c.last == trigger.first && c.head.is_some()) && !aux_before(s, trigger.first);
+    if reduced && trigger.kind == ClaimKind::ForcedReturn {
+        return from_state(s, trigger);
+    }
     // Nearest state before the verb, in the same clause, not after "to/into/from/in".
     let mut best = None;
     for name in s.names.iter().filter(|n| {
@@ -630,17 +640,22 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
         best = institution(s, start, trigger);
     }
     if best.is_none() && trigger.kind == ClaimKind::ForcedReturn {
-        // "deported from Turkey to China": the state people were removed from.
-        for i in trigger.last..(trigger.last + 3).min(s.tokens.len()) {
-            if s.word(i) == "from"
-                && let Some(name) = s.name_at(i + 1)
-                && let Entry::Country(code) = name.entry
-            {
-                return Some(code);
-            }
-        }
+        return from_state(s, trigger);
     }
     best
+}
+
+/// "deported from Turkey to China": the state people were removed from.
+fn from_state(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
+    (trigger.last..(trigger.last + 3).min(s.tokens.len())).find_map(|i| {
+        if s.word(i) != "from" {
+            return None;
+        }
+        match s.name_at(i + 1)?.entry {
+            Entry::Country(code) => Some(code),
+            _ => None,
+        }
+    })
 }
 
 pub fn institutions() -> &'static [(String, CountryCode)] {
@@ -1051,7 +1066,11 @@ fn is_person_noun(lower: &str) -> bool {
 fn individual(s: &Sentence<'_>, trigger: &Trigger) -> bool {
     let start = clause_start(s, trigger);
     let object = (trigger.first + 1..(trigger.last + 2).min(s.tokens.len()))
-        .any(|i| matches!(s.word(i), "her" | "him"));
+        .any(|i| matches!(s.word(i), "her" | "him"))
+        // "abducted the activist", "caught a woman"
+        || (matches!(s.word(trigger.last), "the" | "a" | "an")
+            && is_person_noun(s.word(trigger.last + 1))
+            && !matches!(s.word(trigger.last + 2), "and" | "with"));
     let subject = (start..trigger.first).any(|i| {
         matches!(s.word(i), "she" | "he") || is_person_noun(s.word(i)) && s.word(i.saturating_sub(1)) != "a"
     });

@@ -78,7 +78,11 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     fill_from_context(&mut drafts, title_actor, authority, text);
     // "moved to Abu Dhabi" with no state acting: a transfer, not a return.
     drafts.retain(|d| !(d.weak && d.claim.perpetrator.is_none()));
-    if let Some(destination) = dominant(&hints) {
+    // Only where one state acts throughout: a round-up of several states' returns shares no
+    // destination.
+    let mut actors = drafts.iter().filter_map(|d| d.claim.perpetrator);
+    let one_actor = actors.next().is_some_and(|first| actors.all(|a| a == first));
+    if let Some(destination) = dominant(&hints).filter(|_| one_actor) {
         for draft in &mut drafts {
             let claim = &mut draft.claim;
             if claim.kind == ClaimKind::ForcedReturn
@@ -219,7 +223,7 @@ fn fill_from_context(
     }
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
     let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
-    let mut last_nationality: Option<Nationality> = None;
+    let mut last_nationality: Option<(Option<CountryCode>, Nationality)> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
         let claim = &mut draft.claim;
@@ -241,13 +245,23 @@ fn fill_from_context(
         if claim.perpetrator.is_none() && claim.kind == ClaimKind::Detention {
             claim.perpetrator = claim.place.as_ref().and_then(|p| p.country);
         }
+        let stated_actor = claim.perpetrator;
         match claim.perpetrator {
             Some(actor) => last_actor = Some(actor),
             None => claim.perpetrator = last_actor,
         }
+        // Another state's act is another story: "Germany deported 16,430 people" after a
+        // paragraph on Ethiopians sent home from Saudi Arabia says nothing of their nationality.
         match &claim.nationality {
-            Some(n) => last_nationality = Some(n.clone()),
-            None => claim.nationality = last_nationality.clone(),
+            Some(n) => last_nationality = Some((claim.perpetrator, n.clone())),
+            None => {
+                claim.nationality = last_nationality
+                    .as_ref()
+                    .filter(|(actor, _)| {
+                        draft.anaphoric || stated_actor.is_none() || *actor == claim.perpetrator
+                    })
+                    .map(|(_, n)| n.clone());
+            }
         }
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()
