@@ -59,7 +59,15 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         let ctx = dates::DateContext { published: article.published, nearby_year, anchor };
         let sentence = analyze::Sentence::new(text, span.start, span.end, span.paragraph, &ctx);
         let mut found = Vec::new();
+        let before = drafts.len();
         analyze::analyse(&sentence, index, &mut drafts, &mut found);
+        // "When they arrived, Eritrean authorities held them": the narrative goes on at the
+        // time the text gave last.
+        if let Some(anchor) = anchor.filter(|_| continues(&sentence)) {
+            for draft in drafts[before..].iter_mut().filter(|d| d.claim.date.is_unknown()) {
+                draft.claim.date = anchor;
+            }
+        }
         let sentence_text = text.get(span.start..span.end).unwrap_or("").to_owned();
         decisions.extend(found.into_iter().map(|d| (sentence_text.clone(), d)));
         hints.extend(analyze::destination_hints(&sentence));
@@ -122,6 +130,18 @@ fn dominant(codes: &[CountryCode]) -> Option<CountryCode> {
         [(code, _)] => Some(*code),
         [(code, n), (_, m), ..] if n > m => Some(*code),
         _ => None,
+    }
+}
+
+/// Whether a sentence opens by continuing the story at the time last given.
+fn continues(sentence: &analyze::Sentence<'_>) -> bool {
+    let words: Vec<&str> = sentence.tokens.iter().take(4).map(|t| t.lower.as_str()).collect();
+    match words.as_slice() {
+        ["when", rest @ ..] => rest.iter().any(|w| matches!(*w, "arrived" | "landed" | "reached")),
+        ["on" | "upon", "arrival" | "landing" | "arriving", ..]
+        | ["there", ",", ..]
+        | ["once", "there", ..] => true,
+        _ => false,
     }
 }
 
@@ -223,6 +243,7 @@ fn fill_from_context(
     }
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
     let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
+    let mut earlier_actor: Option<CountryCode> = None;
     let mut last_nationality: Option<(Option<CountryCode>, Nationality)> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
@@ -246,22 +267,37 @@ fn fill_from_context(
             claim.perpetrator = claim.place.as_ref().and_then(|p| p.country);
         }
         let stated_actor = claim.perpetrator;
-        match claim.perpetrator {
-            Some(actor) => last_actor = Some(actor),
-            None => claim.perpetrator = last_actor,
-        }
         // Another state's act is another story: "Germany deported 16,430 people" after a
         // paragraph on Ethiopians sent home from Saudi Arabia says nothing of their nationality.
-        match &claim.nationality {
-            Some(n) => last_nationality = Some((claim.perpetrator, n.clone())),
-            None => {
-                claim.nationality = last_nationality
-                    .as_ref()
-                    .filter(|(actor, _)| {
-                        draft.anaphoric || stated_actor.is_none() || *actor == claim.perpetrator
-                    })
-                    .map(|(_, n)| n.clone());
+        if claim.nationality.is_none() {
+            claim.nationality = last_nationality
+                .as_ref()
+                .filter(|(actor, _)| draft.anaphoric || stated_actor.is_none() || *actor == stated_actor)
+                .map(|(_, n)| n.clone());
+        }
+        match claim.perpetrator {
+            Some(actor) => {
+                if last_actor != Some(actor) {
+                    earlier_actor = last_actor;
+                }
+                last_actor = Some(actor);
             }
+            None => {
+                // "A second group of 25 was sent back" after "Eritrean soldiers held them": a
+                // state does not send its own people back to itself; the state before it did.
+                let own = |a: &CountryCode| {
+                    claim.kind == ClaimKind::ForcedReturn
+                        && (claim.destination == Some(*a)
+                            || claim.nationality == Some(Nationality::Country(*a)))
+                };
+                claim.perpetrator = match last_actor {
+                    Some(a) if own(&a) => earlier_actor.filter(|e| !own(e)).or(Some(a)),
+                    other => other,
+                };
+            }
+        }
+        if let Some(n) = &claim.nationality {
+            last_nationality = Some((claim.perpetrator, n.clone()));
         }
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()
