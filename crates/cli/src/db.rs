@@ -229,6 +229,57 @@ impl Store for Db {
     fn audit_head(&self) -> Result<(i64, String), StoreError> {
         self.store().audit_head()
     }
+
+    fn add_user(&mut self, user: &store::NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
+        self.store_mut().add_user(user, actor)
+    }
+
+    fn get_user(&self, name: &str) -> Result<Option<store::UserRecord>, StoreError> {
+        self.store().get_user(name)
+    }
+
+    fn list_users(&self) -> Result<Vec<store::UserRecord>, StoreError> {
+        self.store().list_users()
+    }
+
+    fn update_user(
+        &mut self,
+        name: &str,
+        change: &store::UserChange,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        self.store_mut().update_user(name, change, actor)
+    }
+
+    fn add_api_token(
+        &mut self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        self.store_mut().add_api_token(user, token_hash, label, actor)
+    }
+
+    fn user_for_token(&self, token_hash: &str) -> Result<Option<store::UserRecord>, StoreError> {
+        self.store().user_for_token(token_hash)
+    }
+
+    fn list_api_tokens(&self) -> Result<Vec<store::ApiTokenRecord>, StoreError> {
+        self.store().list_api_tokens()
+    }
+
+    fn revoke_api_token(&mut self, id: i64, actor: Actor<'_>) -> Result<(), StoreError> {
+        self.store_mut().revoke_api_token(id, actor)
+    }
+
+    fn backup(&self, sink: &mut dyn store::BackupSink) -> Result<store::BackupStats, StoreError> {
+        self.store().backup(sink)
+    }
+
+    fn restore(&mut self, source: &mut dyn store::BackupSource) -> Result<store::BackupStats, StoreError> {
+        self.store_mut().restore(source)
+    }
 }
 
 #[cfg(test)]

@@ -49,12 +49,19 @@ enum Command {
     Keys(cmd::keys::Cmd),
     Person(cmd::person::Cmd),
     Audit(cmd::audit::Cmd),
+    User(cmd::user::Cmd),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let actor = cli.actor.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "unknown".to_owned());
     let ctx = db::Ctx { db: cli.db, actor, key_file: cli.key_file };
+    if let Some(need) = need(&cli.command)
+        && let Err(err) = cmd::user::authorize(&ctx, need)
+    {
+        eprintln!("error: {err:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Extract(cmd) => cmd.run(),
         Command::Read(cmd) => cmd.run(),
@@ -76,6 +83,7 @@ fn main() -> ExitCode {
         Command::Keys(cmd) => cmd.run(&ctx),
         Command::Person(cmd) => cmd.run(&ctx),
         Command::Audit(cmd) => cmd.run(&ctx),
+        Command::User(cmd) => cmd.run(&ctx),
     };
     match result {
         Ok(code) => code,
@@ -83,5 +91,25 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The role a subcommand needs once the database has users (`None`: no database, or the
+/// subcommand checks for itself). See `cmd::user::authorize`.
+fn need(command: &Command) -> Option<service::users::Need> {
+    use service::users::Need;
+    match command {
+        Command::Extract(_) | Command::Read(_) | Command::Eval(_) | Command::Bench(_) | Command::Demo(_) => None,
+        // `user` bootstraps the first user itself; `serve` authenticates each web request.
+        Command::User(_) | Command::Serve(_) => None,
+        Command::Ingest(_) => Some(Need::Review),
+        Command::Merge(_)
+        | Command::Split(_)
+        | Command::Attach(_)
+        | Command::Detach(_)
+        | Command::Reject(_)
+        | Command::Fix(_) => Some(Need::Review),
+        Command::Keys(_) => Some(Need::Admin),
+        _ => Some(Need::Any),
     }
 }

@@ -14,6 +14,7 @@
 pub mod open;
 mod reconciled;
 pub mod record;
+pub mod users;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -53,6 +54,12 @@ pub enum ServiceError {
     Tampered(String),
     #[error("cannot draw random bytes: {0}")]
     Random(String),
+    /// The input breaks a rule (a short password, a non-admin first user…).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The acting user's role does not allow this.
+    #[error("permission denied: {0}")]
+    Forbidden(String),
 }
 
 /// Who ingests (for the audit log) and, when configured, the key that seals named persons.

@@ -49,6 +49,8 @@ pub const CHECKS: &[&str] = &[
     "case_files_round_trip_sealed_with_links",
     "every_write_appends_to_the_audit_chain",
     "audit_tampering_is_detected",
+    "users_and_tokens_round_trip",
+    "backup_streams_every_table_and_restore_needs_an_empty_store",
 ];
 
 /// Runs every check, each on a fresh backend from `make`.
@@ -66,6 +68,8 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     case_files_round_trip_sealed_with_links(&make());
     every_write_appends_to_the_audit_chain(&make());
     audit_tampering_is_detected(&make());
+    users_and_tokens_round_trip(&make());
+    backup_streams_every_table_and_restore_needs_an_empty_store(&make());
 }
 
 /// Expands to one `#[test]` per check. `$make` is an expression of type
@@ -86,7 +90,9 @@ macro_rules! tests {
             keys_are_stored_once_and_rotated_atomically,
             case_files_round_trip_sealed_with_links,
             every_write_appends_to_the_audit_chain,
-            audit_tampering_is_detected
+            audit_tampering_is_detected,
+            users_and_tokens_round_trip,
+            backup_streams_every_table_and_restore_needs_an_empty_store
         );
     };
     (@each $make:expr; $($check:ident),*) => {
@@ -100,6 +106,9 @@ macro_rules! tests {
         )*
     };
 }
+
+mod users;
+pub use users::{backup_streams_every_table_and_restore_needs_an_empty_store, users_and_tokens_round_trip};
 
 /// A person named in a claim. Must never be stored in any column outside the raw page.
 pub const PERSON: &str = "Canary Testperson-7Q";

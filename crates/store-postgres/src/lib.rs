@@ -41,14 +41,17 @@ use store::{parse_stored as parse_enum, stored_count as from_i64};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls, Row};
 
+mod backup;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+mod users;
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
     Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
+    Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
@@ -914,6 +917,57 @@ impl Store for PostgresStore {
                 .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))?;
             Ok((row.try_get(0).map_err(db_error)?, row.try_get(1).map_err(db_error)?))
         })
+    }
+
+    fn add_user(&mut self, user: &store::NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
+        self.runtime.block_on(self.add_user_async(user, actor))
+    }
+
+    fn get_user(&self, name: &str) -> Result<Option<store::UserRecord>, StoreError> {
+        self.runtime.block_on(self.get_user_async(name))
+    }
+
+    fn list_users(&self) -> Result<Vec<store::UserRecord>, StoreError> {
+        self.runtime.block_on(self.list_users_async())
+    }
+
+    fn update_user(
+        &mut self,
+        name: &str,
+        change: &store::UserChange,
+        actor: Actor<'_>,
+    ) -> Result<(), StoreError> {
+        self.runtime.block_on(self.update_user_async(name, change, actor))
+    }
+
+    fn add_api_token(
+        &mut self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        self.runtime.block_on(self.add_api_token_async(user, token_hash, label, actor))
+    }
+
+    fn user_for_token(&self, token_hash: &str) -> Result<Option<store::UserRecord>, StoreError> {
+        self.runtime.block_on(self.user_for_token_async(token_hash))
+    }
+
+    fn list_api_tokens(&self) -> Result<Vec<store::ApiTokenRecord>, StoreError> {
+        self.runtime.block_on(self.list_api_tokens_async())
+    }
+
+    fn revoke_api_token(&mut self, id: i64, actor: Actor<'_>) -> Result<(), StoreError> {
+        self.runtime.block_on(self.revoke_api_token_async(id, actor))
+    }
+
+    fn backup(&self, sink: &mut dyn store::BackupSink) -> Result<store::BackupStats, StoreError> {
+        self.runtime.block_on(self.backup_async(sink))
+    }
+
+    fn restore(&mut self, source: &mut dyn store::BackupSource) -> Result<store::BackupStats, StoreError> {
+        self.runtime.block_on(self.restore_async(source))
     }
 }
 

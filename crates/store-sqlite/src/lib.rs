@@ -28,13 +28,18 @@ use store::{
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
     StoreError, StoredDocument,
 };
+use store::{ApiTokenRecord, BackupSink, BackupSource, BackupStats, NewUser, UserChange, UserRecord};
 use store::{parse_stored as parse_enum, stored_count as from_i64};
+
+mod backup;
+mod users;
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/0001_init.sql") },
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
     Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
+    Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
 ];
 
 /// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
@@ -694,6 +699,52 @@ impl Store for SqliteStore {
             .optional()
             .map_err(db_error)?
             .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))
+    }
+
+    fn add_user(&mut self, user: &NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
+        users::add_user(&mut self.conn, user, actor)
+    }
+
+    fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
+        users::get_user(&self.conn, name)
+    }
+
+    fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        users::list_users(&self.conn)
+    }
+
+    fn update_user(&mut self, name: &str, change: &UserChange, actor: Actor<'_>) -> Result<(), StoreError> {
+        users::update_user(&mut self.conn, name, change, actor)
+    }
+
+    fn add_api_token(
+        &mut self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError> {
+        users::add_api_token(&mut self.conn, user, token_hash, label, actor)
+    }
+
+    fn user_for_token(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
+        users::user_for_token(&self.conn, token_hash)
+    }
+
+    fn list_api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
+        users::list_api_tokens(&self.conn)
+    }
+
+    fn revoke_api_token(&mut self, id: i64, actor: Actor<'_>) -> Result<(), StoreError> {
+        users::revoke_api_token(&mut self.conn, id, actor)
+    }
+
+    fn backup(&self, sink: &mut dyn BackupSink) -> Result<BackupStats, StoreError> {
+        backup::backup(&self.conn, sink)
+    }
+
+    fn restore(&mut self, source: &mut dyn BackupSource) -> Result<BackupStats, StoreError> {
+        backup::restore(&mut self.conn, source)
     }
 }
 

@@ -396,10 +396,59 @@ pub trait Store {
     /// The stored head of the audit chain (last sequence number and hash), which anchors the
     /// tail: deleting the last entries leaves the head pointing past them.
     fn audit_head(&self) -> Result<(i64, String), StoreError>;
+
+    /// Adds a user. `Conflict` when the name is taken.
+    fn add_user(&mut self, user: &NewUser, actor: Actor<'_>) -> Result<i64, StoreError>;
+
+    /// One user by name.
+    fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Every user, by id.
+    fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+
+    /// Changes a user's password hash, role or disabled flag. `NotFound` when there is no such user.
+    fn update_user(&mut self, name: &str, change: &UserChange, actor: Actor<'_>) -> Result<(), StoreError>;
+
+    /// Stores the hash of a new API token of `user`; returns the token's id.
+    fn add_api_token(
+        &mut self,
+        user: &str,
+        token_hash: &str,
+        label: &str,
+        actor: Actor<'_>,
+    ) -> Result<i64, StoreError>;
+
+    /// The user a token hash belongs to; `None` when unknown, revoked, or the user is disabled.
+    fn user_for_token(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Every API token (without hashes), by id.
+    fn list_api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError>;
+
+    /// Revokes a token. `NotFound` when there is no such token.
+    fn revoke_api_token(&mut self, id: i64, actor: Actor<'_>) -> Result<(), StoreError>;
+
+    /// Streams every table of one consistent snapshot into `sink` (see [`backup`]). Works while
+    /// other processes write.
+    fn backup(&self, sink: &mut dyn BackupSink) -> Result<BackupStats, StoreError> {
+        let _ = sink;
+        Err(StoreError::Other("this store cannot be backed up".to_owned()))
+    }
+
+    /// Writes a backup stream into this database, in one transaction, keeping ids and moving id
+    /// counters past them. `Conflict` unless the database is empty.
+    fn restore(&mut self, source: &mut dyn BackupSource) -> Result<BackupStats, StoreError> {
+        let _ = source;
+        Err(StoreError::Other("this store cannot be restored into".to_owned()))
+    }
 }
 
 pub mod audit;
+pub mod backup;
 mod columns;
+pub mod users;
+
+pub use backup::{BackupItem, BackupSink, BackupSource, BackupStats, Value};
+pub use users::{ApiTokenRecord, NewUser, Role, UserChange, UserRecord};
 
 pub use columns::{ClaimColumns, parse_stored, stored_count};
 

@@ -118,10 +118,19 @@ pub fn secret(ctx: &Ctx, ask: Prompt) -> anyhow::Result<Option<KeySecret>> {
     Ok(Some(KeySecret::Passphrase(prompt("passphrase: ", ask == Prompt::Confirm)?)))
 }
 
-/// Unwraps the data key when a secret is configured; `None` when none is.
+/// Unwraps the data key when a secret is configured; `None` when none is. A user whose role may
+/// not see case files (a viewer) never gets the key: `None` when the caller can do without it
+/// (`Prompt::Never`), an error otherwise.
 pub fn unlock(ctx: &Ctx, store: &Db, ask: Prompt) -> anyhow::Result<Option<Unlocked>> {
+    let principal = service::users::principal(store, &ctx.actor)?;
+    if !principal.may(service::users::Need::SeePersons) {
+        if ask == Prompt::Never {
+            return Ok(None);
+        }
+        service::users::require(&principal, service::users::Need::SeePersons)?;
+    }
     match secret(ctx, ask)? {
-        Some(secret) => Ok(Some(service::record::unlock(store, &secret)?)),
+        Some(secret) => Ok(Some(service::users::unlock_as(store, &principal, &secret)?)),
         None => Ok(None),
     }
 }

@@ -15,6 +15,7 @@ pub mod read;
 pub mod serve;
 pub mod show;
 pub mod timeline;
+pub mod user;
 
 use std::io::Read;
 use std::path::Path;
