@@ -567,8 +567,9 @@ pub fn authority_hints(s: &Sentence<'_>) -> Vec<CountryCode> {
 /// The acting state: a subject before the verb, or "by X" after a passive.
 fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     let start = clause_start(s, trigger);
-    // "by Chinese authorities", "by Vietnamese soldiers", "by the BSF"
-    for i in trigger.last..(trigger.last + 8).min(s.tokens.len()) {
+    // "by Chinese authorities", "by Vietnamese soldiers", "by the BSF"; inside the trigger
+    // too ("intercepted by the Indian coast guard").
+    for i in trigger.first + 1..(trigger.last + 8).min(s.tokens.len()) {
         if s.word(i) == "by" && s.word(i + 1) != "way" {
             for j in i + 1..(i + 4).min(s.tokens.len()) {
                 if let Some(name) = s.name_at(j)
@@ -1343,7 +1344,10 @@ fn pick_date<'s>(s: &'s Sentence<'_>, trigger: &Trigger) -> Option<&'s DateMenti
         if d.first >= trigger.last {
             d.first - trigger.last
         } else {
-            trigger.first.saturating_sub(d.last) + 1
+            // "on 2 April and handed over … the following day": a date before "and" belongs to
+            // the first verb.
+            let coordinated = (d.last..trigger.first).any(|i| s.word(i) == "and");
+            trigger.first.saturating_sub(d.last) + 1 + if coordinated { 10 } else { 0 }
         }
     };
     // The trigger's own clause first ("officials on Monday denied … said she had been deported"

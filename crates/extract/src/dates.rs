@@ -252,6 +252,14 @@ fn anchored(tokens: &[Token], i: usize, ctx: &DateContext) -> Option<Match> {
         None if word(i) == "a" => (Some(1), i + 1),
         None => (None, i),
     };
+    // "two days earlier", "a day before"
+    if let Some(n) = n
+        && matches!(word(unit_at), "day" | "days")
+        && matches!(word(unit_at + 1), "earlier" | "before")
+        && !matches!(word(unit_at + 2), "the" | "his" | "her" | "their")
+    {
+        return moved(-n, i, unit_at + 2);
+    }
     if matches!(word(unit_at), "day" | "days") && word(unit_at + 1) == "later" {
         return match n {
             Some(n) => moved(n, i, unit_at + 2),

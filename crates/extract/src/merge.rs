@@ -52,7 +52,15 @@ fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
     total += same(x.perpetrator.as_ref(), y.perpetrator.as_ref())?;
     total += same(x.destination.as_ref(), y.destination.as_ref())?;
     total += same(x.nationality.as_ref(), y.nationality.as_ref())?;
-    total += date_score(&x.date, &y.date)?;
+    // "handed over on Monday … flown on to Pyongyang on Tuesday": the same group, same figure,
+    // on consecutive days in neighbouring sentences is one journey.
+    let journey = !vague
+        && a.sentence.abs_diff(b.sentence) <= 1
+        && x.count.low.is_some()
+        && x.count.low == y.count.low
+        && x.count.high == y.count.high
+        && consecutive_days(&x.date, &y.date);
+    total += if journey { 0 } else { date_score(&x.date, &y.date)? };
     if !vague {
         if !counts_overlap(&x.count, &y.count) {
             return None;
@@ -93,6 +101,15 @@ fn date_score(a: &DateSpan, b: &DateSpan) -> Option<i32> {
             (inside(a, b) || inside(b, a)).then_some(1)
         }
     }
+}
+
+fn consecutive_days(a: &DateSpan, b: &DateSpan) -> bool {
+    let day = |d: &DateSpan| {
+        (d.precision == DatePrecision::Day)
+            .then_some(d.start?)
+            .and_then(|p| chrono::NaiveDate::from_ymd_opt(p.year?, p.month, p.day))
+    };
+    matches!((day(a), day(b)), (Some(x), Some(y)) if (x - y).num_days().abs() == 1)
 }
 
 fn counts_overlap(a: &Count, b: &Count) -> bool {
@@ -173,6 +190,13 @@ fn combine(mut drafts: Vec<Draft>) -> Claim {
         let other = draft.claim;
         if claim.date.is_unknown() {
             claim.date = other.date;
+        } else if consecutive_days(&claim.date, &other.date) {
+            let (first, last) = if claim.date.start <= other.date.start {
+                (claim.date.start, other.date.end)
+            } else {
+                (other.date.start, claim.date.end)
+            };
+            claim.date = DateSpan { start: first, end: last, precision: DatePrecision::Range };
         }
         claim.perpetrator = claim.perpetrator.or(other.perpetrator);
         claim.destination = claim.destination.or(other.destination);
