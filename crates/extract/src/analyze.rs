@@ -385,6 +385,17 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     {
         return Err("participle used as an adjective".into());
     }
+    // "the 35 detained asylum seekers", "Deported migrants are beaten": a participle right
+    // before a people noun, after a figure or opening the sentence, describes them.
+    if trigger.rule != Rule::Noun
+        && trigger.last == trigger.first + 1
+        && (is_people_word(s.word(trigger.last)) || is_people_word(s.word(trigger.last + 1)))
+        && (trigger.first == 0
+            || s.tokens.get(trigger.first - 1).is_some_and(|t| t.kind == TokenKind::Number)
+            || crate::counts::small_number(s.word(trigger.first - 1)).is_some())
+    {
+        return Err("participle used as an adjective".into());
+    }
     let has_aux = aux_before(s, trigger.first);
     match nearest_aux(s, trigger.first) {
         Some("be") => return Err("infinitive (\"be deported\"): not an event".into()),
