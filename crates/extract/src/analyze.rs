@@ -1119,7 +1119,16 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     {
         chosen.extend(s.counts.iter().filter(|c| c.first >= a && c.last <= b));
     }
-    let end_of_clause = clause_end(s, trigger);
+    // "arrested 1,000 Afghans … and deported 350 of them": the object ends where the next
+    // verb of the subject starts.
+    let end_of_clause = (trigger.last..clause_end(s, trigger))
+        .find(|&i| {
+            s.word(i) == "and"
+                && (s.word(i + 1).ends_with("ed")
+                    || matches!(s.word(i + 1), "then" | "later" | "subsequently")
+                        && s.word(i + 2).ends_with("ed"))
+        })
+        .unwrap_or_else(|| clause_end(s, trigger));
     if chosen.is_empty() && !passive {
         chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last && c.last <= end_of_clause));
     }

@@ -588,6 +588,27 @@ fn match_at(
         return Some((mention(i - 1, unit_at + 1, s, days > 14), None));
     }
 
+    // "over the weekend", "at the weekend", "last weekend": the Saturday and Sunday before
+    // publication (the current ones when published on a Sunday).
+    if t.lower == "weekend"
+        && i > 0
+        && matches!(tokens[i - 1].lower.as_str(), "the" | "last" | "this")
+        && let Some(p) = published
+    {
+        let back = match p.weekday() {
+            Weekday::Sun => 0,
+            day => day.num_days_from_sunday() as i64,
+        };
+        let sunday = p - Duration::days(back);
+        let saturday = sunday - Duration::days(1);
+        let first = if i >= 2 && matches!(tokens[i - 2].lower.as_str(), "over" | "at" | "during") {
+            i - 2
+        } else {
+            i - 1
+        };
+        let s = span(PartialDate::from_date(saturday), PartialDate::from_date(sunday), DatePrecision::Range);
+        return Some((mention(first, i + 1, s, false), None));
+    }
     // "last week", "this week", "earlier this month", "last month", "last year", "earlier this year"
     let (offset, unit_at) = match t.lower.as_str() {
         "last" => (-1, i + 1),
