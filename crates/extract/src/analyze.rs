@@ -477,7 +477,7 @@ fn people_reference(s: &Sentence<'_>, from: usize, to: usize) -> bool {
     (from..to.min(s.tokens.len())).any(|i| {
         let w = s.word(i);
         is_people_word(w)
-            || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us")
+            || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us" | "those")
             || s.name_covering(i).is_some_and(|n| is_people_entry(n.entry))
     }) || s.counts.iter().any(|c| c.first < to && c.last > from)
         || person_names(s).iter().any(|(a, _, _)| *a >= from && *a < to)
@@ -492,7 +492,13 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
     for i in from..end.min(s.tokens.len()) {
         // "… had landed in Eswatini", "arrived in Kabul"
         let arrival = s.word(i) == "in" && i > 0 && matches!(s.word(i - 1), "landed" | "arrived");
-        if !matches!(s.word(i), "to" | "into" | "towards" | "toward") && !arrival {
+        // "dumped them near the Libyan border": only a border named by its far side.
+        let at_border = matches!(s.word(i), "near" | "at" | "across")
+            && matches!(s.word(i + 1), "the")
+            && s.name_at(i + 2).is_some_and(|n| {
+                matches!(n.entry, Entry::Demonym { .. }) && matches!(s.word(n.last), "border" | "frontier")
+            });
+        if !matches!(s.word(i), "to" | "into" | "towards" | "toward") && !arrival && !at_border {
             continue;
         }
         // Skip "the", "the border with", "officials in".
@@ -1289,6 +1295,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
 fn refers_back(s: &Sentence<'_>, start: usize, end: usize) -> bool {
     (start..end.min(s.tokens.len())).any(|i| {
         matches!(s.word(i), "them" | "they")
+            || s.word(i) == "those" && i == start
             || s.word(i) == "the"
                 && matches!(
                     s.word(i + 1),

@@ -169,6 +169,12 @@ fn is_modifier(token: &Token, text: &str) -> bool {
                 | "muslim"
                 | "forced"
                 | "forcible"
+                | "black"
+                | "sub-saharan"
+                | "stateless"
+                | "vulnerable"
+                | "documented"
+                | "local"
         )
 }
 

@@ -218,6 +218,9 @@ fn named_state_body(text: &str) -> Option<CountryCode> {
     found
 }
 
+/// How many sentences back "them", "the men" may reach for their group.
+const NEAR: usize = 2;
+
 /// Carries actors, nationalities, destinations and named people across sentences.
 fn fill_from_context(
     drafts: &mut [analyze::Draft],
@@ -244,7 +247,7 @@ fn fill_from_context(
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
     let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
     let mut earlier_actor: Option<CountryCode> = None;
-    let mut last_nationality: Option<(Option<CountryCode>, Nationality)> = None;
+    let mut last_nationality: Option<(Option<CountryCode>, usize, Nationality)> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
     for draft in drafts.iter_mut() {
         let claim = &mut draft.claim;
@@ -272,8 +275,12 @@ fn fill_from_context(
         if claim.nationality.is_none() {
             claim.nationality = last_nationality
                 .as_ref()
-                .filter(|(actor, _)| draft.anaphoric || stated_actor.is_none() || *actor == stated_actor)
-                .map(|(_, n)| n.clone());
+                .filter(|(actor, at, _)| {
+                    draft.anaphoric && at + NEAR >= draft.sentence
+                        || stated_actor.is_none()
+                        || *actor == stated_actor
+                })
+                .map(|(_, _, n)| n.clone());
         }
         match claim.perpetrator {
             Some(actor) => {
@@ -297,7 +304,7 @@ fn fill_from_context(
             }
         }
         if let Some(n) = &claim.nationality {
-            last_nationality = Some((claim.perpetrator, n.clone()));
+            last_nationality = Some((claim.perpetrator, draft.sentence, n.clone()));
         }
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()
@@ -332,9 +339,13 @@ fn fill_from_context(
             continue;
         }
         let nationality = drafts[i].claim.nationality.clone();
+        let sentence = drafts[i].sentence;
         let earlier = drafts[..i].iter().rev().find(|d| {
             let c = &d.claim.count;
-            c.low.is_some() && c.low == c.high && !d.claim.aggregate && d.claim.nationality == nationality
+            c.low.is_some()
+                && !d.claim.aggregate
+                && d.claim.nationality == nationality
+                && d.sentence + NEAR >= sentence
         });
         if let Some(count) = earlier.map(|d| d.claim.count.clone()) {
             drafts[i].claim.count = count;
