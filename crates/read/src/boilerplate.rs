@@ -115,8 +115,8 @@ pub fn cue(text: &str) -> Option<Cue> {
     use BoilerplateKind::*;
     let text = text.trim();
     let first = text.lines().next().unwrap_or("").trim();
-    let words = text.split_whitespace().count();
-    let first_words = first.split_whitespace().count();
+    let words = word_count(text);
+    let first_words = word_count(first);
     let short = words <= 25;
 
     // Word counts are checked before patterns: most blocks are long paragraphs that no
@@ -124,7 +124,7 @@ pub fn cue(text: &str) -> Option<Cue> {
     if first_words <= 4 && END_MARK.is_match(first) {
         return Some(Cue::hard(Other));
     }
-    if first_words <= 6 && SIGNATURE.is_match(first) {
+    if first_words <= 6 && words <= 8 && SIGNATURE.is_match(first) {
         return Some(Cue::hard(Other));
     }
     if first_words <= 5 && SEPARATOR.is_match(first) {
@@ -191,7 +191,24 @@ pub fn cue(text: &str) -> Option<Cue> {
 
 /// Whether a line ends like a sentence.
 pub fn ends_sentence(line: &str) -> bool {
-    line.trim_end().ends_with(['.', '!', '?', '…', '"', '”', '’', ';', ':'])
+    line.trim_end()
+        .ends_with(['.', '!', '?', '…', '"', '”', '’', ';', ':', '。', '！', '？', '」', '』', '．'])
+}
+
+/// Words in a text: whitespace-separated tokens, and for Chinese and Japanese (written
+/// without spaces) about one word per two characters.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| {
+            let cjk = token.chars().filter(|&c| is_cjk(c)).count();
+            if cjk == 0 { 1 } else { (cjk / 2).max(1) }
+        })
+        .sum()
+}
+
+/// Han ideographs and kana (scripts written without spaces between words).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
 }
 
 /// Whether a line starts with a list marker ("- ", "• ", "1. ").

@@ -20,7 +20,7 @@ use domain::{Article, BoilerplateKind, DateSource, Diagnostic, RemovedBlock};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
-use crate::boilerplate::{self, ends_sentence};
+use crate::boilerplate::{self, ends_sentence, word_count};
 use crate::dom::{self, Hints};
 use crate::{byline, date};
 
@@ -65,6 +65,8 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     // sticky header, a hero after the body in source order) says nothing about the blocks.
     let headline_in_root = headline.filter(|h| h.ancestors().any(|a| a.id() == root.id()));
     let mut walker = Walker::new(headline_in_root.map(|h| h.id()));
+    walker.headline_path =
+        headline_in_root.map(|h| h.ancestors().map(|a| a.id()).collect()).unwrap_or_default();
     walker.walk(*root, 0, false);
     walker.flush();
     if walker.depth_exceeded {
@@ -892,10 +894,16 @@ fn is_substantial(el: ElementRef<'_>) -> bool {
 /// Non-whitespace characters in a paragraph of about 80 characters.
 const LONG_PARAGRAPH: u32 = 68;
 
-/// How many `<p>` of sentence length an element holds, counting up to `enough`.
+/// How many paragraphs of sentence length (`<p>`, or a `<div>` of text alone) an element
+/// holds, counting up to `enough`.
 fn long_paragraphs(el: ElementRef<'_>, enough: usize) -> usize {
     el.descendent_elements()
-        .filter(|e| e.value().name() == "p" && dom::counts(*e).text >= LONG_PARAGRAPH)
+        .filter(|e| {
+            let name = e.value().name();
+            (name == "p" || name == "div" && !has_block_child(*e))
+                && dom::counts(*e).text >= LONG_PARAGRAPH
+                && link_density(*e) < 0.5
+        })
         .take(enough)
         .count()
 }
@@ -1062,6 +1070,8 @@ struct Block {
 
 struct Walker {
     headline: Option<NodeId>,
+    /// The headline's ancestors: removing one of them passes the headline too.
+    headline_path: Vec<NodeId>,
     seen_headline: bool,
     blocks: Vec<Block>,
     removed: Vec<RemovedBlock>,
@@ -1077,6 +1087,7 @@ impl Walker {
     fn new(headline: Option<NodeId>) -> Walker {
         Walker {
             headline,
+            headline_path: Vec::new(),
             seen_headline: headline.is_none(),
             blocks: Vec::new(),
             removed: Vec::new(),
@@ -1119,6 +1130,9 @@ impl Walker {
                         let text = element_text_blocks(el);
                         if !text.is_empty() {
                             self.removed.push(RemovedBlock { kind, text });
+                        }
+                        if self.headline_path.contains(&child.id()) {
+                            self.seen_headline = true;
                         }
                         continue;
                     }
@@ -1217,13 +1231,27 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     let mut content = Content::default();
     let mut prose_seen = 0;
     let mut ended = false;
+    // Ended by a cue that also opens boxes inside articles ("More:", "Related"): a long
+    // paragraph of prose after it means the article went on.
+    let mut resumable = false;
     let mut kept: Vec<(String, BlockTag)> = Vec::new();
     for block in blocks {
-        let words = block.text.split_whitespace().count();
+        let words = word_count(&block.text);
         let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         if ended {
-            push_or_append(&mut content.removed, boilerplate::cue(&block.text).map(|c| c.kind), block.text);
-            continue;
+            let prose = words >= 25
+                && ends_sentence(&block.text)
+                && block.link_chars * 4 < chars
+                && block.tag == BlockTag::Paragraph;
+            if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
+                push_or_append(
+                    &mut content.removed,
+                    boilerplate::cue(&block.text).map(|c| c.kind),
+                    block.text,
+                );
+                continue;
+            }
+            ended = false;
         }
         if has_headline && block.before_headline {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text: block.text });
@@ -1235,6 +1263,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         if let Some(cue) = boilerplate::cue(&block.text) {
             if cue.ends_article && prose_seen > 0 {
                 ended = true;
+                resumable = cue.kind == BoilerplateKind::RelatedPosts;
             }
             content.removed.push(RemovedBlock { kind: cue.kind, text: block.text });
             continue;
@@ -1263,16 +1292,16 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     }
     // Short headings before the first paragraph label sections, not the article's start.
     while kept.len() > 1
-        && kept.first().is_some_and(|(t, tag)| *tag == BlockTag::Heading && t.split_whitespace().count() <= 8)
+        && kept.first().is_some_and(|(t, tag)| *tag == BlockTag::Heading && word_count(t) <= 8)
     {
         let (text, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
     // A heading with nothing under it at the end belonged to what follows the article.
     while kept.len() > 1
-        && kept.last().is_some_and(|(t, tag)| {
-            *tag == BlockTag::Heading || (!ends_sentence(t) && t.split_whitespace().count() <= 4)
-        })
+        && kept
+            .last()
+            .is_some_and(|(t, tag)| *tag == BlockTag::Heading || (!ends_sentence(t) && word_count(t) <= 4))
     {
         if let Some((text, _)) = kept.pop() {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
@@ -1502,6 +1531,61 @@ mod tests {
         let article = read(visible, None);
         assert_eq!(article.published.map(|d| d.to_string()).as_deref(), Some("2021-08-11"));
         assert_eq!(article.published_from, Some(DateSource::Text));
+    }
+
+    #[test]
+    fn a_headline_inside_a_removed_header_still_starts_the_article() {
+        let html = format!(
+            "<html><body><article><div class=\"post-meta\"><h1>Harbour rules agreed</h1><span>By Ana Lind</span></div>\
+             {PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
+        assert!(article.text.ends_with("officials added."), "{article:?}");
+    }
+
+    #[test]
+    fn prose_after_an_inline_related_box_is_kept() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1>{PROSE}\
+             <p>More:</p><ul><li><a href=\"/a\">Port strike ends</a></li><li><a href=\"/b\">Ferry fares rise</a></li></ul>\
+             <p>The new rules take effect in March, and the harbour office will publish a short guide for boat owners and their crews before then, the chair of the committee said.</p>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.ends_with("the chair of the committee said."), "{article:?}");
+        assert!(!article.text.contains("Port strike ends"), "{article:?}");
+    }
+
+    #[test]
+    fn japanese_paragraphs_are_sentences() {
+        let html = "<html><body><article><h1>港の新しい規則</h1>\
+            <p>委員会は月曜日に会合を開き、港の新しい規則について話し合いました。</p>\
+            <p>漁船は来年の春から許可が必要になると委員会は声明で述べました。</p>\
+            <p>すでに免許を持っている所有者は新たな申請なしで許可を受け取れます。</p>\
+            </article></body></html>";
+        let article = read(html, None);
+        assert!(article.text.contains("会合を開き"), "{article:?}");
+        assert!(article.text.ends_with("許可を受け取れます。"), "{article:?}");
+    }
+
+    #[test]
+    fn a_rail_layout_holding_div_paragraphs_is_not_a_sidebar() {
+        let para = |t: &str| format!("<div class=\"body-paragraph\">{t}</div>");
+        let html = format!(
+            "<html><body><article class=\"page-rail-tall\"><h1>Harbour rules</h1>{}{}{}</article>\
+             <div class=\"rail\"><a href=\"/x\">Most read</a></div></body></html>",
+            para("The committee met on Monday to discuss the new harbour rules, and agreed on most of them."),
+            para(
+                "Fishing boats will need a permit from next spring, the committee said in a statement after the meeting."
+            ),
+            para(
+                "Owners who already hold a licence will get the permit without a new application, officials added."
+            )
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.ends_with("officials added."), "{article:?}");
     }
 
     #[test]
