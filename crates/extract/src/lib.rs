@@ -245,6 +245,11 @@ fn fill_from_context(
         }
     }
     let stated_actor: Option<CountryCode> = drafts.iter().find_map(|d| d.claim.perpetrator);
+    // A page about one group carries its nationality throughout; a round-up only nearby.
+    let mut groups: Vec<&Nationality> = drafts.iter().filter_map(|d| d.claim.nationality.as_ref()).collect();
+    groups.sort_by_key(|n| format!("{n:?}"));
+    groups.dedup();
+    let several_groups = groups.len() > 1;
     let mut last_actor = title_actor.or(stated_actor).or_else(|| named_state_body(text)).or(authority);
     let mut earlier_actor: Option<CountryCode> = None;
     let mut last_nationality: Option<(Option<CountryCode>, usize, Nationality)> = None;
@@ -275,10 +280,14 @@ fn fill_from_context(
         if claim.nationality.is_none() {
             claim.nationality = last_nationality
                 .as_ref()
-                .filter(|(actor, at, _)| {
-                    draft.anaphoric && at + NEAR >= draft.sentence
-                        || stated_actor.is_none()
-                        || *actor == stated_actor
+                .filter(|(actor, at, n)| {
+                    let near = at + NEAR >= draft.sentence;
+                    // "She and her three children were deported to Nigeria": not the Afghans of
+                    // the paragraph before.
+                    let elsewhere = claim.destination.is_some_and(|d| *n != Nationality::Country(d));
+                    (near || !several_groups)
+                        && !elsewhere
+                        && (draft.anaphoric && near || stated_actor.is_none() || *actor == stated_actor)
                 })
                 .map(|(_, _, n)| n.clone());
         }
