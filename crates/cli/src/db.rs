@@ -10,7 +10,7 @@ use store::{
     Actor, AuditEntry, ClaimFilter, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyRecord, LinkTarget,
     NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store, StoreError, StoredDocument,
 };
-use store_postgres::{DatabaseUrl, PostgresStore};
+use store_postgres::PostgresStore;
 use store_sqlite::SqliteStore;
 
 /// The environment variable naming the database file or URL.
@@ -52,33 +52,8 @@ impl Ctx {
     }
 }
 
-/// Where a database lives.
-#[derive(Debug)]
-pub enum Location {
-    File(PathBuf),
-    Postgres(Box<DatabaseUrl>),
-}
-
-impl Location {
-    /// A `postgres://` or `postgresql://` URL names a server; anything else is a file path.
-    pub fn parse(path: &Path) -> anyhow::Result<Location> {
-        match path.to_str() {
-            Some(text) if DatabaseUrl::is_postgres_url(text) => {
-                Ok(Location::Postgres(Box::new(DatabaseUrl::parse(text)?)))
-            }
-            _ => Ok(Location::File(path.to_path_buf())),
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location::File(path) => write!(f, "{}", path.display()),
-            Location::Postgres(url) => write!(f, "{url}"),
-        }
-    }
-}
+/// Where a database lives (shared with the web app).
+pub use service::open::Location;
 
 /// How to show a `--db` value to the user: the path, or the URL without its password.
 pub fn describe(path: &Path) -> String {
@@ -138,11 +113,24 @@ impl Store for Db {
         self.store().has_page(hash)
     }
 
-    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
-        match self {
-            Db::Sqlite(store) => store.put_document(document),
-            Db::Postgres(store) => store.put_document(document),
-        }
+    fn put_document_indexed(
+        &mut self,
+        document: &NewDocument<'_>,
+        index: &store::DocumentIndex,
+    ) -> Result<PutOutcome, StoreError> {
+        self.store_mut().put_document_indexed(document, index)
+    }
+
+    fn sealed_text(&self, hash: &domain::ContentHash) -> Result<Option<store::SealedText>, StoreError> {
+        self.store().sealed_text(hash)
+    }
+
+    fn signatures(&self) -> Result<Vec<(domain::ContentHash, store::Signature)>, StoreError> {
+        self.store().signatures()
+    }
+
+    fn search(&self, terms: &[String], limit: usize) -> Result<Vec<store::SearchRow>, StoreError> {
+        self.store().search(terms, limit)
     }
 
     fn get_page(&self, hash: &domain::ContentHash) -> Result<domain::RawPage, StoreError> {

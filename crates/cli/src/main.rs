@@ -16,8 +16,9 @@ struct Cli {
     /// SQLite database file [env: REFWATCH_DB] [default: ./refwatch.db]
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<std::path::PathBuf>,
-    /// Who you are, for the audit log [default: $USER]
-    #[arg(long = "as", global = true, value_name = "USER")]
+    /// Who you are, for the audit log and role checks [default: $USER]
+    // Its own id: the decision subcommands have an `--actor` argument, whose id would collide.
+    #[arg(long = "as", id = "as_user", global = true, value_name = "USER")]
     actor: Option<String>,
     /// File holding the key that wraps the data key (32 raw bytes or 64 hex characters),
     /// instead of REFWATCH_PASSPHRASE
@@ -43,6 +44,7 @@ enum Command {
     Reject(cmd::decide::Reject),
     Fix(cmd::decide::Fix),
     Show(cmd::show::Cmd),
+    Search(cmd::search::Cmd),
     Serve(cmd::serve::Cmd),
     Demo(cmd::demo::Cmd),
     Bench(cmd::bench::Cmd),
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Reject(cmd) => cmd.run(&ctx),
         Command::Fix(cmd) => cmd.run(&ctx),
         Command::Show(cmd) => cmd.run(&ctx),
+        Command::Search(cmd) => cmd.run(&ctx),
         Command::Serve(cmd) => cmd.run(&ctx),
         Command::Demo(cmd) => cmd.run(&ctx),
         Command::Bench(cmd) => cmd.run(),

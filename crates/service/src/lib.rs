@@ -14,6 +14,8 @@
 pub mod open;
 mod reconciled;
 pub mod record;
+pub mod search;
+pub mod text;
 pub mod users;
 
 use std::collections::HashSet;
@@ -54,6 +56,15 @@ pub enum ServiceError {
     Tampered(String),
     #[error("cannot draw random bytes: {0}")]
     Random(String),
+    /// The database has a key, and the operation needs the texts or must seal them.
+    #[error(
+        "this database's texts are sealed: give the passphrase (REFWATCH_PASSPHRASE) or --key-file; \
+         texts are never stored or searched in plain text once a database has a key"
+    )]
+    Sealed,
+    /// The data key was stored before texts were sealed and carries no text keys.
+    #[error("this database's data key has no text keys yet: run `refwatch keys rotate` once")]
+    NoTextKeys,
     /// The input breaks a rule (a short password, a non-admin first user…).
     #[error("{0}")]
     InvalidInput(String),
@@ -169,6 +180,12 @@ pub fn ingest_with<S: Store>(
     context: &IngestContext<'_>,
     progress: &dyn Progress,
 ) -> Result<IngestSummary, ServiceError> {
+    // Once a database has a key, no text goes in unsealed: without the key, ingest refuses.
+    let text_keys = match (text::is_sealed(store)?, context.key) {
+        (true, None) => return Err(ServiceError::Sealed),
+        (true, Some(key)) => Some(text::text_keys(key)?),
+        (false, _) => None,
+    };
     let mut summary = IngestSummary::default();
     let files = list_files(paths, &mut summary.failed);
     let threads = match options.threads {
@@ -207,13 +224,18 @@ pub fn ingest_with<S: Store>(
         }
 
         // Read and extract the new pages on all cores, then write them one by one, in order.
-        let processed = par_map(&fresh, threads, |(_, page)| process(page));
+        let processed = par_map(&fresh, threads, |(_, page)| {
+            process(page).map(|(article, claims)| match text_keys {
+                Some(keys) => text::prepare_sealed(keys, page, &article, &claims),
+                None => Ok(text::prepare_plain(page.clone(), article, claims)),
+            })
+        });
         let mut processed = fresh.iter().zip(processed).peekable();
         for (idx, path) in batch.iter().enumerate() {
             let outcome = match outcomes[idx].take() {
                 Some(outcome) => outcome,
                 None => {
-                    let Some(((_, page), result)) = processed.next_if(|((i, _), _)| *i == idx) else {
+                    let Some((_, result)) = processed.next_if(|((i, _), _)| *i == idx) else {
                         continue;
                     };
                     match result {
@@ -223,15 +245,16 @@ pub fn ingest_with<S: Store>(
                             summary.failed.push(Failure { path: path.clone(), reason });
                             FileOutcome::Failed
                         }
-                        Ok((article, claims)) => {
+                        Ok(prepared) => {
+                            let text::Prepared { page, article, claims, index } = prepared?;
                             let source_path = path.display().to_string();
                             let names = named_persons(&claims);
                             let persons = match context.key {
                                 Some(key) => seal_persons(store, key, &names)?,
                                 None => Vec::new(),
                             };
-                            let put = store.put_document(&NewDocument {
-                                page,
+                            let document = NewDocument {
+                                page: &page,
                                 source_path: Some(&source_path),
                                 ingested_at,
                                 pipeline_version: PIPELINE_VERSION,
@@ -239,7 +262,8 @@ pub fn ingest_with<S: Store>(
                                 claims: &claims,
                                 persons: &persons,
                                 actor: context.actor,
-                            })?;
+                            };
+                            let put = store.put_document_indexed(&document, &index)?;
                             match put {
                                 PutOutcome::Inserted => {
                                     summary.new += 1;
@@ -303,11 +327,19 @@ fn seal_persons<S: Store>(
 }
 
 /// Stored claims with their documents, for the incidents list.
+/// Sealed evidence (stored as prints) comes back as empty text with its span.
 pub fn list_incidents<S: Store>(store: &S, filter: &ClaimFilter) -> Result<Vec<ClaimRow>, ServiceError> {
-    Ok(store.list_claims(filter)?)
+    let mut rows = store.list_claims(filter)?;
+    for evidence in rows.iter_mut().flat_map(|row| row.claim.evidence.iter_mut()) {
+        if reconcile::is_print(&evidence.text) {
+            evidence.text.clear();
+        }
+    }
+    Ok(rows)
 }
 
-/// One stored document by hash or unique hex prefix, with removed blocks and claims.
+/// One stored document by hash or unique hex prefix, with removed blocks and claims. Sealed texts
+/// stay sealed (empty); [`text::open_document`] opens them with the key.
 pub fn show_document<S: Store>(store: &S, hash_or_prefix: &str) -> Result<StoredDocument, ServiceError> {
     Ok(store.get_document(hash_or_prefix)?)
 }

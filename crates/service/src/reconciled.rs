@@ -26,13 +26,24 @@ pub struct ReconciledView {
 /// Reconciles every stored claim, applying every stored decision.
 pub fn reconcile<S: Store>(store: &S) -> Result<ReconciledView, ServiceError> {
     let documents = store.list_documents()?;
-    let mut texts: Vec<(ContentHash, String)> = Vec::with_capacity(documents.len());
-    for summary in &documents {
-        let document = store.get_document(&summary.hash.to_hex())?;
-        texts.push((summary.hash, document.text));
+    // Stored signatures (keyed when sealed), so no text is read or opened; documents stored
+    // before signatures were kept are signed from their (plain) text.
+    let mut stored: HashMap<ContentHash, reconcile::Signature> = HashMap::new();
+    for (hash, signature) in store.signatures()? {
+        let signature = reconcile::Signature::from_bytes(&signature.bytes).map_err(|err| {
+            ServiceError::Store(store::StoreError::Corrupt(format!("document {hash}: {err}")))
+        })?;
+        stored.insert(hash, signature);
     }
-    let borrowed: Vec<(ContentHash, &str)> = texts.iter().map(|(h, t)| (*h, t.as_str())).collect();
-    let groups = reconcile::source_groups(&borrowed);
+    let mut signatures: Vec<(ContentHash, reconcile::Signature)> = Vec::with_capacity(documents.len());
+    for summary in &documents {
+        let signature = match stored.remove(&summary.hash) {
+            Some(signature) => signature,
+            None => reconcile::Signature::of(&store.get_document(&summary.hash.to_hex())?.text, None),
+        };
+        signatures.push((summary.hash, signature));
+    }
+    let groups = reconcile::source_groups_of(&signatures);
     let published: HashMap<ContentHash, _> = documents.iter().map(|d| (d.hash, d.published)).collect();
 
     let rows = store.list_claims(&ClaimFilter::default())?;
@@ -114,9 +125,10 @@ fn to_row(decision: &Decision, actor: &str, created_at: i64) -> NewDecision {
     NewDecision {
         kind: kind.to_owned(),
         claim: claim.key.to_string(),
-        claim_evidence: claim.evidence.clone(),
+        // Only the print of the sentence is stored (keyed already when the claim was sealed).
+        claim_evidence: reconcile::evidence_print(&claim.evidence, None),
         other: other.map(|o| o.key.to_string()),
-        other_evidence: other.map(|o| o.evidence.clone()),
+        other_evidence: other.map(|o| reconcile::evidence_print(&o.evidence, None)),
         field: fix.map(|(f, _)| f.to_string()),
         value: fix.map(|(_, v)| v.clone()),
         actor: actor.to_owned(),
@@ -167,7 +179,8 @@ mod tests {
         ];
         for decision in decisions {
             let row = to_row(&decision, "analyst", 1);
-            assert_eq!(from_row(&row), Some(decision));
+            assert!(reconcile::is_print(&row.claim_evidence) && !row.claim_evidence.contains("sent"));
+            assert_eq!(to_row(&from_row(&row).expect("parses"), "analyst", 1), row);
         }
     }
 }

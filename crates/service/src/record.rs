@@ -38,11 +38,20 @@ impl fmt::Debug for KeySecret {
     }
 }
 
-/// The unwrapped data key and which stored key it is.
+/// The unwrapped data key and which stored key it is, with the text keys sealed beside it
+/// (`None` for a key stored before texts were sealed; see [`crate::text`]).
 #[derive(Debug)]
 pub struct Unlocked {
     pub key_id: i64,
     key: DataKey,
+    text: Option<crate::text::TextKeys>,
+}
+
+impl Unlocked {
+    /// The keys that seal page texts.
+    pub fn text_keys(&self) -> Option<&crate::text::TextKeys> {
+        self.text.as_ref()
+    }
 }
 
 /// A person's case file. Every field is sealed together; `Debug` shows none of them, and the
@@ -78,14 +87,16 @@ pub struct PersonListing {
 /// Stores a fresh data key wrapped under `secret`. Fails when the database has a key already.
 pub fn init_key<S: Store>(store: &mut S, secret: &KeySecret, actor: &str) -> Result<i64, ServiceError> {
     let key = DataKey::from_random(random()?);
-    let new = wrap(&key, secret)?;
+    let mut new = wrap(&key, secret)?;
+    new.wrapped = crate::text::envelope(new.wrapped, &key, &crate::text::TextKeys::first()?)?;
     Ok(store.init_key(&new, now(actor))?)
 }
 
 /// Unwraps the stored data key with `secret`.
 pub fn unlock<S: Store>(store: &S, secret: &KeySecret) -> Result<Unlocked, ServiceError> {
     let record = store.current_key()?.ok_or(ServiceError::NoKey)?;
-    let wrapped = WrappedKey::from_bytes(&record.wrapped)?;
+    let (wrapped_bytes, sealed_text_keys) = crate::text::split_envelope(&record.wrapped);
+    let wrapped = WrappedKey::from_bytes(wrapped_bytes)?;
     let derived;
     let kek = match (secret, record.kind) {
         (KeySecret::Passphrase(passphrase), KeyKind::Passphrase) => {
@@ -96,7 +107,8 @@ pub fn unlock<S: Store>(store: &S, secret: &KeySecret) -> Result<Unlocked, Servi
         (_, kind) => return Err(ServiceError::WrongKeyKind(kind.as_str())),
     };
     let key = wrapped.unwrap_key(kek).map_err(|_| ServiceError::WrongKey)?;
-    Ok(Unlocked { key_id: record.id, key })
+    let text = crate::text::open_text_keys(&key, record.id, wrapped_bytes, sealed_text_keys)?;
+    Ok(Unlocked { key_id: record.id, key, text })
 }
 
 /// Replaces the data key with a fresh one wrapped under `new_secret`, re-sealing every case file,
@@ -109,7 +121,14 @@ pub fn rotate_key<S: Store>(
 ) -> Result<i64, ServiceError> {
     let old = unlock(store, old_secret)?;
     let key = DataKey::from_random(random()?);
-    let new = wrap(&key, new_secret)?;
+    let mut new = wrap(&key, new_secret)?;
+    // Sealed texts are not rewritten: the new key carries every text-key generation, plus a fresh
+    // one for what is sealed from now on (see `crate::text`).
+    let text_keys = match &old.text {
+        Some(keys) => keys.next()?,
+        None => crate::text::TextKeys::first()?,
+    };
+    new.wrapped = crate::text::envelope(new.wrapped, &key, &text_keys)?;
     let mut resealed = Vec::new();
     for row in store.list_persons()? {
         let case = open_row(&old, &row)?;

@@ -51,6 +51,8 @@ pub const CHECKS: &[&str] = &[
     "audit_tampering_is_detected",
     "users_and_tokens_round_trip",
     "backup_streams_every_table_and_restore_needs_an_empty_store",
+    "search_ranks_the_same_on_every_backend",
+    "sealed_texts_and_signatures_round_trip",
 ];
 
 /// Runs every check, each on a fresh backend from `make`.
@@ -70,6 +72,8 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     audit_tampering_is_detected(&make());
     users_and_tokens_round_trip(&make());
     backup_streams_every_table_and_restore_needs_an_empty_store(&make());
+    search_ranks_the_same_on_every_backend(&make());
+    sealed_texts_and_signatures_round_trip(&make());
 }
 
 /// Expands to one `#[test]` per check. `$make` is an expression of type
@@ -92,7 +96,9 @@ macro_rules! tests {
             every_write_appends_to_the_audit_chain,
             audit_tampering_is_detected,
             users_and_tokens_round_trip,
-            backup_streams_every_table_and_restore_needs_an_empty_store
+            backup_streams_every_table_and_restore_needs_an_empty_store,
+            search_ranks_the_same_on_every_backend,
+            sealed_texts_and_signatures_round_trip
         );
     };
     (@each $make:expr; $($check:ident),*) => {
@@ -107,7 +113,9 @@ macro_rules! tests {
     };
 }
 
+mod search;
 mod users;
+pub use search::{search_ranks_the_same_on_every_backend, sealed_texts_and_signatures_round_trip};
 pub use users::{backup_streams_every_table_and_restore_needs_an_empty_store, users_and_tokens_round_trip};
 
 /// A person named in a claim. Must never be stored in any column outside the raw page.

@@ -37,6 +37,7 @@ use store::{
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
     StoreError, StoredDocument,
 };
+use store::{DocumentIndex, SealedText, SearchRow, Signature};
 use store::{parse_stored as parse_enum, stored_count as from_i64};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{GenericClient, NoTls, Row};
@@ -52,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
     Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
+    Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
@@ -238,7 +240,7 @@ impl PostgresStore {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn put(&self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+    async fn put(&self, document: &NewDocument<'_>, index: &DocumentIndex) -> Result<PutOutcome, StoreError> {
         let page = document.page;
         let hash = page.hash.to_hex();
         let compressed = zstd::bulk::compress(&page.bytes, ZSTD_LEVEL)
@@ -334,6 +336,7 @@ impl PostgresStore {
             .field(document.pipeline_version.as_bytes())
             .field(article.text.as_bytes());
         digest.number(to_i64(document.claims.len()));
+        put_index(&tx, document_id, index, &mut digest).await?;
         let mut objects = format!("document:{hash}");
         for entry in document.persons {
             insert_person(&tx, &entry.person, document.ingested_at).await?;
@@ -529,8 +532,109 @@ impl Store for PostgresStore {
         })
     }
 
-    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
-        self.runtime.block_on(self.put(document))
+    fn put_document_indexed(
+        &mut self,
+        document: &NewDocument<'_>,
+        index: &DocumentIndex,
+    ) -> Result<PutOutcome, StoreError> {
+        self.runtime.block_on(self.put(document, index))
+    }
+
+    fn sealed_text(&self, hash: &ContentHash) -> Result<Option<SealedText>, StoreError> {
+        let hex = hash.to_hex();
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT s.text_key, s.page, s.article
+                     FROM sealed_texts s JOIN documents d ON d.id = s.document_id JOIN pages p ON p.id = d.page_id
+                     WHERE p.hash = $1 AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
+                    &[&hex],
+                )
+                .await
+                .map_err(db_error)?;
+            row.map(|row| {
+                Ok(SealedText {
+                    text_key: row.try_get(0).map_err(db_error)?,
+                    page: row.try_get(1).map_err(db_error)?,
+                    article: row.try_get(2).map_err(db_error)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn signatures(&self) -> Result<Vec<(ContentHash, Signature)>, StoreError> {
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT p.hash, s.keyed, s.signature
+                     FROM document_signatures s JOIN documents d ON d.id = s.document_id
+                          JOIN pages p ON p.id = d.page_id
+                     WHERE d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)
+                     ORDER BY d.id",
+                    &[],
+                )
+                .await
+                .map_err(db_error)?;
+            rows.iter()
+                .map(|row| {
+                    let hash: String = row.try_get(0).map_err(db_error)?;
+                    Ok((
+                        parse_hash(&hash)?,
+                        Signature {
+                            keyed: row.try_get(1).map_err(db_error)?,
+                            bytes: row.try_get(2).map_err(db_error)?,
+                        },
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    fn search(&self, terms: &[String], limit: usize) -> Result<Vec<SearchRow>, StoreError> {
+        let terms = search_terms(terms)?;
+        self.runtime.block_on(async {
+            let client = self.client().await?;
+            let mut matches: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+            for term in &terms {
+                // A quoted lexeme is taken verbatim by the tsquery input function.
+                let query = format!("'{term}'");
+                let rows = client
+                    .query(
+                        "SELECT document_id FROM search_terms
+                         WHERE array_to_tsvector(string_to_array(terms, ' ')) @@ $1::text::tsquery",
+                        &[&query],
+                    )
+                    .await
+                    .map_err(db_error)?;
+                for row in rows {
+                    *matches.entry(row.try_get(0).map_err(db_error)?).or_default() += 1;
+                }
+            }
+            let ids: Vec<i64> = matches.keys().copied().collect();
+            let rows = client
+                .query(
+                    "SELECT d.id, p.hash, d.published
+                     FROM documents d JOIN pages p ON p.id = d.page_id
+                     WHERE d.id = ANY($1) AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
+                    &[&ids],
+                )
+                .await
+                .map_err(db_error)?;
+            let mut hits = Vec::with_capacity(rows.len());
+            for row in rows {
+                let id: i64 = row.try_get(0).map_err(db_error)?;
+                let hash: String = row.try_get(1).map_err(db_error)?;
+                hits.push(SearchRow {
+                    hash: parse_hash(&hash)?,
+                    published: row.try_get(2).map_err(db_error)?,
+                    matches: matches.get(&id).copied().unwrap_or(0),
+                });
+            }
+            Ok(store::search::rank(hits, limit))
+        })
     }
 
     fn get_page(&self, hash: &ContentHash) -> Result<RawPage, StoreError> {
@@ -552,6 +656,11 @@ impl Store for PostgresStore {
             let bytes = zstd::bulk::decompress(&bytes, size)
                 .map_err(|err| StoreError::Corrupt(format!("page {hex}: cannot decompress: {err}")))?;
             let page = RawPage::new(bytes, url);
+            if page.hash != *hash && size == 0 {
+                return Err(StoreError::InvalidInput(format!(
+                    "page {hex} is sealed: it opens only with the key"
+                )));
+            }
             if page.hash != *hash {
                 return Err(StoreError::Corrupt(format!("page {hex}: stored bytes hash to {}", page.hash)));
             }
@@ -1020,6 +1129,54 @@ async fn insert_key(
     .map_err(db_error)?
     .try_get(0)
     .map_err(db_error)
+}
+
+/// Writes what ingest derived from a document (sealed texts, signature, search terms) inside the
+/// caller's transaction, and adds the sealed bytes to the audit digest.
+async fn put_index(
+    tx: &deadpool_postgres::Transaction<'_>,
+    document_id: i64,
+    index: &DocumentIndex,
+    digest: &mut Digest,
+) -> Result<(), StoreError> {
+    if let Some(sealed) = &index.sealed {
+        tx.execute(
+            "INSERT INTO sealed_texts (document_id, text_key, page, article) VALUES ($1, $2, $3, $4)",
+            &[&document_id, &sealed.text_key, &sealed.page, &sealed.article],
+        )
+        .await
+        .map_err(db_error)?;
+        digest.number(sealed.text_key).field(&sealed.page).field(&sealed.article);
+    }
+    if let Some(signature) = &index.signature {
+        tx.execute(
+            "INSERT INTO document_signatures (document_id, keyed, signature) VALUES ($1, $2, $3)",
+            &[&document_id, &signature.keyed, &signature.bytes],
+        )
+        .await
+        .map_err(db_error)?;
+    }
+    if !index.search_terms.is_empty() {
+        let terms = search_terms(&index.search_terms)?.join(" ");
+        tx.execute("INSERT INTO search_terms (document_id, terms) VALUES ($1, $2)", &[&document_id, &terms])
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Checks terms before they reach SQL: alphanumeric only, and not too many for one query.
+fn search_terms(terms: &[String]) -> Result<Vec<String>, StoreError> {
+    if let Some(bad) = terms.iter().find(|t| !store::search::is_term(t)) {
+        return Err(StoreError::InvalidInput(format!(
+            "a search term of {} bytes is not normalised",
+            bad.len()
+        )));
+    }
+    let mut terms = terms.to_vec();
+    terms.sort();
+    terms.dedup();
+    Ok(terms)
 }
 
 async fn insert_person(

@@ -29,6 +29,7 @@ use store::{
     StoreError, StoredDocument,
 };
 use store::{ApiTokenRecord, BackupSink, BackupSource, BackupStats, NewUser, UserChange, UserRecord};
+use store::{DocumentIndex, SealedText, SearchRow, Signature};
 use store::{parse_stored as parse_enum, stored_count as from_i64};
 
 mod backup;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "decisions", sql: include_str!("../migrations/0002_decisions.sql") },
     Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
+    Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
 ];
 
 /// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
@@ -212,7 +214,11 @@ impl Store for SqliteStore {
         stmt.exists([hash.to_hex()]).map_err(db_error)
     }
 
-    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+    fn put_document_indexed(
+        &mut self,
+        document: &NewDocument<'_>,
+        index: &DocumentIndex,
+    ) -> Result<PutOutcome, StoreError> {
         let page = document.page;
         let hash = page.hash.to_hex();
         // Compress before taking the write lock, to keep the transaction short.
@@ -285,6 +291,7 @@ impl Store for SqliteStore {
             .field(document.pipeline_version.as_bytes())
             .field(article.text.as_bytes());
         digest.number(to_i64(document.claims.len()));
+        put_index(&tx, document_id, index, &mut digest)?;
         let mut objects = format!("document:{hash}");
         for entry in document.persons {
             insert_person(&tx, &entry.person, document.ingested_at)?;
@@ -306,6 +313,76 @@ impl Store for SqliteStore {
         append_audit(&tx, actor, "ingest", &objects, &digest)?;
         tx.commit().map_err(db_error)?;
         Ok(PutOutcome::Inserted)
+    }
+
+    fn sealed_text(&self, hash: &ContentHash) -> Result<Option<SealedText>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT s.text_key, s.page, s.article
+                 FROM sealed_texts s JOIN documents d ON d.id = s.document_id JOIN pages p ON p.id = d.page_id
+                 WHERE p.hash = ?1 AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
+                [hash.to_hex()],
+                |r| Ok(SealedText { text_key: r.get(0)?, page: r.get(1)?, article: r.get(2)? }),
+            )
+            .optional()
+            .map_err(db_error)
+    }
+
+    fn signatures(&self) -> Result<Vec<(ContentHash, Signature)>, StoreError> {
+        let rows: Vec<(String, bool, Vec<u8>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT p.hash, s.keyed, s.signature
+                 FROM document_signatures s JOIN documents d ON d.id = s.document_id JOIN pages p ON p.id = d.page_id
+                 WHERE d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)
+                 ORDER BY d.id",
+            )
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(hash, keyed, bytes)| Ok((parse_hash(&hash)?, Signature { keyed, bytes })))
+            .collect()
+    }
+
+    fn search(&self, terms: &[String], limit: usize) -> Result<Vec<SearchRow>, StoreError> {
+        let terms = search_terms(terms)?;
+        let mut matches: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM search_fts WHERE search_fts MATCH ?1")
+            .map_err(db_error)?;
+        for term in &terms {
+            // A quoted string is one term to FTS5, never query syntax.
+            let ids: Vec<i64> = stmt
+                .query_map([format!("\"{term}\"")], |r| r.get(0))
+                .and_then(|rows| rows.collect())
+                .map_err(db_error)?;
+            for id in ids {
+                *matches.entry(id).or_default() += 1;
+            }
+        }
+        let mut current = self
+            .conn
+            .prepare_cached(
+                "SELECT p.hash, d.published FROM documents d JOIN pages p ON p.id = d.page_id
+                 WHERE d.id = ?1 AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
+            )
+            .map_err(db_error)?;
+        let mut hits = Vec::with_capacity(matches.len());
+        for (id, n) in matches {
+            let row: Option<(String, Option<String>)> =
+                current.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db_error)?;
+            if let Some((hash, published)) = row {
+                let published = published
+                    .map(|d| {
+                        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                            .map_err(|err| StoreError::Corrupt(format!("document date {d:?}: {err}")))
+                    })
+                    .transpose()?;
+                hits.push(SearchRow { hash: parse_hash(&hash)?, published, matches: n });
+            }
+        }
+        Ok(store::search::rank(hits, limit))
     }
 
     fn get_page(&self, hash: &ContentHash) -> Result<RawPage, StoreError> {
@@ -782,6 +859,54 @@ fn insert_key(tx: &rusqlite::Transaction<'_>, key: &NewKey, at: i64) -> Result<i
     Ok(tx.last_insert_rowid())
 }
 
+/// Writes what ingest derived from a document (sealed texts, signature, search terms) inside the
+/// caller's transaction, and adds the sealed bytes to the audit digest.
+fn put_index(
+    tx: &rusqlite::Transaction<'_>,
+    document_id: i64,
+    index: &DocumentIndex,
+    digest: &mut Digest,
+) -> Result<(), StoreError> {
+    if let Some(sealed) = &index.sealed {
+        tx.execute(
+            "INSERT INTO sealed_texts (document_id, text_key, page, article) VALUES (?1, ?2, ?3, ?4)",
+            params![document_id, sealed.text_key, sealed.page, sealed.article],
+        )
+        .map_err(db_error)?;
+        digest.number(sealed.text_key).field(&sealed.page).field(&sealed.article);
+    }
+    if let Some(signature) = &index.signature {
+        tx.execute(
+            "INSERT INTO document_signatures (document_id, keyed, signature) VALUES (?1, ?2, ?3)",
+            params![document_id, signature.keyed, signature.bytes],
+        )
+        .map_err(db_error)?;
+    }
+    if !index.search_terms.is_empty() {
+        let terms = search_terms(&index.search_terms)?.join(" ");
+        tx.execute(
+            "INSERT INTO search_terms (document_id, terms) VALUES (?1, ?2)",
+            params![document_id, terms],
+        )
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Checks terms before they reach SQL: alphanumeric only, and not too many for one query.
+fn search_terms(terms: &[String]) -> Result<Vec<String>, StoreError> {
+    if let Some(bad) = terms.iter().find(|t| !store::search::is_term(t)) {
+        return Err(StoreError::InvalidInput(format!(
+            "a search term of {} bytes is not normalised",
+            bad.len()
+        )));
+    }
+    let mut terms = terms.to_vec();
+    terms.sort();
+    terms.dedup();
+    Ok(terms)
+}
+
 fn insert_person(tx: &rusqlite::Transaction<'_>, person: &NewPerson, at: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO persons (id, version, key_id, sealed, created_at) VALUES (?1, 1, ?2, ?3, ?4)",
@@ -1004,6 +1129,11 @@ impl PageSqlRow {
         let bytes = zstd::bulk::decompress(&self.bytes, size)
             .map_err(|err| StoreError::Corrupt(format!("page {hash}: cannot decompress: {err}")))?;
         let page = RawPage::new(bytes, self.url);
+        if page.hash != *hash && size == 0 {
+            return Err(StoreError::InvalidInput(format!(
+                "page {hash} is sealed: it opens only with the key"
+            )));
+        }
         if page.hash != *hash {
             return Err(StoreError::Corrupt(format!("page {hash}: stored bytes hash to {}", page.hash)));
         }

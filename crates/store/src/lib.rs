@@ -320,7 +320,27 @@ pub trait Store {
     /// Stores the raw page (compressed), its document (article fields and removed blocks) and its
     /// claims atomically: after a crash either all of them are stored or none. A page that is
     /// already stored is left untouched and reported as [`PutOutcome::AlreadyStored`].
-    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError>;
+    fn put_document(&mut self, document: &NewDocument<'_>) -> Result<PutOutcome, StoreError> {
+        self.put_document_indexed(document, &DocumentIndex::default())
+    }
+
+    /// [`Store::put_document`] plus what ingest derived from the document (sealed texts,
+    /// near-duplicate signature, search terms), all in the same transaction.
+    fn put_document_indexed(
+        &mut self,
+        document: &NewDocument<'_>,
+        index: &DocumentIndex,
+    ) -> Result<PutOutcome, StoreError>;
+
+    /// The sealed texts of a page's current document; `None` when they are stored in plain text.
+    fn sealed_text(&self, hash: &ContentHash) -> Result<Option<SealedText>, StoreError>;
+
+    /// The stored near-duplicate signature of every current document that has one.
+    fn signatures(&self) -> Result<Vec<(ContentHash, Signature)>, StoreError>;
+
+    /// Current documents holding any of `terms` (at most [`search::MAX_TERMS`]), ranked by
+    /// [`search::rank`]. Terms are matched exactly, as the service normalised them.
+    fn search(&self, terms: &[String], limit: usize) -> Result<Vec<SearchRow>, StoreError>;
 
     /// The raw bytes of a stored page, decompressed.
     fn get_page(&self, hash: &ContentHash) -> Result<RawPage, StoreError>;
@@ -445,12 +465,16 @@ pub trait Store {
 pub mod audit;
 pub mod backup;
 mod columns;
+pub mod sealed;
+pub mod search;
 pub mod users;
 
 pub use backup::{BackupItem, BackupSink, BackupSource, BackupStats, Value};
 pub use users::{ApiTokenRecord, NewUser, Role, UserChange, UserRecord};
 
 pub use columns::{ClaimColumns, parse_stored, stored_count};
+pub use sealed::{DocumentIndex, SealedText, Signature};
+pub use search::SearchRow;
 
 /// The shortest prefix `get_document` accepts.
 pub const MIN_PREFIX_LEN: usize = 4;

@@ -5,7 +5,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::collections::HashMap;
+
 use anyhow::Context;
+use domain::ContentHash;
 use service::ReconciledView;
 use service::model::{Conflict, Incident, Joined, Member};
 
@@ -33,9 +36,19 @@ impl Cmd {
         let store = crate::db::open_existing(&ctx.db_path())?;
         let view = service::reconcile(&store)?;
         let incident = find(&view, &self.id)?;
+        // Sealed evidence is shown only when the key opens it.
+        let key = crate::cmd::keys::unlock(ctx, &store, crate::cmd::keys::Prompt::Never)?;
+        let mut texts: HashMap<ContentHash, Option<String>> = HashMap::new();
+        for member in &incident.members {
+            let hash = member.key.document;
+            if let std::collections::hash_map::Entry::Vacant(entry) = texts.entry(hash) {
+                let (document, state) = service::text::open_document(&store, key.as_ref(), &hash.to_hex())?;
+                entry.insert((state != service::text::TextState::Sealed).then_some(document.text));
+            }
+        }
         let mut out = std::io::stdout().lock();
         match self.format {
-            Format::Text => explain(&mut out, &view, incident)?,
+            Format::Text => explain(&mut out, &view, incident, &texts)?,
             Format::Json => {
                 let json = crate::cmd::incidents::ReconciledIncidentJson::new(incident);
                 serde_json::to_writer_pretty(&mut out, &json).context("cannot encode JSON")?;
@@ -78,7 +91,12 @@ pub fn find_member<'a>(incident: &'a Incident, claim: &str) -> anyhow::Result<&'
         .with_context(|| format!("incident {} has no claim {claim:?}", incident.id))
 }
 
-fn explain(out: &mut impl Write, view: &ReconciledView, incident: &Incident) -> anyhow::Result<()> {
+fn explain(
+    out: &mut impl Write,
+    view: &ReconciledView,
+    incident: &Incident,
+    texts: &HashMap<ContentHash, Option<String>>,
+) -> anyhow::Result<()> {
     writeln!(
         out,
         "incident {}{}",
@@ -134,7 +152,19 @@ fn explain(out: &mut impl Write, view: &ReconciledView, incident: &Incident) -> 
         writeln!(out, "  #{} {}  {}", n + 1, member.key.short(), document_label(view, &member.key.document))?;
         writeln!(out, "     date {}  figure {}", span_text(&claim.date), figure_text(&claim.count))?;
         for evidence in &claim.evidence {
-            writeln!(out, "     \"{}\"", evidence.text.trim())?;
+            if !service::model::is_print(&evidence.text) {
+                writeln!(out, "     \"{}\"", evidence.text.trim())?;
+                continue;
+            }
+            match texts
+                .get(&member.key.document)
+                .and_then(|text| text.as_deref()?.get(evidence.start..evidence.end))
+            {
+                Some(text) => writeln!(out, "     \"{}\"", text.trim())?,
+                None => {
+                    writeln!(out, "     (evidence sealed: give the passphrase or --key-file to read it)")?
+                }
+            }
         }
         match &member.joined {
             Joined::Founded => writeln!(out, "     first claim of the incident")?,

@@ -1,5 +1,6 @@
 //! `refwatch ingest PATH…`: files and folders into the database, with a progress bar on a
-//! terminal and a summary at the end. Exits non-zero when any file failed.
+//! terminal and a summary at the end. Exits non-zero when any file failed. In a database with a
+//! key every text is sealed, and ingest without the key fails; without a key it warns.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,11 @@ impl Cmd {
         let mut store = crate::db::open(&path)?;
         // With a key configured, names found by `extract` are kept in sealed case files.
         let key = crate::cmd::keys::unlock(ctx, &store, crate::cmd::keys::Prompt::Never)?;
+        if !service::text::is_sealed(&store)? {
+            eprintln!(
+                "warning: this database has no key, so page texts are stored in plain text (run `refwatch keys init` to seal them)"
+            );
+        }
         let options = IngestOptions { threads: self.threads, ..IngestOptions::default() };
         let context = IngestContext { actor: &ctx.actor, key: key.as_ref() };
         let progress = Bar::new(std::io::stderr().is_terminal());

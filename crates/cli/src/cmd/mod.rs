@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod keys;
 pub mod person;
 pub mod read;
+pub mod search;
 pub mod serve;
 pub mod show;
 pub mod timeline;

@@ -1,9 +1,11 @@
 //! `refwatch show DOC`: one stored document (by hash or unique prefix) with its metadata, text,
-//! removed blocks and claims. Evidence is highlighted when stdout is a terminal.
+//! removed blocks and claims. Evidence is highlighted when stdout is a terminal. In a database with
+//! a key the texts are sealed: they are opened with the key, else `show` says they are sealed.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use service::text::TextState;
 use store::StoredDocument;
 
 use crate::cmd::incidents::{count_text, date_text};
@@ -34,18 +36,28 @@ const RESET: &str = "\x1b[0m";
 impl Cmd {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let store = crate::db::open_existing(&ctx.db_path())?;
-        let document = service::show_document(&store, &self.doc)?;
+        let key = crate::cmd::keys::unlock(ctx, &store, crate::cmd::keys::Prompt::Never)?;
+        let (document, state) = service::text::open_document(&store, key.as_ref(), &self.doc)?;
         let color = match self.color {
             Color::Auto => std::io::stdout().is_terminal(),
             Color::Always => true,
             Color::Never => false,
         };
-        print_document(&mut std::io::stdout().lock(), &document, color)?;
+        print_document(&mut std::io::stdout().lock(), &document, state, color)?;
         Ok(ExitCode::SUCCESS)
     }
 }
 
-fn print_document(out: &mut impl Write, doc: &StoredDocument, color: bool) -> std::io::Result<()> {
+/// What is printed in place of a sealed text.
+const SEALED: &str = "(sealed: give the passphrase or --key-file to read it)";
+
+fn print_document(
+    out: &mut impl Write,
+    doc: &StoredDocument,
+    state: TextState,
+    color: bool,
+) -> std::io::Result<()> {
+    let sealed = state == TextState::Sealed;
     let heading = |out: &mut dyn Write, title: &str| -> std::io::Result<()> {
         if color {
             writeln!(out, "\n{HEADING}── {title} ──{RESET}")
@@ -53,7 +65,11 @@ fn print_document(out: &mut impl Write, doc: &StoredDocument, color: bool) -> st
             writeln!(out, "\n── {title} ──")
         }
     };
-    let or_dash = |value: Option<&str>| value.unwrap_or("-").to_owned();
+    let or_dash = |value: Option<&str>| match value {
+        Some(value) => value.to_owned(),
+        None if sealed => "(sealed)".to_owned(),
+        None => "-".to_owned(),
+    };
     writeln!(out, "document   {}", doc.hash)?;
     writeln!(out, "title      {}", or_dash(doc.title.as_deref()))?;
     writeln!(out, "author     {}", or_dash(doc.author.as_deref()))?;
@@ -68,9 +84,16 @@ fn print_document(out: &mut impl Write, doc: &StoredDocument, color: bool) -> st
     writeln!(out, "language   {}", or_dash(doc.language.as_deref()))?;
     let ingested = chrono::DateTime::from_timestamp(doc.ingested_at, 0)
         .map_or_else(|| doc.ingested_at.to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
-    writeln!(out, "ingested   {ingested} by {} ({} bytes)", doc.pipeline_version, doc.page_size)?;
+    if sealed {
+        writeln!(out, "ingested   {ingested} by {} (page sealed)", doc.pipeline_version)?;
+    } else {
+        writeln!(out, "ingested   {ingested} by {} ({} bytes)", doc.pipeline_version, doc.page_size)?;
+    }
 
     heading(out, "text")?;
+    if sealed {
+        writeln!(out, "{SEALED}")?;
+    }
     let spans: Vec<(usize, usize)> =
         doc.claims.iter().flat_map(|c| c.evidence.iter().map(|e| (e.start, e.end))).collect();
     if color {
@@ -82,6 +105,9 @@ fn print_document(out: &mut impl Write, doc: &StoredDocument, color: bool) -> st
     heading(out, &format!("removed ({} blocks)", doc.removed.len()))?;
     for block in &doc.removed {
         writeln!(out, "[{}]", block.kind)?;
+        if sealed {
+            writeln!(out, "    (sealed)")?;
+        }
         for line in block.text.lines() {
             writeln!(out, "    {line}")?;
         }
@@ -130,7 +156,9 @@ fn print_document(out: &mut impl Write, doc: &StoredDocument, color: bool) -> st
             writeln!(out, "   persons      {} named (names are not stored)", claim.n_persons)?;
         }
         for evidence in &claim.evidence {
-            if color {
+            if sealed {
+                writeln!(out, "   evidence     {SEALED}")?;
+            } else if color {
                 writeln!(out, "   evidence     {HIGHLIGHT}{}{RESET}", evidence.text)?;
             } else {
                 writeln!(out, "   evidence     \"{}\"", evidence.text)?;
