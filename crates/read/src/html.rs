@@ -44,14 +44,23 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     let json_ld = JsonLd::collect(doc, diagnostics);
     let body = find_body(doc);
 
-    let title = meta
+    let site = meta.first(&["og:site_name", "application-name"]);
+    let meta_title = meta
         .first(&["og:title", "twitter:title"])
-        .map(clean_space)
+        .map(|t| clean_space(&decode_entities(t)))
         .filter(|t| !t.is_empty())
         .or_else(|| json_ld.headline.clone())
+        .map(|t| strip_site_name(&t, site))
+        .filter(|t| !t.is_empty());
+    let page_title = document_title(doc).map(|t| strip_site_name(&t, site)).filter(|t| !t.is_empty());
+    // The headline the page shows is the article's title; metadata titles are often written
+    // for search engines and social cards. It is trusted when it is the only one or agrees
+    // with the metadata, and is not the site's name.
+    let title = body
+        .and_then(|b| shown_headline(b, meta_title.as_deref().or(page_title.as_deref()), site))
+        .or(meta_title)
         .or_else(|| body.and_then(first_h1).map(|h| element_text(h)))
-        .or_else(|| document_title(doc))
-        .map(|t| strip_site_name(&t, meta.first(&["og:site_name", "application-name"])))
+        .or(page_title)
         .filter(|t| !t.is_empty());
 
     let Some(body) = body else {
@@ -187,6 +196,10 @@ impl JsonLd {
                 None
             }
         };
+        // Graphs (Yoast and others) name the author once, as a Person with an `@id`, and
+        // refer to it from the article by that id alone.
+        let by_id: HashMap<&str, &serde_json::Value> =
+            objects.iter().filter_map(|o| Some((o.get("@id")?.as_str()?, o))).collect();
         let mut articles: Vec<(usize, &serde_json::Value)> =
             objects.iter().filter_map(|o| rank(o).map(|r| (r, o))).collect();
         articles.sort_by_key(|(r, _)| *r);
@@ -197,12 +210,15 @@ impl JsonLd {
                     .get("headline")
                     .or_else(|| obj.get("name"))
                     .and_then(|v| v.as_str())
-                    .map(clean_space)
+                    .map(|s| clean_space(&decode_entities(s)))
                     .filter(|s| !s.is_empty() && s.len() < 400);
             }
             if out.authors.is_none() {
-                out.authors =
-                    obj.get("author").or_else(|| obj.get("creator")).map(ld_names).filter(|a| !a.is_empty());
+                out.authors = obj
+                    .get("author")
+                    .or_else(|| obj.get("creator"))
+                    .map(|a| ld_names(a, &by_id))
+                    .filter(|a| !a.is_empty());
             }
             if out.published.is_none() {
                 out.published = obj
@@ -252,7 +268,7 @@ fn ld_types(obj: &serde_json::Value) -> Vec<String> {
 }
 
 /// Person names first; organisation names only when no person is named.
-fn ld_names(value: &serde_json::Value) -> Vec<String> {
+fn ld_names(value: &serde_json::Value, by_id: &HashMap<&str, &serde_json::Value>) -> Vec<String> {
     let mut people = Vec::new();
     let mut others = Vec::new();
     let items: Vec<&serde_json::Value> = match value {
@@ -260,6 +276,15 @@ fn ld_names(value: &serde_json::Value) -> Vec<String> {
         other => vec![other],
     };
     for item in items {
+        // A bare reference: the object it names elsewhere in the graph.
+        let item = match item.get("name") {
+            None => item
+                .get("@id")
+                .and_then(|id| id.as_str())
+                .and_then(|id| by_id.get(id).copied())
+                .unwrap_or(item),
+            Some(_) => item,
+        };
         let (name, is_person) = match item {
             serde_json::Value::String(s) => (Some(s.as_str()), true),
             serde_json::Value::Object(_) => {
@@ -281,7 +306,7 @@ fn ld_names(value: &serde_json::Value) -> Vec<String> {
 }
 
 fn clean_author(name: &str) -> String {
-    let name = clean_space(name);
+    let name = clean_space(&decode_entities(name));
     let lower = name.to_ascii_lowercase();
     match lower.strip_prefix("by ") {
         Some(_) => name[3..].trim().to_owned(),
@@ -470,7 +495,7 @@ fn document_title(doc: &Html) -> Option<String> {
 /// "Headline | Site" → "Headline" when the tail is the site name or short.
 fn strip_site_name(title: &str, site: Option<&str>) -> String {
     let title = clean_space(title);
-    for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " // "] {
+    for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " • ", " » ", " ~ "] {
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
             let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()))
@@ -479,12 +504,51 @@ fn strip_site_name(title: &str, site: Option<&str>) -> String {
                 return head.trim().to_owned();
             }
         }
+        // "Site | Headline"
+        if let Some(pos) = title.find(sep) {
+            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
+            if site.is_some_and(|s| s.eq_ignore_ascii_case(head.trim())) && !tail.trim().is_empty() {
+                return tail.trim().to_owned();
+            }
+        }
     }
     title
 }
 
 // ---------------------------------------------------------------------------------------
 // Choosing the content root
+
+/// Whether two lower-cased titles are the same headline, one perhaps shortened or
+/// extended: one holds the other, and the shorter is a substantial part of it (a section
+/// heading "Reviews" is not the headline of "Diet plan: results and reviews").
+fn same_headline(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && long.contains(short) && (word_count(short) >= 3 || short.len() * 2 >= long.len())
+}
+
+/// The text of the page's `<h1>` when it can be trusted as the title.
+fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&str>) -> Option<String> {
+    let h1s: Vec<String> = body
+        .descendent_elements()
+        .filter(|e| e.value().name() == "h1" && !in_section(*e, body) && !is_invisible(*e))
+        .map(element_text)
+        .filter(|t| !t.is_empty())
+        .take(3)
+        .collect();
+    let meta_lower = meta_title.map(str::to_lowercase);
+    let agrees = |text: &str| meta_lower.as_deref().is_some_and(|m| same_headline(m, &text.to_lowercase()));
+    let candidate =
+        h1s.iter().find(|t| agrees(t)).or_else(|| if h1s.len() == 1 { h1s.first() } else { None })?;
+    let words = word_count(candidate);
+    let is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(candidate))
+        || meta_lower
+            .as_deref()
+            .is_some_and(|m| words <= 3 && !m.starts_with(&candidate.to_lowercase()) && !agrees(candidate));
+    if is_site || words < 2 && !agrees(candidate) || candidate.len() > 300 {
+        return None;
+    }
+    Some(candidate.clone())
+}
 
 fn first_h1(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     body.descendent_elements().find(|e| e.value().name() == "h1")
@@ -496,10 +560,7 @@ fn find_headline<'a>(body: ElementRef<'a>, title: Option<&str>) -> Option<Elemen
         body.descendent_elements().filter(|e| e.value().name() == "h1" && !in_section(*e, body)).collect();
     if let Some(title) = title {
         let title = title.to_lowercase();
-        if let Some(h) = h1s.iter().find(|h| {
-            let text = element_text(**h).to_lowercase();
-            !text.is_empty() && (title.contains(&text) || text.contains(&title))
-        }) {
+        if let Some(h) = h1s.iter().find(|h| same_headline(&title, &element_text(**h).to_lowercase())) {
             return Some(*h);
         }
     }
@@ -1416,6 +1477,36 @@ fn element_text_blocks(el: ElementRef<'_>) -> String {
     lines.join("\n")
 }
 
+/// The character references that survive in JSON-LD and meta values escaped twice.
+fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_owned();
+    for (entity, c) in [
+        ("&quot;", "\""),
+        ("&#039;", "'"),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&apos;", "'"),
+        ("&rsquo;", "’"),
+        ("&lsquo;", "‘"),
+        ("&ldquo;", "“"),
+        ("&rdquo;", "”"),
+        ("&ndash;", "–"),
+        ("&mdash;", "—"),
+        ("&nbsp;", " "),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ] {
+        if out.contains(entity) {
+            out = out.replace(entity, c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn clean_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -1586,6 +1677,37 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("committee met on Monday"), "{article:?}");
         assert!(article.text.ends_with("officials added."), "{article:?}");
+    }
+
+    #[test]
+    fn json_ld_author_by_reference_in_a_graph() {
+        let html = r##"<html><head><script type="application/ld+json">{"@graph":[
+ {"@type":"Article","headline":"Flight halted","datePublished":"2022-06-15","author":{"@id":"https://x.example/#/person/1"}},
+ {"@type":"Person","@id":"https://x.example/#/person/1","name":"Tom &amp; Pia Avery"}]}
+</script></head><body><article><h1>Flight halted</h1>
+<p>The flight was halted minutes before take-off after a late ruling from the court, officials said.</p></article></body></html>"##;
+        let article = read(html, None);
+        assert_eq!(article.author.as_deref(), Some("Tom & Pia Avery"));
+    }
+
+    #[test]
+    fn the_shown_headline_is_the_title() {
+        let page = |h1s: &str| {
+            format!(
+                "<html><head><meta property=\"og:title\" content=\"Harbour rules: what owners must know in 2025\">\
+                 <meta property=\"og:site_name\" content=\"The Lantern\"></head><body><article>{h1s}{PROSE}</article></body></html>"
+            )
+        };
+        let one = read(&page("<h1>Harbour permit rules agreed after long talks</h1>"), None);
+        assert_eq!(one.title.as_deref(), Some("Harbour permit rules agreed after long talks"));
+        // Several h1 used as section headings, none the headline: the metadata title.
+        let many = read(&page("<h1>Owners</h1><h1>Reviews</h1>"), None);
+        assert_eq!(many.title.as_deref(), Some("Harbour rules: what owners must know in 2025"));
+        // The site's name in an h1 is no title.
+        let site = read(&page("<h1>The Lantern</h1>"), None);
+        assert_eq!(site.title.as_deref(), Some("Harbour rules: what owners must know in 2025"));
+        assert_eq!(strip_site_name("The Lantern | Boats sent back", Some("The Lantern")), "Boats sent back");
+        assert_eq!(strip_site_name("Boats sent back at dawn • The Lantern", None), "Boats sent back at dawn");
     }
 
     #[test]
