@@ -54,7 +54,9 @@ pub enum Backend {
 pub fn open(location: &Location) -> Result<Backend, StoreError> {
     match location {
         Location::File(file) => SqliteStore::open(file).map(Backend::Sqlite),
-        Location::Postgres(url) => PostgresStore::connect(url).map(|store| Backend::Postgres(Box::new(store))),
+        Location::Postgres(url) => {
+            PostgresStore::connect(url).map(|store| Backend::Postgres(Box::new(store)))
+        }
     }
 }
 

@@ -45,7 +45,9 @@ impl WebError {
             WebError::NotFound => "This page does not exist.".to_owned(),
             WebError::Unauthorized => "Please sign in.".to_owned(),
             WebError::Forbidden => "Your role does not allow this.".to_owned(),
-            WebError::Csrf => "The form expired or did not come from this site. Reload and try again.".to_owned(),
+            WebError::Csrf => {
+                "The form expired or did not come from this site. Reload and try again.".to_owned()
+            }
             WebError::BadRequest(message) => message.clone(),
             WebError::TooManyRequests(secs) => format!("Too many attempts. Try again in {secs} s."),
             WebError::Unavailable(_) => "The database is busy or unreachable. Try again shortly.".to_owned(),
@@ -102,5 +104,52 @@ impl IntoResponse for WebError {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
+    }
+}
+
+/// An error from a JSON API handler: the same statuses, as `{"error": "…"}`.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(err: E) -> ApiError {
+        ApiError(err.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        match &self.0 {
+            WebError::Internal(cause) => tracing::error!(%cause, "api request failed"),
+            WebError::Unavailable(cause) => tracing::warn!(%cause, "store unavailable"),
+            _ => {}
+        }
+        let body = serde_json::json!({ "error": self.0.public_message() });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// Why an extractor refused a request: an API request gets JSON, an anonymous page request is
+/// sent to the sign-in page (with where to come back to).
+#[derive(Debug)]
+pub struct Rejection {
+    pub api: bool,
+    pub error: WebError,
+    pub next: Option<String>,
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        if self.api {
+            return ApiError(self.error).into_response();
+        }
+        match (&self.error, self.next) {
+            (WebError::Unauthorized, Some(next)) => {
+                let location = format!("/login?next={}", crate::data::encode(&next));
+                axum::response::Redirect::to(&location).into_response()
+            }
+            _ => self.error.into_response(),
+        }
     }
 }

@@ -11,9 +11,13 @@
 //! rules and call the service layer. **Invariant:** no page handler reconciles: they read the
 //! cached view, which is rebuilt after a write or when the store's counts change.
 
+mod api;
 mod assets;
+pub mod auth;
+pub mod data;
 mod error;
 mod headers;
+pub mod pages;
 pub mod public;
 mod state;
 
@@ -21,16 +25,31 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 
-pub use error::WebError;
+pub use api::OPENAPI;
+pub use error::{ApiError, Rejection, WebError};
 pub use state::{AppState, Config};
 
 /// Every route of the app.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/incidents/{id}", get(pages::incident_page))
+        .route("/review", get(pages::review))
+        .route("/review/decide", post(pages::decide_form))
+        .route("/admin", get(pages::admin))
+        .route("/admin/users", post(pages::admin_add_user))
+        .route("/admin/users/role", post(pages::admin_set_role))
+        .route("/admin/users/disabled", post(pages::admin_set_disabled))
+        .route("/admin/users/password", post(pages::admin_password))
+        .route("/admin/tokens", post(pages::admin_new_token))
+        .route("/admin/tokens/revoke", post(pages::admin_revoke_token))
+        .merge(api::routes())
         .nest("/public", public::router())
         .route("/assets/{*path}", get(assets::serve_asset))
         .fallback(not_found)
@@ -62,10 +81,6 @@ pub fn render<T: askama::Template>(template: &T) -> Response {
 /// (e.g. `vendor/uplot.min.css`).
 pub fn asset_url(path: &str) -> String {
     assets::url(path)
-}
-
-async fn home() -> Response {
-    Redirect::to("/public/").into_response()
 }
 
 async fn not_found() -> WebError {

@@ -48,6 +48,7 @@ impl Default for Config {
 ///   ingested); handlers must never reconcile per request. The public bulletin (`public`)
 ///   reads its data only through `reconciled`.
 /// - The unlocked data key, when the server was started with one ([`AppState::key`]).
+/// - The session table ([`AppState::sessions`]).
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
@@ -57,6 +58,7 @@ struct Inner {
     location: Location,
     config: Config,
     key: Option<Unlocked>,
+    sessions: crate::auth::Sessions,
     idle: Mutex<Vec<Backend>>,
     cache: RwLock<Option<Cached>>,
     /// Held while the view is rebuilt, so that concurrent requests build it once.
@@ -84,7 +86,11 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Opens the store at `location` once (so that a wrong path or URL fails now, not on the
     /// first request) and keeps the connection for the pool.
-    pub async fn open(location: Location, key: Option<Unlocked>, config: Config) -> Result<AppState, WebError> {
+    pub async fn open(
+        location: Location,
+        key: Option<Unlocked>,
+        config: Config,
+    ) -> Result<AppState, WebError> {
         let opened = {
             let location = location.clone();
             tokio::task::spawn_blocking(move || service::open::open(&location))
@@ -96,6 +102,7 @@ impl AppState {
                 location,
                 config,
                 key,
+                sessions: crate::auth::Sessions::default(),
                 idle: Mutex::new(vec![opened]),
                 cache: RwLock::new(None),
                 rebuild: tokio::sync::Mutex::new(()),
@@ -106,6 +113,11 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The signed-in sessions and the login failure counts.
+    pub fn sessions(&self) -> &crate::auth::Sessions {
+        &self.inner.sessions
     }
 
     /// The unlocked data key, when the server has one: needed to show case files.

@@ -11,6 +11,7 @@
 //! Benchmark pages are loaded one at a time so the peak memory is the reader's, not the set's.
 
 mod score;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Stage {
     Read(ReadOptions),
     /// Article → claims (the extractor alone; articles are read first, untimed)
     Extract(Options),
+    /// The web app under load on loopback with many incidents (p50/p95 latency)
+    Web(web::Options),
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +73,7 @@ struct ReadOptions {
 impl Cmd {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.stage {
+            Stage::Web(options) => web::run(options)?,
             Stage::Read(options) => match Dataset::detect(&options.dir) {
                 Some(dataset) => bench_dataset(&dataset, &options)?,
                 None => {
