@@ -52,6 +52,8 @@ enum Command {
     Person(cmd::person::Cmd),
     Audit(cmd::audit::Cmd),
     User(cmd::user::Cmd),
+    Backup(cmd::backup::Cmd),
+    Restore(cmd::restore::Cmd),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +89,8 @@ fn main() -> ExitCode {
         Command::Person(cmd) => cmd.run(&ctx),
         Command::Audit(cmd) => cmd.run(&ctx),
         Command::User(cmd) => cmd.run(&ctx),
+        Command::Backup(cmd) => cmd.run(&ctx),
+        Command::Restore(cmd) => cmd.run(&ctx),
     };
     match result {
         Ok(code) => code,
@@ -112,7 +116,7 @@ fn need(command: &Command) -> Option<service::users::Need> {
         | Command::Detach(_)
         | Command::Reject(_)
         | Command::Fix(_) => Some(Need::Review),
-        Command::Keys(_) => Some(Need::Admin),
+        Command::Keys(_) | Command::Backup(_) | Command::Restore(_) => Some(Need::Admin),
         _ => Some(Need::Any),
     }
 }

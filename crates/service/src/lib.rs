@@ -12,6 +12,7 @@
 //!   their claims; without one the names are dropped and counted.
 
 pub mod open;
+pub mod backup;
 mod reconciled;
 pub mod record;
 pub mod search;

@@ -1,6 +1,7 @@
 //! One module per subcommand: a clap `Cmd` and its `run`.
 
 pub mod audit;
+pub mod backup;
 pub mod bench;
 pub mod decide;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod ingest;
 pub mod keys;
 pub mod person;
 pub mod read;
+pub mod restore;
 pub mod search;
 pub mod serve;
 pub mod show;
