@@ -87,6 +87,10 @@ const NOT_NAMES: &[&str] = &[
     "follow",
     "sign",
     "log",
+    "written",
+    "by",
+    "author",
+    "authors",
 ];
 
 /// Words that describe a role rather than name a person ("Home Affairs Correspondent").
@@ -108,6 +112,20 @@ const ROLES: &[&str] = &[
     "fellow",
     "researcher",
     "intern",
+    "expert",
+    "founder",
+    "co-founder",
+    "cofounder",
+    "coordinator",
+    "manager",
+    "consultant",
+    "specialist",
+    "strategist",
+    "officer",
+    "ceo",
+    "dietitian",
+    "contributing",
+    "staff",
 ];
 
 /// The part of a line before any "updated"/"modified" note.
@@ -118,10 +136,29 @@ pub fn before_update(line: &str) -> &str {
     }
 }
 
+/// Whether a line starts with a byline label ("By", "Written by", "Author:").
+pub fn starts_with_label(line: &str) -> bool {
+    LABEL.is_match(line.trim_start()) || glued_label(line.trim_start()).is_some()
+}
+
+/// Whether a line is a byline label alone ("By", "Written by:").
+pub fn is_label(line: &str) -> bool {
+    let line = format!("{} ", line.trim().trim_end_matches(':'));
+    LABEL.find(&line).is_some_and(|m| m.end() == line.len())
+}
+
+/// "ByAna Ruiz" (a label in its own element with no space before the name) → "Ana Ruiz".
+fn glued_label(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("By")?;
+    rest.chars().next().is_some_and(char::is_uppercase).then_some(rest)
+}
+
 /// Reads one line as a byline. `bare_names` allows a line of names without a "By" label,
 /// which is only safe right under a headline.
 pub fn parse(line: &str, bare_names: bool) -> Byline {
     let line = line.trim();
+    let glued = glued_label(line).map(|rest| format!("By {rest}"));
+    let line = glued.as_deref().unwrap_or(line);
     let cut = before_update(line);
     let mut byline = Byline { date: date::find_date(cut), ..Byline::default() };
     for (idx, segment) in SEGMENT_SEPARATOR.split(cut).enumerate() {

@@ -87,13 +87,14 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     removed.extend(outside_blocks(body, root));
     removed.retain(|r| r.text.chars().filter(|c| !c.is_whitespace()).count() >= 2);
 
-    let author = json_ld
-        .authors
-        .clone()
-        .filter(|a| !a.is_empty())
+    // An organisation named as the author in JSON-LD is the publisher more often than not:
+    // a person in a byline is preferred to it.
+    let ld_people = json_ld.authors.clone().filter(|a| !a.is_empty() && !json_ld.authors_are_organisations);
+    let author = ld_people
         .or_else(|| meta_author(&meta))
-        .or_else(|| visible_author(body, root))
+        .or_else(|| visible_author(body, root, headline_in_root.or(headline)))
         .or_else(|| (!content.byline_authors.is_empty()).then(|| content.byline_authors.clone()))
+        .or_else(|| json_ld.authors.clone().filter(|a| !a.is_empty()))
         .and_then(|a| byline::join(&a));
 
     let (published, published_from) = publication_date(&json_ld, &meta, body, root, url, &content);
@@ -144,6 +145,8 @@ impl MetaTags {
 struct JsonLd {
     headline: Option<String>,
     authors: Option<Vec<String>>,
+    /// The authors are organisations (no person was named).
+    authors_are_organisations: bool,
     published: Option<NaiveDate>,
 }
 
@@ -214,11 +217,13 @@ impl JsonLd {
                     .filter(|s| !s.is_empty() && s.len() < 400);
             }
             if out.authors.is_none() {
-                out.authors = obj
-                    .get("author")
-                    .or_else(|| obj.get("creator"))
-                    .map(|a| ld_names(a, &by_id))
-                    .filter(|a| !a.is_empty());
+                if let Some((names, people)) =
+                    obj.get("author").or_else(|| obj.get("creator")).map(|a| ld_names(a, &by_id))
+                    && !names.is_empty()
+                {
+                    out.authors = Some(names);
+                    out.authors_are_organisations = !people;
+                }
             }
             if out.published.is_none() {
                 out.published = obj
@@ -268,7 +273,8 @@ fn ld_types(obj: &serde_json::Value) -> Vec<String> {
 }
 
 /// Person names first; organisation names only when no person is named.
-fn ld_names(value: &serde_json::Value, by_id: &HashMap<&str, &serde_json::Value>) -> Vec<String> {
+/// The names, and whether they are people's.
+fn ld_names(value: &serde_json::Value, by_id: &HashMap<&str, &serde_json::Value>) -> (Vec<String>, bool) {
     let mut people = Vec::new();
     let mut others = Vec::new();
     let items: Vec<&serde_json::Value> = match value {
@@ -302,7 +308,7 @@ fn ld_names(value: &serde_json::Value, by_id: &HashMap<&str, &serde_json::Value>
             target.push(name);
         }
     }
-    if people.is_empty() { others } else { people }
+    if people.is_empty() { (others, false) } else { (people, true) }
 }
 
 fn clean_author(name: &str) -> String {
@@ -344,7 +350,14 @@ fn meta_author(meta: &MetaTags) -> Option<Vec<String>> {
 }
 
 /// `rel=author` links, `itemprop=author` and byline elements outside boilerplate sections.
-fn visible_author(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Vec<String>> {
+fn visible_author(
+    body: ElementRef<'_>,
+    root: ElementRef<'_>,
+    headline: Option<ElementRef<'_>>,
+) -> Option<Vec<String>> {
+    if let Some(names) = labelled_byline(root, headline) {
+        return Some(names);
+    }
     let mut candidates: Vec<(u8, ElementRef<'_>)> = Vec::new();
     for el in body.descendent_elements() {
         let rank = if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
@@ -365,7 +378,7 @@ fn visible_author(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Vec<Stri
     }
     candidates.sort_by_key(|(rank, _)| *rank);
     for (rank, el) in candidates {
-        let text = element_text(el);
+        let text = byline_text(el);
         if text.is_empty() || text.len() > 200 {
             continue;
         }
@@ -377,6 +390,43 @@ fn visible_author(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Vec<Stri
             && let Some(names) = byline::names(&text, true)
         {
             return Some(names);
+        }
+    }
+    None
+}
+
+/// The first line of a byline element (a name, not the job title or bio under it), with a
+/// label standing alone on its line joined to the line after it.
+fn byline_text(el: ElementRef<'_>) -> String {
+    let text = element_text_blocks(el);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    if byline::is_label(first) {
+        return format!("{first} {}", lines.next().unwrap_or(""));
+    }
+    first.to_owned()
+}
+
+/// A labelled byline ("By Ana Ruiz", "Written by" over a name) in the article's area: the
+/// content root, or the block around the headline. The smallest element whose text starts
+/// with the label holds the whole byline (the label and the name may be separate elements).
+fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Option<Vec<String>> {
+    let header = headline.and_then(|h| h.ancestors().filter_map(ElementRef::wrap).nth(2));
+    let areas = std::iter::once(root).chain(header.filter(|h| !h.ancestors().any(|a| a.id() == root.id())));
+    for area in areas {
+        for el in area.descendent_elements() {
+            let counts = dom::counts(el);
+            if counts.text < 4 || counts.text > 80 || in_section(el, area) || is_invisible(el) {
+                continue;
+            }
+            if !byline::starts_with_label(&element_text(el)) {
+                continue;
+            }
+            let text = byline_text(el);
+            let parsed = byline::parse(&text, false);
+            if parsed.labelled && !parsed.authors.is_empty() {
+                return Some(parsed.authors);
+            }
         }
     }
     None
@@ -719,7 +769,8 @@ fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
         }
         let Some(e) = ElementRef::wrap(node) else { continue };
         let name = e.value().name();
-        if matches!(name, "nav" | "aside" | "footer") {
+        // An article's own footer holds its byline and date.
+        if matches!(name, "nav" | "aside") || name == "footer" && !e.ancestors().any(is_article_element) {
             return true;
         }
         if hints(e).section.is_some() && !is_substantial(e) {
@@ -756,7 +807,18 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
                 hints.section = section_kind_of(t, groups);
             }
             hints.meta |= is_meta_token(t);
-            hints.byline |= matches!(t, "byline" | "author" | "byl" | "by" | "fn");
+            hints.byline |= matches!(
+                t,
+                "byline"
+                    | "author"
+                    | "authors"
+                    | "byl"
+                    | "by"
+                    | "fn"
+                    | "writer"
+                    | "authorname"
+                    | "author_name"
+            ) || t.starts_with("byline");
             hints.date |= groups & DATE_HINT != 0;
             hidden_a |= matches!(t, "hidden" | "sr" | "screen" | "visually" | "invisible" | "dnone");
             hidden_b |= matches!(t, "hidden" | "only" | "reader" | "invisible" | "dnone");
@@ -1708,6 +1770,38 @@ mod tests {
         assert_eq!(site.title.as_deref(), Some("Harbour rules: what owners must know in 2025"));
         assert_eq!(strip_site_name("The Lantern | Boats sent back", Some("The Lantern")), "Boats sent back");
         assert_eq!(strip_site_name("Boats sent back at dawn • The Lantern", None), "Boats sent back at dawn");
+    }
+
+    #[test]
+    fn visible_bylines_give_the_name_not_the_job_title() {
+        let page = |byline: &str| {
+            format!(
+                "<html><body><article><h1>Harbour rules agreed</h1>{byline}{PROSE}</article></body></html>"
+            )
+        };
+        let labelled = read(&page("<div class=\"x\"><p>Written by</p><p>Ana Lind</p></div>"), None);
+        assert_eq!(labelled.author.as_deref(), Some("Ana Lind"));
+        let glued = read(&page("<div class=\"x\"><span>By</span><a href=\"/a\">Ana Lind</a></div>"), None);
+        assert_eq!(glued.author.as_deref(), Some("Ana Lind"));
+        let role = read(
+            &page("<div class=\"author\"><div>Ana Lind</div><div>Senior Harbour Reporter</div></div>"),
+            None,
+        );
+        assert_eq!(role.author.as_deref(), Some("Ana Lind"));
+        // A label alone is no name.
+        let label = read(&page("<a rel=\"author\" href=\"/a\">Written By</a>"), None);
+        assert_eq!(label.author, None);
+    }
+
+    #[test]
+    fn a_person_in_the_byline_beats_an_organisation_in_json_ld() {
+        let html = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"Article\",\"author\":{{\"@type\":\"Organization\",\"name\":\"Harbour Trust\"}}}}</script></head>\
+             <body><article><h1>Harbour rules agreed</h1><p class=\"byline\">By Ana Lind</p>{PROSE}</article></body></html>"
+        );
+        assert_eq!(read(&html, None).author.as_deref(), Some("Ana Lind"));
+        let without = html.replace("<p class=\"byline\">By Ana Lind</p>", "");
+        assert_eq!(read(&without, None).author.as_deref(), Some("Harbour Trust"));
     }
 
     #[test]
