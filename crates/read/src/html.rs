@@ -216,14 +216,13 @@ impl JsonLd {
                     .map(|s| clean_space(&decode_entities(s)))
                     .filter(|s| !s.is_empty() && s.len() < 400);
             }
-            if out.authors.is_none() {
-                if let Some((names, people)) =
+            if out.authors.is_none()
+                && let Some((names, people)) =
                     obj.get("author").or_else(|| obj.get("creator")).map(|a| ld_names(a, &by_id))
-                    && !names.is_empty()
-                {
-                    out.authors = Some(names);
-                    out.authors_are_organisations = !people;
-                }
+                && !names.is_empty()
+            {
+                out.authors = Some(names);
+                out.authors_are_organisations = !people;
             }
             if out.published.is_none() {
                 out.published = obj
