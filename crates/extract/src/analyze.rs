@@ -1119,7 +1119,9 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         || coordinated_passive(s, trigger, start);
     let mut chosen: Vec<&CountMention> = Vec::new();
     // "1,800 deportations of Syrians": the figure whose head is the trigger itself.
-    chosen.extend(s.counts.iter().filter(|c| c.head == Some(trigger.first)));
+    chosen.extend(
+        s.counts.iter().filter(|c| c.head.is_some_and(|h| h == trigger.first || h + 1 == trigger.last)),
+    );
     if let Some((a, b)) = trigger.gap
         && chosen.is_empty()
     {
@@ -1175,7 +1177,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     if bare_noun {
         // "670 forced returns": a plural noun counts only with a figure right before it.
         let figure = s.counts.iter().find(|c| {
-            c.head == Some(trigger.first) || (c.last <= trigger.first && c.last + 2 >= trigger.first)
+            c.head.is_some_and(|h| h == trigger.first || h + 1 == trigger.last)
+                || (c.last <= trigger.first && c.last + 2 >= trigger.first)
         });
         match figure {
             Some(c) => chosen = vec![c],

@@ -112,6 +112,17 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
                 .push(Diagnostic::info(format!("{} historical claim(s) left out", before - drafts.len())));
         }
     }
+    // A return nobody is said to carry out, to nowhere, of nobody in particular is a figure of
+    // speech ("photography has pushed people back towards classic photos").
+    drafts.retain(|d| {
+        let c = &d.claim;
+        c.perpetrator.is_some() || c.destination.is_some() || c.nationality.is_some() || c.place.is_some()
+    });
+    // Arrests in a page that never speaks of migration are crime news, not this record.
+    if !drafts.is_empty() && !about_migration(text, article.title.as_deref()) {
+        diagnostics.push(Diagnostic::info("no word of migration on the page: its claims were left out"));
+        drafts.clear();
+    }
     let claims = merge::merge(drafts);
     (claims, decisions, diagnostics)
 }
@@ -131,6 +142,45 @@ fn dominant(codes: &[CountryCode]) -> Option<CountryCode> {
         [(code, n), (_, m), ..] if n > m => Some(*code),
         _ => None,
     }
+}
+
+/// Word stems that place a page in the field: without one, nothing on it is a return.
+const MIGRATION_STEMS: &[&str] = &[
+    "deport",
+    "repatriat",
+    "refugee",
+    "asylum",
+    "migrant",
+    "immigra",
+    "refoul",
+    "expel",
+    "expuls",
+    "extradit",
+    "pushback",
+    "push-back",
+    "pushed back",
+    "sent back",
+    "forced return",
+    "forcibly return",
+    "returnee",
+    "defector",
+    "stateless",
+    "border guard",
+    "border police",
+    "displaced",
+    "exile",
+    "handed over",
+    "rendition",
+    "abduct",
+];
+
+fn about_migration(text: &str, title: Option<&str>) -> bool {
+    let mut lower = text.to_lowercase();
+    if let Some(title) = title {
+        lower.push(' ');
+        lower.push_str(&title.to_lowercase());
+    }
+    MIGRATION_STEMS.iter().any(|stem| lower.contains(stem))
 }
 
 /// Whether a sentence opens by continuing the story at the time last given.
