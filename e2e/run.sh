@@ -6,7 +6,8 @@
 #   e2e/run.sh            (after `npm ci` in e2e/)
 #
 # Environment: REFWATCH_BIN (default: $CARGO_TARGET_DIR or target/, debug/refwatch; built when
-# missing), CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (default e2e/artifacts).
+# missing or when E2E_BUILD=1), CHROMIUM (default /usr/bin/chromium), E2E_ARTIFACTS (default
+# e2e/artifacts), E2E_TESTS (test files or folder, default tests/).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +16,8 @@ root=$(dirname "$here")
 target=${CARGO_TARGET_DIR:-$root/target}
 [[ "$target" = /* ]] || target="$root/$target"
 bin=${REFWATCH_BIN:-$target/debug/refwatch}
-if [[ ! -x "$bin" ]]; then
+# CI's test step has just built it; locally E2E_BUILD=1 rebuilds a stale one.
+if [[ ! -x "$bin" || "${E2E_BUILD:-}" == 1 ]]; then
     echo "building $bin"
     (cd "$root" && cargo build -q -p refwatch)
 fi
@@ -52,18 +54,19 @@ key="$work/data.key"
 
 # No ambient database, passphrase or password leaks in from the caller's environment.
 unset REFWATCH_DB REFWATCH_PASSPHRASE REFWATCH_NEW_PASSPHRASE REFWATCH_PASSWORD
-rw() { "$bin" --db "$db" --key-file "$key" --as e2e "$@"; }
+# Until the first user exists, --as is only a name for the audit log; then it must be a user.
+rw() { "$bin" --db "$db" --key-file "$key" "$@"; }
 
 echo "preparing $db"
-rw keys init >"$work/setup.log" 2>&1 || { cat "$work/setup.log"; exit 1; }
-rw ingest "$root/examples" "$here"/fixtures/canary-*.txt >>"$work/setup.log" 2>&1 \
+rw --as e2e-admin keys init >"$work/setup.log" 2>&1 || { cat "$work/setup.log"; exit 1; }
+rw --as e2e-admin ingest "$root/examples" "$here"/fixtures/canary-*.txt >>"$work/setup.log" 2>&1 \
     || { cat "$work/setup.log"; exit 1; }
 
 export E2E_ADMIN_USER=e2e-admin E2E_ADMIN_PASSWORD="admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export E2E_ANALYST_USER=e2e-analyst E2E_ANALYST_PASSWORD="analyst-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-REFWATCH_PASSWORD=$E2E_ADMIN_PASSWORD rw user add "$E2E_ADMIN_USER" --role admin >>"$work/setup.log" 2>&1 \
+REFWATCH_PASSWORD=$E2E_ADMIN_PASSWORD rw --as "$E2E_ADMIN_USER" user add "$E2E_ADMIN_USER" --role admin >>"$work/setup.log" 2>&1 \
     || { cat "$work/setup.log"; exit 1; }
-REFWATCH_PASSWORD=$E2E_ANALYST_PASSWORD rw user add "$E2E_ANALYST_USER" --role analyst >>"$work/setup.log" 2>&1 \
+REFWATCH_PASSWORD=$E2E_ANALYST_PASSWORD rw --as "$E2E_ADMIN_USER" user add "$E2E_ANALYST_USER" --role analyst >>"$work/setup.log" 2>&1 \
     || { cat "$work/setup.log"; exit 1; }
 
 # A free loopback port: bind port 0, read it, release it (a race with another process is unlikely
@@ -71,7 +74,7 @@ REFWATCH_PASSWORD=$E2E_ANALYST_PASSWORD rw user add "$E2E_ANALYST_USER" --role a
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export E2E_BASE_URL="http://127.0.0.1:$port"
 
-rw serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+rw --as "$E2E_ADMIN_USER" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 ready=""
@@ -93,7 +96,7 @@ fi
 echo "refwatch serve on $E2E_BASE_URL"
 
 status=0
-(cd "$here" && node --test --test-concurrency=1 --test-reporter=spec tests/) || status=$?
+(cd "$here" && node --test --test-concurrency=1 --test-reporter=spec ${E2E_TESTS:-tests/}) || status=$?
 if [[ $status -ne 0 ]]; then
     echo "--- server log (last 60 lines)"
     tail -n 60 "$work/server.log"

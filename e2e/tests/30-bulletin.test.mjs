@@ -39,7 +39,7 @@ async function assertNoSetCookie(log) {
 /** Visits every bulletin page and download; returns what was read, by name. */
 async function readBulletin(context, page, prefix) {
   const texts = {};
-  await page.goto(`${BASE_URL}/public/`);
+  await page.goto(`${BASE_URL}/public`);
   await page.waitForSelector('[data-testid="public-timeline"]');
   texts['front page'] = await page.content();
   await screenshot(page, `${prefix}-front`);
@@ -85,7 +85,7 @@ test('the public bulletin, anonymous: no canary, no cookie, nothing from elsewhe
   assert.match(texts['/public/feed.atom'], /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
 
   // The timeline was drawn by uPlot (a canvas inside the chart element).
-  await page.goto(`${BASE_URL}/public/`);
+  await page.goto(`${BASE_URL}/public`);
   await page.waitForSelector('[data-testid="public-timeline"][data-rendered="uplot"] canvas', { timeout: 10_000 });
 
   assert.deepEqual(await context.cookies(), [], 'the bulletin set a cookie');

@@ -110,11 +110,13 @@ export function assertNoPageErrors(log) {
   assert.deepEqual(log.consoleErrors, [], 'console errors (a CSP violation shows here)');
 }
 
+// node --test runs each test file in its own process: number the shots per file.
+const shotPrefix = path.basename(process.argv[1] || 'e2e', '.test.mjs');
 let shot = 0;
-/** Saves a full-page screenshot as e2e/artifacts/NN-name.png and returns its path. */
+/** Saves a full-page screenshot as e2e/artifacts/FILE-NN-name.png and returns its path. */
 export async function screenshot(page, name) {
   shot += 1;
-  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+  const file = path.join(ARTIFACTS, `${shotPrefix}-${String(shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

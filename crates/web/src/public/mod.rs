@@ -266,8 +266,11 @@ fn front_page(bulletin: &Bulletin) -> FrontPage {
             _ => years.push((m.year, m.occasions, m.low, m.best)),
         }
     }
+    // Every month from the first to the last, empty ones as zero, with an empty month on each
+    // side: the chart steps through them and a single month still has a width.
+    let series = contiguous_months(&bulletin.months);
     let join = |f: &dyn Fn(&model::MonthTotal) -> String| -> String {
-        bulletin.months.iter().map(f).collect::<Vec<_>>().join(",")
+        series.iter().map(f).collect::<Vec<_>>().join(",")
     };
     FrontPage {
         layout: Layout::new(),
@@ -288,6 +291,24 @@ fn front_page(bulletin: &Bulletin) -> FrontPage {
         months_occasions: join(&|m| m.occasions.to_string()),
         years,
     }
+}
+
+/// `months` (sorted) with the months between them and one before and after, zero-filled.
+fn contiguous_months(months: &[model::MonthTotal]) -> Vec<model::MonthTotal> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else { return Vec::new() };
+    let index = |y: i32, m: u32| i64::from(y) * 12 + i64::from(m) - 1;
+    let (start, end) = (index(first.year, first.month) - 1, index(last.year, last.month) + 1);
+    let mut given = months.iter().peekable();
+    (start..=end)
+        .filter_map(|i| {
+            let year = i32::try_from(i.div_euclid(12)).ok()?;
+            let month = u32::try_from(i.rem_euclid(12)).ok()? + 1;
+            match given.peek() {
+                Some(m) if m.year == year && m.month == month => given.next().copied(),
+                _ => Some(model::MonthTotal { year, month, occasions: 0, low: 0, best: 0 }),
+            }
+        })
+        .collect()
 }
 
 struct SourceRow {

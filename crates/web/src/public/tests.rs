@@ -195,3 +195,16 @@ fn rejected_and_unreviewed_incidents_are_not_published() {
     assert!(bulletin.incidents.is_empty(), "{:?}", bulletin.incidents);
     assert!(bulletin.months.is_empty());
 }
+
+#[test]
+fn the_timeline_steps_through_every_month() {
+    use super::model::MonthTotal;
+    let m = |year, month, best| MonthTotal { year, month, occasions: 1, low: best, best };
+    let series = super::contiguous_months(&[m(2024, 11, 5), m(2025, 2, 7)]);
+    let months: Vec<(i32, u32, u64)> = series.iter().map(|t| (t.year, t.month, t.best)).collect();
+    assert_eq!(
+        months,
+        [(2024, 10, 0), (2024, 11, 5), (2024, 12, 0), (2025, 1, 0), (2025, 2, 7), (2025, 3, 0)]
+    );
+    assert!(super::contiguous_months(&[]).is_empty());
+}
