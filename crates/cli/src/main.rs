@@ -120,23 +120,3 @@ fn need(command: &Command) -> Option<service::users::Need> {
         _ => Some(Need::Any),
     }
 }
-
-/// The role a subcommand needs once the database has users (`None`: no database, or the
-/// subcommand checks for itself). See `cmd::user::authorize`.
-fn need(command: &Command) -> Option<service::users::Need> {
-    use service::users::Need;
-    match command {
-        Command::Extract(_) | Command::Read(_) | Command::Eval(_) | Command::Bench(_) | Command::Demo(_) => None,
-        // `user` bootstraps the first user itself; `serve` authenticates each web request.
-        Command::User(_) | Command::Serve(_) => None,
-        Command::Ingest(_) => Some(Need::Review),
-        Command::Merge(_)
-        | Command::Split(_)
-        | Command::Attach(_)
-        | Command::Detach(_)
-        | Command::Reject(_)
-        | Command::Fix(_) => Some(Need::Review),
-        Command::Keys(_) => Some(Need::Admin),
-        _ => Some(Need::Any),
-    }
-}
