@@ -84,6 +84,9 @@ test('the review queue: merge two incidents, reject a claim, accept the canary i
   // The canary page's incident: Germany → Afghanistan. Kept apart from the merge and the reject.
   const canary = before.find((i) => /\bAF\b|Afghanistan/.test(i.text));
   assert.ok(canary, 'the canary page\'s incident (→ Afghanistan) is not in the review queue');
+  // The canary name really is in the data the app holds (an analyst sees it in the evidence), so
+  // its absence from the public bulletin (30-bulletin) means something.
+  assert.match(canary.text, /Canary Testperson-7Q/, 'the canary name is not in the evidence shown to analysts');
   const others = before.filter((i) => i.id !== canary.id);
 
   // Merge the first two other incidents.

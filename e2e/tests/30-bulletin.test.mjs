@@ -82,7 +82,46 @@ test('the public bulletin, anonymous: no canary, no cookie, nothing from elsewhe
   assert.equal(json.schema, 'refwatch.public/1');
   assert.equal(json.incidents.length, links.length > 50 ? json.incidents.length : links.length);
   assert.match(texts['/public/incidents.csv'], /^id,type,date_start/);
-  assert.match(texts['/public/feed.atom'], /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+  // The feed is well-formed Atom 1.0 with what RFC 4287 requires (checked by the browser's
+  // XML parser): feed id, title, updated, author; per entry id, title, updated, a link.
+  const feed = await page.evaluate((xml) => {
+    const doc = new DOMParser().parseFromString(xml, 'application/xml');
+    if (doc.getElementsByTagName('parsererror').length > 0) {
+      return { error: doc.getElementsByTagName('parsererror')[0].textContent };
+    }
+    const ATOM = 'http://www.w3.org/2005/Atom';
+    const root = doc.documentElement;
+    const child = (el, name) => Array.from(el.children).filter((c) => c.namespaceURI === ATOM && c.localName === name);
+    const text = (el, name) => child(el, name).map((c) => c.textContent.trim());
+    return {
+      root: `${root.namespaceURI} ${root.localName}`,
+      id: text(root, 'id'),
+      title: text(root, 'title'),
+      updated: text(root, 'updated'),
+      author: child(root, 'author').map((a) => text(a, 'name')[0]),
+      entries: child(root, 'entry').map((e) => ({
+        id: text(e, 'id'),
+        title: text(e, 'title'),
+        updated: text(e, 'updated'),
+        links: child(e, 'link').map((l) => l.getAttribute('href')),
+      })),
+    };
+  }, texts['/public/feed.atom']);
+  assert.equal(feed.error, undefined, `the feed is not well-formed XML: ${feed.error}`);
+  assert.equal(feed.root, 'http://www.w3.org/2005/Atom feed');
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+  assert.equal(feed.id.length, 1);
+  assert.equal(feed.title.length, 1);
+  assert.match(feed.updated[0] ?? '', rfc3339);
+  assert.ok(feed.author.length === 1 && feed.author[0], 'the feed has no author name');
+  assert.equal(feed.entries.length, Math.min(links.length, 50));
+  for (const entry of feed.entries) {
+    assert.match(entry.id[0] ?? '', /^urn:uuid:[0-9a-f-]{36}$/);
+    assert.ok(entry.title[0], 'an entry without a title');
+    assert.match(entry.updated[0] ?? '', rfc3339);
+    assert.ok(entry.links.some((href) => href.startsWith('/public/incidents/')), 'an entry without a link');
+  }
+  assert.equal(new Set(feed.entries.map((e) => e.id[0])).size, feed.entries.length, 'entry ids repeat');
 
   // The timeline was drawn by uPlot (a canvas inside the chart element).
   await page.goto(`${BASE_URL}/public`);

@@ -208,3 +208,35 @@ fn the_timeline_steps_through_every_month() {
     );
     assert!(super::contiguous_months(&[]).is_empty());
 }
+
+/// Collects a streamed download.
+fn body_text(body: axum::body::Body) -> String {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let bytes = runtime.block_on(axum::body::to_bytes(body, usize::MAX)).expect("body");
+    String::from_utf8(bytes.to_vec()).expect("utf-8")
+}
+
+#[test]
+fn downloads_stream_in_chunks_and_stay_well_formed() {
+    let (view, documents) = canary_view();
+    let mut bulletin = Bulletin::build(&view, &documents);
+    let template = bulletin.incidents[0].clone();
+    // More incidents than three chunks hold, with distinct ids.
+    bulletin.incidents = (0..700u32)
+        .map(|i| super::model::PublicIncident { id: reconcile::IncidentId(i), ..template.clone() })
+        .collect();
+    let bulletin = std::sync::Arc::new(bulletin);
+
+    let csv = body_text(export::csv_body(bulletin.clone()));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 701);
+    assert_eq!(lines[0].trim_end(), export::CSV_HEADER.trim_end());
+    assert!(lines[700].starts_with("000002bb,forced_return,"), "{}", lines[700]);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&body_text(export::json_body(bulletin))).expect("valid JSON");
+    let incidents = json["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 700);
+    assert_eq!(incidents[699]["id"], "000002bb");
+    assert_eq!(json["aggregates"].as_array().map(Vec::len), Some(1));
+}
