@@ -97,7 +97,8 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
         .or_else(|| json_ld.authors.clone().filter(|a| !a.is_empty()))
         .and_then(|a| byline::join(&a));
 
-    let (published, published_from) = publication_date(&json_ld, &meta, body, root, url, &content);
+    let (published, published_from) =
+        publication_date(doc, &json_ld, &meta, (body, root, headline_in_root.or(headline)), url, &content);
 
     Article {
         title,
@@ -148,6 +149,8 @@ struct JsonLd {
     /// The authors are organisations (no person was named).
     authors_are_organisations: bool,
     published: Option<NaiveDate>,
+    /// `dateModified`: a last resort when nothing says when the page was published.
+    modified: Option<NaiveDate>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -230,6 +233,9 @@ impl JsonLd {
                     .or_else(|| obj.get("dateCreated"))
                     .and_then(|v| v.as_str())
                     .and_then(date::find_date);
+            }
+            if out.modified.is_none() {
+                out.modified = obj.get("dateModified").and_then(|v| v.as_str()).and_then(date::find_date);
             }
         }
         out
@@ -432,10 +438,10 @@ fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Op
 }
 
 fn publication_date(
+    doc: &Html,
     json_ld: &JsonLd,
     meta: &MetaTags,
-    body: ElementRef<'_>,
-    root: ElementRef<'_>,
+    (body, root, headline): (ElementRef<'_>, ElementRef<'_>, Option<ElementRef<'_>>),
     url: Option<&str>,
     content: &Content,
 ) -> (Option<NaiveDate>, Option<DateSource>) {
@@ -464,6 +470,12 @@ fn publication_date(
         "citation_publication_date",
         "article.published",
         "originalpublicationdate",
+        "published",
+        "publication_date",
+        "date_published",
+        "article:published_date",
+        "pub_date",
+        "publish_time",
     ];
     if let Some(date) = KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
         return (Some(date), Some(DateSource::Meta));
@@ -474,10 +486,114 @@ fn publication_date(
     if let Some(date) = url.and_then(date::date_in_url) {
         return (Some(date), Some(DateSource::Url));
     }
-    match content.byline_date.or_else(|| visible_date(body, root)) {
+    let header = header_dates(body, root, headline);
+    if let Some(date) = content.byline_date.or_else(|| visible_date(body, root)).or(header.published) {
+        return (Some(date), Some(DateSource::Text));
+    }
+    if let Some(date) = script_date(doc) {
+        return (Some(date), Some(DateSource::Meta));
+    }
+    // Nothing says when the page was published: when it was last updated is the closest
+    // date the page gives (never a date from a comment, a sidebar or a footer).
+    if let Some(date) = json_ld.modified {
+        return (Some(date), Some(DateSource::JsonLd));
+    }
+    const MODIFIED: &[&str] = &["article:modified_time", "og:updated_time", "datemodified", "last-modified"];
+    if let Some(date) = MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
+        return (Some(date), Some(DateSource::Meta));
+    }
+    match header.updated {
         Some(date) => (Some(date), Some(DateSource::Text)),
         None => (None, None),
     }
+}
+
+/// Dates shown in the article's header: short elements near the headline (or at the top of
+/// the content) that are a date, a byline with a date, or a "Published" label over a date.
+#[derive(Default)]
+struct HeaderDates {
+    published: Option<NaiveDate>,
+    /// A "Last updated" date, used only when nothing else dates the page.
+    updated: Option<NaiveDate>,
+}
+
+fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> HeaderDates {
+    let mut out = HeaderDates::default();
+    let Some(headline) = headline else { return out };
+    // Up to three levels above the headline, never the whole body (unless the body is all
+    // the article there is).
+    let Some(area) = headline
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(3)
+        .take_while(|a| a.id() != body.id() || root.id() == body.id())
+        .last()
+    else {
+        return out;
+    };
+    for el in area.descendent_elements() {
+        let counts = dom::counts(el);
+        if counts.text < 6 || counts.text > 60 || in_section(el, area) || is_invisible(el) {
+            continue;
+        }
+        let text = byline_text(el);
+        let Some((pos, date)) = date::find_date_at(&text) else { continue };
+        let label = text[..pos].trim().trim_end_matches(':').trim().to_lowercase();
+        let published_label = matches!(
+            label.as_str(),
+            "" | "published" | "posted" | "published on" | "posted on" | "date" | "on" | "first published"
+        );
+        let updated_label = matches!(
+            label.as_str(),
+            "updated"
+                | "last updated"
+                | "updated on"
+                | "last updated on"
+                | "modified"
+                | "last modified"
+                | "reviewed"
+        );
+        if published_label && (boilerplate::is_date_line(&text) || !label.is_empty()) {
+            out.published = Some(date);
+            return out;
+        }
+        if byline::starts_with_label(&text) {
+            if let Some(date) = date::find_date(byline::before_update(&text)) {
+                out.published = Some(date);
+                return out;
+            }
+            continue;
+        }
+        if updated_label && out.updated.is_none() {
+            out.updated = Some(date);
+        }
+    }
+    out
+}
+
+/// A publication date in a page's own script data (`"publishedDate": "2019-08-16…"`), when
+/// the scripts name exactly one: a page of teasers names many.
+fn script_date(doc: &Html) -> Option<NaiveDate> {
+    static KEY: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+        regex::Regex::new(
+            r#"["']?(?:datePublished|publishedDate|publishDate|publishedAt|published_at|publish_date|first_publication_date|date_published|publicationDate)\\?["']?\s*:\s*\\?["'](\d{4}-\d{2}-\d{2})"#,
+        )
+        .ok()
+    });
+    let key = KEY.as_ref()?;
+    let mut found: Option<NaiveDate> = None;
+    for script in doc.root_element().descendent_elements().filter(|e| e.value().name() == "script") {
+        for text in script.text() {
+            for caps in key.captures_iter(text) {
+                let date = caps.get(1).and_then(|m| date::find_date(m.as_str()))?;
+                match found {
+                    Some(d) if d != date => return None,
+                    _ => found = Some(date),
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The first `<time>` (or `itemprop=datePublished` element) outside boilerplate sections,
@@ -1801,6 +1917,39 @@ mod tests {
         assert_eq!(read(&html, None).author.as_deref(), Some("Ana Lind"));
         let without = html.replace("<p class=\"byline\">By Ana Lind</p>", "");
         assert_eq!(read(&without, None).author.as_deref(), Some("Harbour Trust"));
+    }
+
+    #[test]
+    fn dates_shown_under_the_headline_and_last_resorts() {
+        let page = |head: &str, under: &str| {
+            format!(
+                "<html><head>{head}</head><body><article><header><h1>Harbour rules agreed</h1>{under}</header>{PROSE}</article>\
+                     <aside><p>Published: March 3, 2019</p></aside></body></html>"
+            )
+        };
+        let shown = read(&page("", "<div><span>Published</span> <span>October 3, 2024</span></div>"), None);
+        assert_eq!(shown.published.map(|d| d.to_string()).as_deref(), Some("2024-10-03"));
+        let byline = read(&page("", "<div>By <a href=\"/a\">Ana Lind</a> - Mar 27, 2024</div>"), None);
+        assert_eq!(byline.published.map(|d| d.to_string()).as_deref(), Some("2024-03-27"));
+        // Only an update date: it is the closest the page gives.
+        let updated = read(&page("", "<div><div>Last updated:</div><div>Dec 12, 2025</div></div>"), None);
+        assert_eq!(updated.published.map(|d| d.to_string()).as_deref(), Some("2025-12-12"));
+        // A publication date in JSON-LD wins over the modification date.
+        let ld = "<script type=\"application/ld+json\">{\"@type\":\"Article\",\"datePublished\":\"2024-01-29\",\"dateModified\":\"2025-08-19\"}</script>";
+        let both = read(&page(ld, ""), None);
+        assert_eq!(both.published.map(|d| d.to_string()).as_deref(), Some("2024-01-29"));
+        // Script data naming one date dates the page; naming several (teasers) does not.
+        let one =
+            read(&page("<script>window.d = {\"publishedDate\":\"2019-08-16T00:00:00Z\"}</script>", ""), None);
+        assert_eq!(one.published.map(|d| d.to_string()).as_deref(), Some("2019-08-16"));
+        let many = read(
+            &page(
+                "<script>x = [{\"publishedDate\":\"2019-08-16\"},{\"publishedDate\":\"2020-01-02\"}]</script>",
+                "",
+            ),
+            None,
+        );
+        assert_eq!(many.published, None);
     }
 
     #[test]
