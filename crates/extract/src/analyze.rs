@@ -404,8 +404,10 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     }
     // "those forcibly repatriated face torture": a participle describing people, not an event.
     if trigger.rule != Rule::Noun && !has_aux {
-        let describes =
-            prev.is_some_and(|p| matches!(p, "those" | "anyone" | "people" | "others" | "who" | "whom"));
+        // "was among those deported": one of the people of an occasion, not a description.
+        let among = prev == Some("those") && trigger.first >= 2 && s.word(trigger.first - 2) == "among";
+        let describes = !among
+            && prev.is_some_and(|p| matches!(p, "those" | "anyone" | "people" | "others" | "who" | "whom"));
         let risk_after = (trigger.last..(trigger.last + 5).min(s.tokens.len())).any(|i| {
             matches!(
                 s.word(i),
@@ -478,6 +480,7 @@ fn people_reference(s: &Sentence<'_>, from: usize, to: usize) -> bool {
         let w = s.word(i);
         is_people_word(w)
             || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us" | "those")
+            || matches!(w, "group" | "family" | "convoy") && i > 0 && s.word(i - 1) == "the"
             || s.name_covering(i).is_some_and(|n| is_people_entry(n.entry))
     }) || s.counts.iter().any(|c| c.first < to && c.last > from)
         || person_names(s).iter().any(|(a, _, _)| *a >= from && *a < to)
@@ -1224,7 +1227,12 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             count = Count::exact(1, "");
         }
         let nationality = nationality(s, count_mention, trigger);
-        let date_span = date.map_or(DateSpan::UNKNOWN, |d| d.span);
+        // "was among those sent back": membership of an occasion told elsewhere; a date nearby
+        // belongs to the person's story ("who crossed into China in 1998").
+        let among = trigger.first >= 2
+            && s.word(trigger.first - 1) == "those"
+            && s.word(trigger.first - 2) == "among";
+        let date_span = if among { DateSpan::UNKNOWN } else { date.map_or(DateSpan::UNKNOWN, |d| d.span) };
         // "held since January" describes a state that lasts, not a total of events.
         let stative = s.word(trigger.first) == "held" && trigger.last == trigger.first + 1;
         // A whole year with a large figure is a total over that year, not one occasion.
