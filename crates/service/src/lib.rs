@@ -225,10 +225,11 @@ pub fn ingest_with<S: Store>(
         }
 
         // Read and extract the new pages on all cores, then write them one by one, in order.
-        let processed = par_map(&fresh, threads, |(_, page)| {
+        let processed = par_map(&fresh, threads, |(idx, page)| {
+            let source_path = batch[*idx].display().to_string();
             process(page).map(|(article, claims)| match text_keys {
-                Some(keys) => text::prepare_sealed(keys, page, &article, &claims),
-                None => Ok(text::prepare_plain(page.clone(), article, claims)),
+                Some(keys) => text::prepare_sealed(keys, page, source_path, &article, &claims),
+                None => Ok(text::prepare_plain(page.clone(), source_path, article, claims)),
             })
         });
         let mut processed = fresh.iter().zip(processed).peekable();
@@ -247,8 +248,7 @@ pub fn ingest_with<S: Store>(
                             FileOutcome::Failed
                         }
                         Ok(prepared) => {
-                            let text::Prepared { page, article, claims, index } = prepared?;
-                            let source_path = path.display().to_string();
+                            let text::Prepared { page, source_path, article, claims, index } = prepared?;
                             let names = named_persons(&claims);
                             let persons = match context.key {
                                 Some(key) => seal_persons(store, key, &names)?,
@@ -256,7 +256,7 @@ pub fn ingest_with<S: Store>(
                             };
                             let document = NewDocument {
                                 page: &page,
-                                source_path: Some(&source_path),
+                                source_path: source_path.as_deref(),
                                 ingested_at,
                                 pipeline_version: PIPELINE_VERSION,
                                 article: &article,

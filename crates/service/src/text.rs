@@ -11,7 +11,8 @@
 //!   held an older passphrase and a copy of the database can still read what was sealed before the
 //!   rotation (the older `data_keys` rows stay for the audit trail).
 //! - **Sealed rows.** Per document, the raw page (zstd, then sealed) and the article (URL, title,
-//!   author, text, removed blocks, claim sources) are sealed with associated data binding the
+//!   author, text, removed blocks, claim sources, and the file path it was ingested from) are
+//!   sealed with associated data binding the
 //!   table and column, the page hash and the text-key generation (`store::SealedText`), so a sealed
 //!   value moved to another document or relabelled with another generation fails to open.
 //! - **What stays usable without the key.** Claims keep their structured fields (type, dates,
@@ -190,19 +191,26 @@ impl Plaintext for TextKeys {
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub page: RawPage,
+    /// Where the page was found; `None` when sealed (file names are often headline slugs).
+    pub source_path: Option<String>,
     pub article: Article,
     pub claims: Vec<Claim>,
     pub index: DocumentIndex,
 }
 
 /// Plain mode: the texts stay as they are; the index holds an unkeyed signature and plain tokens.
-pub(crate) fn prepare_plain(page: RawPage, article: Article, claims: Vec<Claim>) -> Prepared {
+pub(crate) fn prepare_plain(
+    page: RawPage,
+    source_path: String,
+    article: Article,
+    claims: Vec<Claim>,
+) -> Prepared {
     let index = DocumentIndex {
         sealed: None,
         signature: Some(signature(&article.text, None)),
         search_terms: document_terms(&article, |token| token.to_owned()),
     };
-    Prepared { page, article, claims, index }
+    Prepared { page, source_path: Some(source_path), article, claims, index }
 }
 
 /// Sealed mode: page and article sealed under the current text key; the stored page, article and
@@ -210,6 +218,7 @@ pub(crate) fn prepare_plain(page: RawPage, article: Article, claims: Vec<Claim>)
 pub(crate) fn prepare_sealed(
     keys: &TextKeys,
     page: &RawPage,
+    source_path: String,
     article: &Article,
     claims: &[Claim],
 ) -> Result<Prepared, ServiceError> {
@@ -220,6 +229,7 @@ pub(crate) fn prepare_sealed(
     let sealed_page = key.seal(page_record(&page.hash, generation).id(), &compressed, random()?)?;
     let text = ArticleText {
         url: page.url.clone(),
+        source_path: Some(source_path),
         title: article.title.clone(),
         author: article.author.clone(),
         text: article.text.clone(),
@@ -266,6 +276,7 @@ pub(crate) fn prepare_sealed(
         .collect();
     Ok(Prepared {
         page: RawPage { hash: page.hash, bytes: Vec::new(), url: None },
+        source_path: None,
         article: redacted_article,
         claims: redacted_claims,
         index,
@@ -297,6 +308,7 @@ pub fn open_document<S: Store + ?Sized>(
     };
     let text = open_article(text_keys(key)?, &document.hash, &sealed)?;
     document.url = text.url.clone();
+    document.source_path = text.source_path.clone();
     document.title = text.title.clone();
     document.author = text.author.clone();
     document.text = text.text.clone();
@@ -398,6 +410,7 @@ fn article_record(hash: &ContentHash, generation: i64) -> Binding {
 /// The sealed part of a document. Zeroized on drop.
 struct ArticleText {
     url: Option<String>,
+    source_path: Option<String>,
     title: Option<String>,
     author: Option<String>,
     text: String,
@@ -410,6 +423,7 @@ impl Drop for ArticleText {
     fn drop(&mut self) {
         use zeroize::Zeroize;
         self.url.zeroize();
+        self.source_path.zeroize();
         self.title.zeroize();
         self.author.zeroize();
         self.text.zeroize();
@@ -420,12 +434,12 @@ impl Drop for ArticleText {
     }
 }
 
-/// Format 1: `1 || url || title || author || text || removed || sources`; text is `u32 length ||
+/// Format 1: `1 || url || source path || title || author || text || removed || sources`; text is `u32 length ||
 /// UTF-8`, an option `0` or `1 || text`, a list `u32 count || items`.
 impl Plaintext for ArticleText {
     fn encode(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(vec![1u8]);
-        for text in [&self.url, &self.title, &self.author] {
+        for text in [&self.url, &self.source_path, &self.title, &self.author] {
             match text {
                 Some(text) => {
                     out.push(1);
@@ -449,6 +463,7 @@ impl Plaintext for ArticleText {
             return Err(crypto::CryptoError::Decode("unknown sealed article format"));
         }
         let url = reader.option()?;
+        let source_path = reader.option()?;
         let title = reader.option()?;
         let author = reader.option()?;
         let text = reader.text()?;
@@ -458,7 +473,7 @@ impl Plaintext for ArticleText {
         if !reader.0.is_empty() {
             return Err(crypto::CryptoError::Decode("trailing bytes after sealed article"));
         }
-        Ok(ArticleText { url, title, author, text, removed, sources })
+        Ok(ArticleText { url, source_path, title, author, text, removed, sources })
     }
 }
 
@@ -668,6 +683,7 @@ mod tests {
 
         let text = ArticleText {
             url: Some("https://example.org/a".into()),
+            source_path: Some("pages/canary-testperson-7q.html".into()),
             title: None,
             author: Some("Canary Testperson-7Q".into()),
             text: "text".into(),
@@ -676,8 +692,8 @@ mod tests {
         };
         let back = ArticleText::decode(&text.encode()).expect("decode");
         assert_eq!(
-            (&back.url, &back.author, &back.sources, &back.removed),
-            (&text.url, &text.author, &text.sources, &text.removed)
+            (&back.url, &back.source_path, &back.author, &back.sources, &back.removed),
+            (&text.url, &text.source_path, &text.author, &text.sources, &text.removed)
         );
     }
 }
