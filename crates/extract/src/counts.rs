@@ -440,7 +440,7 @@ fn match_at(
     }
 
     // "him and twelve other men" = 13
-    if matches!(t.lower.as_str(), "him" | "her" | "me")
+    if matches!(t.lower.as_str(), "him" | "her" | "me" | "he" | "she")
         && tokens.get(i + 1).is_some_and(|t| t.lower == "and")
         && let Some((n, next)) = number_at(tokens, i + 2)
         && tokens.get(next).is_some_and(|t| matches!(t.lower.as_str(), "other" | "others" | "more"))

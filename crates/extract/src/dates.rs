@@ -260,6 +260,13 @@ fn anchored(tokens: &[Token], i: usize, ctx: &DateContext) -> Option<Match> {
     {
         return moved(-n, i, unit_at + 2);
     }
+    // "two weeks later", "a week later"
+    if let Some(n) = n
+        && matches!(word(unit_at), "week" | "weeks")
+        && word(unit_at + 1) == "later"
+    {
+        return moved(7 * n, i, unit_at + 2);
+    }
     if matches!(word(unit_at), "day" | "days") && word(unit_at + 1) == "later" {
         return match n {
             Some(n) => moved(n, i, unit_at + 2),
