@@ -691,6 +691,23 @@ pub fn institutions() -> &'static [(String, CountryCode)] {
     })
 }
 
+/// The one state a group calls home (`data/group_homes.tsv`), if it has one.
+pub fn group_home(group: &str) -> Option<CountryCode> {
+    static TABLE: std::sync::OnceLock<Vec<(String, CountryCode)>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            include_str!("../data/group_homes.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('\t'))
+                .filter_map(|(name, code)| Some((name.to_owned(), code.trim().parse().ok()?)))
+                .collect()
+        })
+        .iter()
+        .find(|(name, _)| name == group)
+        .map(|(_, code)| *code)
+}
+
 /// A state body named as the subject or the agent: "the Home Office removed", "by the BSF".
 fn institution(s: &Sentence<'_>, start: usize, trigger: &Trigger) -> Option<CountryCode> {
     let (Some(from), Some(to)) =
@@ -747,6 +764,14 @@ pub fn acting_state(s: &Sentence<'_>, name: &Name) -> Option<CountryCode> {
 
 /// People's nationality: the people word of the count, or a demonym/group in the clause.
 fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger) -> Option<Nationality> {
+    // "a couple from Sri Lanka", "12 men from Eritrea"
+    if let Some(count) = count
+        && s.word(count.last) == "from"
+        && let Some(name) = s.name_at(count.last + 1)
+        && let Entry::Country(code) = name.entry
+    {
+        return Some(Nationality::Country(code));
+    }
     if let Some(count) = count {
         for i in count.first..count.last {
             if let Some(name) = s.name_covering(i)

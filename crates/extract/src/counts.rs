@@ -411,6 +411,36 @@ fn match_at(
         "she" | "he" => (i + 1, true),
         _ => (i, false),
     };
+    // "a mother and her baby", "a man and his wife" = 2
+    if one
+        && tokens.get(person_end).is_some_and(|t| t.lower == "and")
+        && tokens.get(person_end + 1).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his"))
+        && tokens.get(person_end + 2).is_some_and(|t| {
+            matches!(
+                t.lower.as_str(),
+                "baby"
+                    | "son"
+                    | "daughter"
+                    | "child"
+                    | "husband"
+                    | "wife"
+                    | "mother"
+                    | "father"
+                    | "brother"
+                    | "sister"
+            )
+        })
+    {
+        let head = person_end + 2;
+        return Some(make(tokens, text, i, head + 1, Some(2), Some(2), CountQualifier::Exact, Some(head)));
+    }
+    // "both men", "a couple from Sri Lanka"
+    if t.lower == "both" && tokens.get(i + 1).is_some_and(|t| is_people_word(&t.lower)) {
+        return Some(make(tokens, text, i, i + 2, Some(2), Some(2), CountQualifier::Exact, Some(i + 1)));
+    }
+    if t.lower == "couple" && prev(1) == Some("a") && !tokens.get(i + 1).is_some_and(|t| t.lower == "of") {
+        return Some(make(tokens, text, i - 1, i + 1, Some(2), Some(2), CountQualifier::Exact, Some(i)));
+    }
     if one
         && tokens.get(person_end).is_some_and(|t| t.lower == "and")
         && tokens.get(person_end + 1).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his" | "their"))

@@ -102,6 +102,19 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
             }
         }
     }
+    // "Thailand deported 40 Uyghurs": a group with one home state goes there, when nothing on
+    // the page says otherwise.
+    for draft in &mut drafts {
+        let claim = &mut draft.claim;
+        if claim.kind == ClaimKind::ForcedReturn
+            && claim.destination.is_none()
+            && let Some(Nationality::Group(group)) = &claim.nationality
+            && let Some(home) = analyze::group_home(group)
+            && Some(home) != claim.perpetrator
+        {
+            claim.destination = Some(home);
+        }
+    }
     if let Some(published) = article.published {
         let before = drafts.len();
         drafts.retain(|d| {
