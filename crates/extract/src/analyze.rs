@@ -765,7 +765,9 @@ pub fn acting_state(s: &Sentence<'_>, name: &Name) -> Option<CountryCode> {
 /// People's nationality: the people word of the count, or a demonym/group in the clause.
 fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger) -> Option<Nationality> {
     // "a couple from Sri Lanka", "12 men from Eritrea"
+    // Only as the subject: in "deported 40 Uyghurs from Thailand" the state is where they were.
     if let Some(count) = count
+        && count.last < trigger.first
         && s.word(count.last) == "from"
         && let Some(name) = s.name_at(count.last + 1)
         && let Entry::Country(code) = name.entry

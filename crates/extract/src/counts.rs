@@ -438,7 +438,7 @@ fn match_at(
     if t.lower == "both" && tokens.get(i + 1).is_some_and(|t| is_people_word(&t.lower)) {
         return Some(make(tokens, text, i, i + 2, Some(2), Some(2), CountQualifier::Exact, Some(i + 1)));
     }
-    if t.lower == "couple" && prev(1) == Some("a") && !tokens.get(i + 1).is_some_and(|t| t.lower == "of") {
+    if t.lower == "couple" && prev(1) == Some("a") && tokens.get(i + 1).is_none_or(|t| t.lower != "of") {
         return Some(make(tokens, text, i - 1, i + 1, Some(2), Some(2), CountQualifier::Exact, Some(i)));
     }
     if one
