@@ -115,13 +115,16 @@ impl PostgresStore {
             _ => return Err(StoreError::Corrupt("the backup does not start with its header".to_owned())),
         }
         let mut stats = BackupStats::default();
-        let mut insert: Option<(String, Vec<Column>, tokio_postgres::Statement)> = None;
+        let mut insert: Option<Batch> = None;
         while let Some(item) = source.next_item()? {
             match item {
                 BackupItem::Begin { .. } => {
                     return Err(StoreError::Corrupt("a second header inside the backup".to_owned()));
                 }
                 BackupItem::Table { name, columns: wanted } => {
+                    if let Some(batch) = insert.take() {
+                        batch.flush(&tx).await?;
+                    }
                     if !tables.contains(&name) {
                         return Err(StoreError::Incompatible(format!(
                             "the backup has table {name}, which this database does not have"
@@ -138,47 +141,115 @@ impl PostgresStore {
                         ordered.push(known.swap_remove(idx));
                     }
                     tx.execute(&format!("DELETE FROM \"{name}\""), &[]).await.map_err(db_error)?;
-                    let placeholders: Vec<String> = ordered
-                        .iter()
-                        .enumerate()
-                        .map(|(idx, c)| format!("${}::{}", idx + 1, cast(&c.data_type)))
-                        .collect();
-                    let sql = format!(
-                        "INSERT INTO \"{name}\" ({}) OVERRIDING SYSTEM VALUE VALUES ({})",
-                        quoted_list(&wanted),
-                        placeholders.join(", ")
-                    );
-                    let stmt = tx.prepare(&sql).await.map_err(db_error)?;
-                    insert = Some((name, ordered, stmt));
+                    insert = Some(Batch::new(&tx, name, ordered).await?);
                     stats.tables += 1;
                 }
                 BackupItem::Row(values) => {
-                    let Some((table, columns, stmt)) = insert.as_ref() else {
+                    let Some(batch) = insert.as_mut() else {
                         return Err(StoreError::Corrupt("a row before any table in the backup".to_owned()));
                     };
-                    if values.len() != columns.len() {
-                        return Err(StoreError::Corrupt(format!(
-                            "a row of {table} has {} values for {} columns",
-                            values.len(),
-                            columns.len()
-                        )));
+                    batch.push(values)?;
+                    if batch.is_full() {
+                        batch.flush_rows(&tx).await?;
                     }
-                    let params = values
-                        .into_iter()
-                        .zip(columns)
-                        .map(|(value, column)| to_param(value, table, column))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let refs: Vec<&(dyn ToSql + Sync)> =
-                        params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
-                    tx.execute(stmt, &refs).await.map_err(db_error)?;
                     stats.rows += 1;
                 }
             }
+        }
+        if let Some(batch) = insert.take() {
+            batch.flush(&tx).await?;
         }
         move_sequences(&tx).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(stats)
     }
+}
+
+/// Rows of one table waiting to be inserted, many per statement (one round trip per batch
+/// rather than per row; at most [`BATCH_ROWS`] rows are held).
+struct Batch {
+    table: String,
+    columns: Vec<Column>,
+    rows: Vec<Vec<Box<dyn ToSql + Sync + Send>>>,
+    capacity: usize,
+    /// The statement for a full batch, prepared once per table.
+    full: tokio_postgres::Statement,
+}
+
+/// Rows per INSERT, and the PostgreSQL limit on parameters per statement.
+const BATCH_ROWS: usize = 256;
+const MAX_PARAMS: usize = 65_535;
+
+impl Batch {
+    async fn new(tx: &Transaction<'_>, table: String, columns: Vec<Column>) -> Result<Batch, StoreError> {
+        let capacity = BATCH_ROWS.min(MAX_PARAMS / columns.len().max(1)).max(1);
+        let full = tx.prepare(&insert_sql(&table, &columns, capacity)).await.map_err(db_error)?;
+        Ok(Batch { table, columns, rows: Vec::with_capacity(capacity), capacity, full })
+    }
+
+    fn push(&mut self, values: Vec<Value>) -> Result<(), StoreError> {
+        if values.len() != self.columns.len() {
+            return Err(StoreError::Corrupt(format!(
+                "a row of {} has {} values for {} columns",
+                self.table,
+                values.len(),
+                self.columns.len()
+            )));
+        }
+        let row = values
+            .into_iter()
+            .zip(&self.columns)
+            .map(|(value, column)| to_param(value, &self.table, column))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= self.capacity
+    }
+
+    async fn flush_rows(&mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            self.rows.iter().flatten().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
+        if self.rows.len() == self.capacity {
+            tx.execute(&self.full, &refs).await.map_err(db_error)?;
+        } else {
+            let sql = insert_sql(&self.table, &self.columns, self.rows.len());
+            tx.execute(sql.as_str(), &refs).await.map_err(db_error)?;
+        }
+        drop(refs);
+        self.rows.clear();
+        Ok(())
+    }
+
+    async fn flush(mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        self.flush_rows(tx).await
+    }
+}
+
+/// `INSERT INTO t (cols) OVERRIDING SYSTEM VALUE VALUES ($1::type, …), (…)` for `n_rows` rows;
+/// each parameter is cast so its Rust type is fixed whatever the column's type.
+fn insert_sql(table: &str, columns: &[Column], n_rows: usize) -> String {
+    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let rows: Vec<String> = (0..n_rows)
+        .map(|row| {
+            let values: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(idx, c)| format!("${}::{}", row * columns.len() + idx + 1, cast(&c.data_type)))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO \"{table}\" ({}) OVERRIDING SYSTEM VALUE VALUES {}",
+        quoted_list(&names),
+        rows.join(", ")
+    )
 }
 
 /// Moves every identity sequence of the schema, and `person_ids`, past the highest stored id.
