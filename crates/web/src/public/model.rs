@@ -122,12 +122,23 @@ impl PublicPlace {
             .filter(|place| country.is_none() || place.country.map(|c| c.code) == country);
         whole
             .or_else(|| gaz.region_by_name(trimmed, country).map(|id| PublicPlace::region(gaz.region(id))))
-            .or_else(|| {
-                let code = admin1?;
-                let regions = gaz.regions();
-                let idx = regions.binary_search_by(|r| r.code.as_str().cmp(code)).ok()?;
-                Some(PublicPlace::region(&regions[idx]))
-            })
+            .or_else(|| PublicPlace::region_by_code(admin1?))
+    }
+
+    /// The gazetteer's region with this ISO 3166-2 code.
+    pub fn region_by_code(code: &str) -> Option<PublicPlace> {
+        let regions = gazetteer::get().regions();
+        let idx = regions.binary_search_by(|r| r.code.as_str().cmp(code)).ok()?;
+        Some(PublicPlace::region(&regions[idx]))
+    }
+
+    /// A city becomes its region (when the gazetteer knows it), else it is left out; a region
+    /// stays. See [`SMALL_INCIDENT`].
+    pub fn coarsened(self) -> Option<PublicPlace> {
+        match self.level {
+            PlaceLevel::Region => Some(self),
+            PlaceLevel::City => PublicPlace::region_by_code(self.code?),
+        }
     }
 
     fn region(region: &'static gazetteer::Region) -> PublicPlace {
@@ -152,6 +163,10 @@ impl PublicPlace {
         }
     }
 }
+
+/// Incidents of fewer people than this (or of an unknown number) are placed by region, never by
+/// city, on the bulletin.
+pub const SMALL_INCIDENT: u64 = 5;
 
 /// A source's URL without user information, query or fragment (they can carry a reader's
 /// e-mail address or a session), only for `http` and `https`, only printable ASCII.
@@ -452,6 +467,11 @@ fn public_incident(
             .find(|place| place.name.to_lowercase() == lower)
             .and_then(|place| PublicPlace::resolve(&place.name, place.country, place.admin1.as_deref()))
     });
+    // A city, a day and a nationality can single out one or two people: small incidents are
+    // placed by region only.
+    let small =
+        incident.count.high.or(incident.count.best).or(incident.count.low).is_none_or(|n| n < SMALL_INCIDENT);
+    let place = if small { place.and_then(PublicPlace::coarsened) } else { place };
     let sources = sources_of_docs(
         incident
             .figures
@@ -550,5 +570,7 @@ mod tests {
         assert!(PublicPlace::resolve("Canary Testperson-7Q", None, None).is_none());
         let leipzig = PublicPlace::resolve("Leipzig", "DE".parse().ok(), None).expect("Leipzig");
         assert_eq!((leipzig.name, leipzig.level), ("Leipzig", PlaceLevel::City));
+        let region = leipzig.coarsened().expect("Leipzig's region");
+        assert_eq!((region.name, region.code, region.level), ("Sachsen", Some("DE-SN"), PlaceLevel::Region));
     }
 }

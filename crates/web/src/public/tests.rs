@@ -240,3 +240,22 @@ fn downloads_stream_in_chunks_and_stay_well_formed() {
     assert_eq!(incidents[699]["id"], "000002bb");
     assert_eq!(json["aggregates"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn small_incidents_are_placed_by_region_only() {
+    let (mut view, documents) = canary_view();
+    // The first incident (28 people) keeps its place; with two people it is placed by region.
+    for member in view.reconciliation.incidents[0].members.clone() {
+        if let Some(place) = view.claims[member.claim].claim.place.as_mut() {
+            place.name = "Leipzig".to_owned();
+        }
+    }
+    view.reconciliation.incidents[0].place = Some("Leipzig".to_owned());
+    let big = Bulletin::build(&view, &documents);
+    let place = |b: &Bulletin| b.incidents.iter().find_map(|i| i.place).map(|p| (p.name, p.level));
+    assert_eq!(place(&big), Some(("Leipzig", super::model::PlaceLevel::City)));
+    let count = &mut view.reconciliation.incidents[0].count;
+    (count.low, count.best, count.high) = (Some(2), Some(2), Some(2));
+    let small = Bulletin::build(&view, &documents);
+    assert_eq!(place(&small), Some(("Sachsen", super::model::PlaceLevel::Region)));
+}
