@@ -434,11 +434,12 @@ impl Drop for ArticleText {
     }
 }
 
-/// Format 1: `1 || url || source path || title || author || text || removed || sources`; text is `u32 length ||
-/// UTF-8`, an option `0` or `1 || text`, a list `u32 count || items`.
+/// Format 2: `2 || url || source path || title || author || text || removed || sources`; text
+/// is `u32 length || UTF-8`, an option `0` or `1 || text`, a list `u32 count || items`. Format 1
+/// (the first hours of sealed texts) had no source path; it still opens.
 impl Plaintext for ArticleText {
     fn encode(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(vec![1u8]);
+        let mut out = Zeroizing::new(vec![2u8]);
         for text in [&self.url, &self.source_path, &self.title, &self.author] {
             match text {
                 Some(text) => {
@@ -459,11 +460,12 @@ impl Plaintext for ArticleText {
 
     fn decode(bytes: &[u8]) -> Result<ArticleText, crypto::CryptoError> {
         let mut reader = Reader(bytes);
-        if reader.bytes(1)? != [1] {
+        let format = reader.bytes(1)?[0];
+        if !matches!(format, 1 | 2) {
             return Err(crypto::CryptoError::Decode("unknown sealed article format"));
         }
         let url = reader.option()?;
-        let source_path = reader.option()?;
+        let source_path = if format == 1 { None } else { reader.option()? };
         let title = reader.option()?;
         let author = reader.option()?;
         let text = reader.text()?;
@@ -659,6 +661,23 @@ fn fold(c: char, out: &mut [char; 3]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_1_articles_without_a_source_path_still_open() {
+        let mut bytes = vec![1u8, 0, 1];
+        put_text(&mut bytes, "Title");
+        bytes.push(0);
+        put_text(&mut bytes, "Text");
+        put_list(&mut bytes, &[]);
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        let article = ArticleText::decode(&bytes).expect("format 1");
+        assert_eq!(
+            (article.title.as_deref(), article.text.as_str(), article.source_path.as_deref()),
+            (Some("Title"), "Text", None)
+        );
+        bytes[0] = 3;
+        assert!(ArticleText::decode(&bytes).is_err());
+    }
 
     #[test]
     fn tokens_fold_case_width_ligatures_and_punctuation() {
