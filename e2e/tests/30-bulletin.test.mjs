@@ -39,9 +39,13 @@ async function assertNoSetCookie(log) {
 /** Visits every bulletin page and download; returns what was read, by name. */
 async function readBulletin(context, page, prefix) {
   const texts = {};
-  await page.goto(`${BASE_URL}/public`);
+  const front = await page.goto(`${BASE_URL}/public`);
+  const csp = (await front.allHeaders())['content-security-policy'] || '';
+  assert.match(csp, /default-src 'self'/, `the bulletin's CSP: "${csp}"`);
   await page.waitForSelector('[data-testid="public-timeline"]');
   texts['front page'] = await page.content();
+  const inline = await page.locator('script:not([src])').count();
+  assert.equal(inline, 0, 'an inline script on the bulletin');
   await screenshot(page, `${prefix}-front`);
 
   const links = await page.locator('[data-testid="public-incident-link"]').evaluateAll((as) =>
