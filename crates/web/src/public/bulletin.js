@@ -21,7 +21,8 @@
     }
     var best = numbers(el, 'best');
     var low = numbers(el, 'low');
-    var occasions = numbers(el, 'occasions');
+    // Months without an incident get no point.
+    var occasions = numbers(el, 'occasions').map(function (n) { return n === 0 ? null : n; });
     var width = Math.max(320, Math.min(el.clientWidth || 960, 1100));
     var options = {
       width: width,
