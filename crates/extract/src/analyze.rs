@@ -367,9 +367,14 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     if trigger.rule == Rule::Gerund {
         // ", detaining 70 Syrians and deporting 29 of them": a second adjunct joined by "and".
         let earlier_adjunct = (1..trigger.first).any(|i| s.word(i - 1) == "," && s.word(i).ends_with("ing"));
+        // "before deporting him to Cairo": the act that closed what the sentence tells.
+        let temporal = trigger.first > 0 && matches!(s.word(trigger.first - 1), "before" | "after");
         let adjunct = trigger.first > 0
-            && (s.word(trigger.first - 1) == "," || s.word(trigger.first - 1) == "and" && earlier_adjunct);
-        let figure = s.counts.iter().any(|c| c.first >= trigger.last && c.first <= trigger.last + 1);
+            && (s.word(trigger.first - 1) == ","
+                || s.word(trigger.first - 1) == "and" && earlier_adjunct
+                || temporal);
+        let figure = s.counts.iter().any(|c| c.first >= trigger.last && c.first <= trigger.last + 1)
+            || temporal && matches!(s.word(trigger.last), "him" | "her" | "them");
         if !(adjunct && figure) {
             return Err("an -ing form outside a participial adjunct with a figure".into());
         }
@@ -1292,7 +1297,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             && s.word(trigger.first - 2) == "among";
         let date_span = if among { DateSpan::UNKNOWN } else { date.map_or(DateSpan::UNKNOWN, |d| d.span) };
         // "held since January" describes a state that lasts, not a total of events.
-        let stative = s.word(trigger.first) == "held" && trigger.last == trigger.first + 1;
+        let stative = s.word(trigger.first) == "held" && trigger.last == trigger.first + 1
+            || s.word(trigger.first) == "been";
         // A whole year with a large figure is a total over that year, not one occasion.
         let yearly_total = |d: &DateMention| {
             d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)
