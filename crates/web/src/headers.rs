@@ -20,5 +20,8 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    // Pages may hold what a role may see (or a new API token): no cache keeps them unless the
+    // handler says otherwise (assets do).
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     response
 }

@@ -339,7 +339,8 @@ pub fn find_incident<'a>(view: &'a ReconciledView, id: &str) -> Result<&'a Incid
     if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(WebError::NotFound);
     }
-    view.reconciliation.incidents.iter().find(|i| i.id.to_string() == id).ok_or(WebError::NotFound)
+    let wanted = u32::from_str_radix(&id, 16).map_err(|_| WebError::NotFound)?;
+    view.reconciliation.incidents.iter().find(|i| i.id.0 == wanted).ok_or(WebError::NotFound)
 }
 
 fn title_of(view: &ReconciledView, document: &domain::ContentHash) -> String {
@@ -385,19 +386,15 @@ pub async fn member_views(
                 let mut note = "Article text is shown to analysts and admins.".to_owned();
                 if show_text {
                     let document = member.key.document;
-                    if !documents.contains_key(&document) {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = documents.entry(document) {
                         let opened = service::with_store!(backend, store =>
                             service::text::open_document(&*store, key, &document.to_hex()));
-                        let loaded = match opened {
-                            Ok((doc, service::text::TextState::Sealed)) => {
-                                let _ = doc;
-                                None
-                            }
+                        slot.insert(match opened {
+                            Ok((_, service::text::TextState::Sealed)) => None,
                             Ok((doc, _)) => Some(doc),
                             Err(service::ServiceError::Store(store::StoreError::NotFound(_))) => None,
                             Err(err) => return Err(err.into()),
-                        };
-                        documents.insert(document, loaded);
+                        });
                     }
                     match documents.get(&document).and_then(|d| d.as_ref()) {
                         Some(doc) => {

@@ -44,8 +44,9 @@ impl Default for Config {
 ///   thread (the `Store` trait is synchronous).
 /// - Data: [`AppState::reconciled`] returns the cached [`ReconciledView`] (every stored claim
 ///   reconciled with every stored decision). It is built once, rebuilt after a write through
-///   this app ([`AppState::invalidate`]) and when the store's counts change (another process
-///   ingested); handlers must never reconcile per request. The public bulletin (`public`)
+///   this app ([`AppState::invalidate`]) and when the store's counts or the audit log's head
+///   change (another process ingested or decided; checked at most every
+///   [`Config::staleness_check`]); handlers must never reconcile per request. The public bulletin (`public`)
 ///   reads its data only through `reconciled`.
 /// - The unlocked data key, when the server was started with one ([`AppState::key`]).
 /// - The session table ([`AppState::sessions`]).
@@ -70,7 +71,9 @@ struct Inner {
 struct Cached {
     view: Arc<ReconciledView>,
     generation: u64,
-    counts: store::Counts,
+    /// The store's counts and its audit log's last sequence number when the view was built:
+    /// every write (ingest, a decision from the CLI) appends to the audit log.
+    counts: (store::Counts, i64),
     checked: Instant,
 }
 
@@ -166,7 +169,7 @@ impl AppState {
             Freshness::Stale => None,
         };
         if let Some(view) = check_due {
-            let counts = self.with_store(|backend, _| Ok(counts(backend)?)).await?;
+            let counts = self.with_store(|backend, _| counts(backend)).await?;
             if let Ok(mut cache) = self.inner.cache.write()
                 && let Some(cached) = cache.as_mut()
                 && cached.counts == counts
@@ -215,12 +218,25 @@ impl AppState {
     }
 }
 
+impl Drop for Inner {
+    /// A PostgreSQL store owns a runtime, which must not be dropped on an async thread: the
+    /// pooled connections are dropped on a thread of their own.
+    fn drop(&mut self) {
+        let idle = self.idle.get_mut().map(std::mem::take).unwrap_or_default();
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
 enum Freshness {
     Fresh(Arc<ReconciledView>),
     CheckCounts(Arc<ReconciledView>),
     Stale,
 }
 
-fn counts(backend: &mut Backend) -> Result<store::Counts, WebError> {
-    Ok(service::with_store!(backend, store => store::Store::counts(&*store))?)
+fn counts(backend: &mut Backend) -> Result<(store::Counts, i64), WebError> {
+    let counts = service::with_store!(backend, store => store::Store::counts(&*store))?;
+    let (seq, _) = service::with_store!(backend, store => store::Store::audit_head(&*store))?;
+    Ok((counts, seq))
 }

@@ -24,25 +24,33 @@ struct App {
 
 async fn app() -> App {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("web.db");
-    let location = Location::File(path);
+    let location = Location::File(dir.path().join("web.db"));
+    app_at(location, dir).await
+}
+
+async fn app_at(location: Location, dir: tempfile::TempDir) -> App {
     let setup = location.clone();
     tokio::task::spawn_blocking(move || {
-        let mut backend = service::open::open(&setup).expect("open");
+        let mut backend: Backend = service::open::open(&setup).expect("open");
         let examples = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"));
-        let Backend::Sqlite(store) = &mut backend else { panic!("sqlite expected") };
-        service::ingest(store, &[examples], &service::IngestOptions::default(), &service::NoProgress)
-            .expect("ingest");
-        for ((name, password), role) in
-            [ADMIN, ANALYST, VIEWER].into_iter().zip([Role::Admin, Role::Analyst, Role::Viewer])
-        {
-            service::users::create_user(store, name, role, password, "test").expect("user");
-        }
+        service::with_store!(&mut backend, store => {
+            service::ingest(store, &[examples], &service::IngestOptions::default(), &service::NoProgress)
+                .expect("ingest");
+            setup_users(store);
+        });
     })
     .await
     .expect("setup");
     let state = AppState::open(location, None, Config::default()).await.expect("state");
     App { router: web::router(state.clone()), state, _dir: dir }
+}
+
+fn setup_users<S: store::Store>(store: &mut S) {
+    for ((name, password), role) in
+        [ADMIN, ANALYST, VIEWER].into_iter().zip([Role::Admin, Role::Analyst, Role::Viewer])
+    {
+        service::users::create_user(store, name, role, password, "test").expect("user");
+    }
 }
 
 struct Response {
@@ -264,6 +272,8 @@ async fn every_page_renders_with_the_demo_data() {
         assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{uri}");
         assert_eq!(response.headers[header::REFERRER_POLICY], "no-referrer");
         assert_eq!(response.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let cache = response.headers[header::CACHE_CONTROL].to_str().expect("ascii");
+        assert_eq!(cache == "no-store", !uri.starts_with("/assets/"), "{uri}: {cache}");
         assert!(
             !response.body.contains("http://") || uri.ends_with(".json") || uri.contains("/api/"),
             "{uri} links elsewhere"
@@ -352,4 +362,55 @@ fn the_openapi_document_lists_every_api_route() {
     for path in paths.keys() {
         assert!(routes.contains(&path.as_str()), "{path} is documented but not routed");
     }
+}
+
+/// The accept decision (migration 0006) and the cached view on PostgreSQL, when
+/// `REFWATCH_TEST_POSTGRES` names a server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accept_through_the_ui_on_postgres() {
+    let Some(url) = store_postgres::test_support::test_url() else { return };
+    let schema = tokio::task::spawn_blocking(move || store_postgres::test_support::TempSchema::create(&url))
+        .await
+        .expect("task")
+        .expect("schema");
+    let location = Location::parse(std::path::Path::new(schema.url())).expect("url");
+    let app = app_at(location, tempfile::tempdir().expect("temp dir")).await;
+    let (cookie, csrf) = sign_in(&app, ANALYST).await;
+    let id = first_incident(&app).await;
+    let response = post_form(
+        &app,
+        "/review/decide",
+        Some(&cookie),
+        &[("action", "accept"), ("incident", &id), ("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let view = app.state.reconciled().await.expect("view");
+    assert!(view.reconciliation.incidents.iter().any(|i| i.id.to_string() == id && i.reviewed));
+    drop(app);
+    tokio::task::spawn_blocking(move || drop(schema)).await.expect("drop schema");
+}
+
+/// A decision stored by another process (the CLI) reaches the cached view once the staleness
+/// check runs, without any write through the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_follows_writes_from_other_processes() {
+    let app = app().await;
+    let location = Location::File(app._dir.path().join("web.db"));
+    let config = Config { staleness_check: std::time::Duration::ZERO, ..Config::default() };
+    let state = AppState::open(location.clone(), None, config).await.expect("state");
+    let view = state.reconciled().await.expect("view");
+    let incident = view.reconciliation.incidents.iter().find(|i| !i.rejected).expect("incident").clone();
+    let anchor = incident.members.iter().find(|m| m.key == incident.anchor).expect("anchor").clone();
+    let claim = reconcile::ClaimRef::of(anchor.key, &view.claims[anchor.claim].claim);
+    tokio::task::spawn_blocking(move || {
+        let mut other = service::open::open(&location).expect("second connection");
+        let decision = reconcile::Decision::Accept { incident: claim };
+        service::with_store!(&mut other, store => service::record_decision(store, &decision, "cli", 1))
+            .expect("decide");
+    })
+    .await
+    .expect("task");
+    let view = state.reconciled().await.expect("view");
+    assert!(view.reconciliation.incidents.iter().any(|i| i.id == incident.id && i.reviewed));
 }

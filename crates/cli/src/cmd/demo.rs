@@ -52,10 +52,29 @@ impl Cmd {
         if self.no_serve {
             return Ok(code);
         }
+        let password = demo_user(&mut store, &ctx.actor)?;
+        drop(store);
         println!();
+        println!("sign in as {DEMO_USER} with password {password} (a new one each run; demo database only)");
         crate::cmd::serve::serve(ctx, &db, self.bind, web::Config::default())?;
         Ok(code)
     }
+}
+
+/// The demo database's admin, so the web app can be tried at once.
+pub const DEMO_USER: &str = "demo";
+
+/// Creates the demo admin, or gives it a fresh password; returns the password.
+fn demo_user(store: &mut crate::db::Db, actor: &str) -> anyhow::Result<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("cannot draw random bytes: {err}"))?;
+    let password: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    if store::Store::get_user(store, DEMO_USER)?.is_some() {
+        service::users::change_password(store, DEMO_USER, &password, actor)?;
+    } else {
+        service::users::create_user(store, DEMO_USER, store::Role::Admin, &password, actor)?;
+    }
+    Ok(password)
 }
 
 /// `./examples` when it looks like refwatch's (it has a README.md), else the folder next to the

@@ -33,10 +33,13 @@ impl Cmd {
 /// Opens the database at `db` (unlocking the data key when a passphrase or key file is given),
 /// binds `bind` and serves until Ctrl-C. Shared with `refwatch demo`.
 pub fn serve(ctx: &Ctx, db: &Path, bind: SocketAddr, config: web::Config) -> anyhow::Result<()> {
-    let key = {
+    let (key, no_users) = {
         let store = crate::db::open_existing(db)?;
-        keys::unlock(ctx, &store, Prompt::Never)?
+        (keys::unlock(ctx, &store, Prompt::Never)?, store::Store::list_users(&store)?.is_empty())
     };
+    if no_users {
+        println!("this database has no users yet: add one with `refwatch user add NAME --role admin`");
+    }
     let location = Location::parse(db)?;
     let shown = location.to_string();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -87,7 +87,8 @@
             if (idx < 0) { idx = countries.findIndex(function (f) { return f.properties.name === c.name; }); }
             if (idx < 0) { return; }
             var shade = 0.15 + 0.75 * Math.sqrt(c.people / max);
-            paths[idx].setAttribute('style', 'fill: rgba(179,38,30,' + shade.toFixed(2) + ')');
+            // CSSOM, not a style attribute: the CSP allows no inline style attributes.
+            paths[idx].style.fill = 'rgba(179,38,30,' + shade.toFixed(2) + ')';
             paths[idx].querySelector('title').textContent = c.name + ': ' + c.people + ' people, ' + c.incidents + ' incidents';
           });
           data.points.forEach(function (p) {
