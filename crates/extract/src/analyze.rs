@@ -918,7 +918,23 @@ pub fn sources(s: &Sentence<'_>) -> Vec<String> {
 }
 
 fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<String> {
-    while begin < end && matches!(s.word(begin), "the" | "a" | "an" | "also" | "reports" | "report" | "by") {
+    while begin < end
+        && matches!(
+            s.word(begin),
+            "the"
+                | "a"
+                | "an"
+                | "also"
+                | "reports"
+                | "report"
+                | "by"
+                | "though"
+                | "although"
+                | "but"
+                | "and"
+                | "while"
+        )
+    {
         begin += 1;
     }
     // Drop a parenthesised abbreviation: "Human Rights Watch (HRW)".

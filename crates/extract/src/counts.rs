@@ -469,6 +469,29 @@ fn match_at(
         }
     }
 
+    // "(she was deported) together with her two daughters" = 3
+    if matches!(t.lower.as_str(), "together" | "along")
+        && tokens.get(i + 1).is_some_and(|t| t.lower == "with")
+        && tokens.get(i + 2).is_some_and(|t| matches!(t.lower.as_str(), "her" | "his"))
+        && let Some((n, next)) = number_at(tokens, i + 3)
+        && tokens.get(next).is_some_and(|t| {
+            matches!(
+                t.lower.as_str(),
+                "children" | "daughters" | "sons" | "kids" | "grandchildren" | "brothers" | "sisters"
+            )
+        })
+    {
+        return Some(make(
+            tokens,
+            text,
+            i,
+            next + 1,
+            Some(n + 1),
+            Some(n + 1),
+            CountQualifier::Exact,
+            Some(next),
+        ));
+    }
     // "him and twelve other men" = 13
     if matches!(t.lower.as_str(), "him" | "her" | "me" | "he" | "she")
         && tokens.get(i + 1).is_some_and(|t| t.lower == "and")
