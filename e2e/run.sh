@@ -46,6 +46,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 db="$work/e2e.db"
 key="$work/data.key"
@@ -74,7 +75,10 @@ REFWATCH_PASSWORD=$E2E_ANALYST_PASSWORD rw --as "$E2E_ADMIN_USER" user add "$E2E
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export E2E_BASE_URL="http://127.0.0.1:$port"
 
-rw --as "$E2E_ADMIN_USER" serve --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# Started directly (not through the rw function, which would put a subshell between), so that
+# $! is the server itself and cleanup stops it.
+"$bin" --db "$db" --key-file "$key" --as "$E2E_ADMIN_USER" serve --bind "127.0.0.1:$port" \
+    >"$work/server.log" 2>&1 &
 server_pid=$!
 
 ready=""
