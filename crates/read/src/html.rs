@@ -81,7 +81,8 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     if walker.depth_exceeded {
         diagnostics.push(Diagnostic::warning("html nesting too deep; the deepest part was not read"));
     }
-    let mut content = finish_blocks(walker.blocks, headline_in_root.is_some(), title.as_deref());
+    let has_headline = headline_in_root.is_some() && walker.seen_headline;
+    let mut content = finish_blocks(walker.blocks, has_headline, title.as_deref());
     let mut removed = walker.removed;
     removed.append(&mut content.removed);
     removed.extend(outside_blocks(body, root));
@@ -905,7 +906,6 @@ fn hints(el: ElementRef<'_>) -> Hints {
 
 fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut hints = Hints::default();
-    let (mut hidden_a, mut hidden_b) = (false, false);
     let mut lower = String::new();
     for attr in ["class", "id"] {
         let Some(value) = el.attr(attr) else { continue };
@@ -935,11 +935,25 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
                     | "author_name"
             ) || t.starts_with("byline");
             hints.date |= groups & DATE_HINT != 0;
-            hidden_a |= matches!(t, "hidden" | "sr" | "screen" | "visually" | "invisible" | "dnone");
-            hidden_b |= matches!(t, "hidden" | "only" | "reader" | "invisible" | "dnone");
         }
     }
-    hints.hidden = hidden_a && hidden_b;
+    // Whole class names only: "field--label-hidden" hides a label, not the field.
+    hints.hidden = whole_class_names(el).any(|n| {
+        matches!(
+            n.as_str(),
+            "hidden"
+                | "sr-only"
+                | "visually-hidden"
+                | "visuallyhidden"
+                | "screen-reader-text"
+                | "screen-reader-only"
+                | "element-invisible"
+                | "d-none"
+                | "invisible"
+                | "is-hidden"
+                | "hide"
+        )
+    });
     hints.widget = whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets"));
     hints
 }
@@ -1466,6 +1480,14 @@ struct Content {
 }
 
 fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) -> Content {
+    // Blocks before the headline are kickers and breadcrumbs; prose there means the
+    // headline is not where the article starts (a layout that shows it first but puts it
+    // later in the source, or a second copy of it).
+    let prose_before = blocks
+        .iter()
+        .filter(|b| b.before_headline && word_count(&b.text) >= 10 && ends_sentence(&b.text))
+        .count();
+    let has_headline = has_headline && prose_before < 2;
     let mut content = Content::default();
     let mut prose_seen = 0;
     let mut ended = false;
@@ -1950,6 +1972,27 @@ mod tests {
             None,
         );
         assert_eq!(many.published, None);
+    }
+
+    #[test]
+    fn a_hidden_label_class_does_not_hide_the_body() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules agreed</h1><div class=\"field field--name-body field--label-hidden\">{PROSE}</div>\
+             <span class=\"visually-hidden\">Skip to the footer of this page now</span></article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
+        assert!(!article.text.contains("Skip to"), "{article:?}");
+    }
+
+    #[test]
+    fn prose_before_a_later_copy_of_the_headline_is_kept() {
+        let html = format!(
+            "<html><body><main><div class=\"content\">{PROSE}<h1>Harbour rules agreed</h1>\
+             <p>The new rules take effect in March, the chair of the committee said after the meeting.</p></div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
     }
 
     #[test]
