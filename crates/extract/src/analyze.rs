@@ -1319,8 +1319,13 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         let yearly_total = |d: &DateMention| {
             d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)
         };
-        let aggregate =
-            !stative && date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d));
+        // "A total of 1,200 Eritreans were deported in March and April"
+        let totalled = count_mention.is_some_and(|c| {
+            c.first >= 2 && s.word(c.first - 2) == "total" && s.word(c.first - 1) == "of"
+                || c.first >= 2 && s.word(c.first - 2) == "in" && s.word(c.first - 1) == "all"
+        });
+        let aggregate = !stative
+            && (totalled || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d)));
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
@@ -1364,7 +1369,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         });
     }
     // "bringing the total for July to 22": a running total beside the occasion.
-    if let Some(total) = running_total(s)
+    if let Some(total) = running_total(s, trigger)
         && let Some(first) = drafts.first()
     {
         let mut claim = first.claim.clone();
@@ -1405,8 +1410,8 @@ fn is_long_range(span: &DateSpan) -> bool {
 }
 
 /// "the total … to N", "a total of N".
-fn running_total(s: &Sentence<'_>) -> Option<Count> {
-    let at = (0..s.tokens.len()).find(|&i| s.word(i) == "total")?;
+fn running_total(s: &Sentence<'_>, trigger: &Trigger) -> Option<Count> {
+    let at = (trigger.last..s.tokens.len()).find(|&i| s.word(i) == "total")?;
     let end = (at..s.tokens.len().min(at + 6)).find(|&i| s.word(i) == "to" || s.word(i) == "of")?;
     let token = s.tokens.get(end + 1)?;
     let n = counts::small_number(&token.lower)?;

@@ -424,7 +424,9 @@ fn match_at(
             } else {
                 next + 1
             };
-        if matches!(prev, Some("from" | "between"))
+        let in_and =
+            matches!(prev, Some("in" | "during")) && tokens.get(next).is_some_and(|t| t.lower == "and");
+        if (matches!(prev, Some("from" | "between")) || in_and)
             && tokens
                 .get(next)
                 .is_some_and(|t| matches!(t.lower.as_str(), "to" | "and" | "until" | "through"))
@@ -589,6 +591,7 @@ fn match_at(
             Some("day" | "days") => n,
             Some("month" | "months") => 30 * n,
             Some("year" | "years") => 365 * n,
+            Some("decade" | "decades") => 3652 * n,
             _ => return None,
         };
         let s = date_span_from(p - Duration::days(days), Some(p));

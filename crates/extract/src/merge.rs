@@ -98,7 +98,12 @@ fn date_score(a: &DateSpan, b: &DateSpan) -> Option<i32> {
                     && outer.precision != DatePrecision::Day
                     && matches!((d.start, outer.start, outer.end), (Some(s), Some(os), Some(oe)) if os <= s && s <= oe)
             };
-            (inside(a, b) || inside(b, a)).then_some(1)
+            // "In April and May 2023 … deported people" within "since the start of April": a
+            // span inside a longer one that is still running.
+            let within = |d: &DateSpan, outer: &DateSpan| {
+                outer.end.is_none() && matches!((d.start, outer.start), (Some(s), Some(os)) if os <= s)
+            };
+            (inside(a, b) || inside(b, a) || within(a, b) || within(b, a)).then_some(1)
         }
     }
 }
