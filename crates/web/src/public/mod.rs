@@ -32,7 +32,7 @@ use reconcile::IncidentId;
 use service::ReconciledView;
 
 use crate::{AppState, WebError, asset_url, render};
-use model::{Bulletin, DocumentMeta, PublicIncident};
+use model::{Bulletin, DocumentMeta, NameFilter, PublicIncident};
 
 const BULLETIN_JS: &str = include_str!("bulletin.js");
 const BULLETIN_CSS: &str = include_str!("bulletin.css");
@@ -107,7 +107,10 @@ pub async fn bulletin(state: &AppState) -> Result<Arc<Bulletin>, WebError> {
                 for hash in missing {
                     let document =
                         service::with_store!(backend, store => store::Store::get_document(&*store, &hash.to_hex()))?;
-                    out.push((hash, DocumentMeta { url: document.url, published: document.published }));
+                    out.push((
+                        hash,
+                        DocumentMeta { url: document.url, published: document.published, withheld: false },
+                    ));
                 }
                 Ok(out)
             })
@@ -120,9 +123,22 @@ pub async fn bulletin(state: &AppState) -> Result<Arc<Bulletin>, WebError> {
         all.extend(fetched);
         Arc::new(all)
     };
+    // With the data key, source addresses that name a person in a case file are withheld.
+    let names = state
+        .with_store(|backend, key| {
+            let Some(key) = key else { return Ok(NameFilter::default()) };
+            let listed =
+                service::with_store!(backend, store => service::record::list_persons(&*store, Some(key)))?;
+            let cases: Vec<service::record::CaseFile> =
+                listed.into_iter().filter_map(|listing| listing.case.and_then(Result::ok)).collect();
+            Ok(NameFilter::new(cases.iter().flat_map(|case| {
+                std::iter::once(case.name.as_str()).chain(case.aliases.iter().map(String::as_str))
+            })))
+        })
+        .await?;
     let bulletin = {
         let (view, documents) = (view.clone(), documents.clone());
-        tokio::task::spawn_blocking(move || Arc::new(Bulletin::build(&view, &documents)))
+        tokio::task::spawn_blocking(move || Arc::new(Bulletin::build(&view, &names.apply(&documents))))
             .await
             .map_err(|err| WebError::Internal(format!("bulletin task: {err}")))?
     };
@@ -317,6 +333,7 @@ struct SourceRow {
     published: String,
     figure: String,
     group: u32,
+    withheld: bool,
 }
 
 #[derive(Template)]
@@ -364,6 +381,7 @@ fn incident_view(incident: &PublicIncident) -> IncidentPage {
                 published: s.published.map_or_else(|| "date unknown".to_owned(), |d| d.to_string()),
                 figure: view::count_label(s.low, None, s.high),
                 group: s.group,
+                withheld: s.withheld,
             })
             .collect(),
     }
