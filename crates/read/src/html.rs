@@ -762,7 +762,9 @@ fn find_root<'a>(body: ElementRef<'a>, headline: Option<ElementRef<'a>>) -> Elem
 }
 
 fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
-    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut scores: dom::IdMap<f64> = dom::IdMap::default();
+    // Characters of scored paragraphs under every element: how much prose it holds.
+    let mut prose: dom::IdMap<usize> = dom::IdMap::default();
     let mut excluded_cache: HashMap<NodeId, bool> = HashMap::new();
     for el in body.descendent_elements() {
         let name = el.value().name();
@@ -778,6 +780,12 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
         }
         let commas = text.matches([',', '，', '、']).count();
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
+        for ancestor in el.ancestors().take(MAX_DEPTH) {
+            if ancestor.id() == body.id() {
+                break;
+            }
+            *prose.entry(ancestor.id()).or_default() += len;
+        }
         for (level, ancestor) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
             if ancestor.id() == body.id() || ancestor.value().name() == "html" {
                 break;
@@ -791,11 +799,39 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     for (id, score) in scores {
         let Some(el) = body.tree().get(id).and_then(ElementRef::wrap) else { continue };
         let score = score * (1.0 - link_density(el));
-        if best.is_none_or(|(s, _)| score > s) {
+        // Ties go to the earlier element, so that the result never depends on map order.
+        if best.is_none_or(|(s, b)| score > s || score == s && el.id() < b.id()) {
             best = Some((score, el));
         }
     }
-    best.map(|(_, el)| el)
+    best.map(|(_, el)| widen_to_sections(body, el, &prose))
+}
+
+/// A long article often comes as sections in sibling containers (page builders, one block
+/// per heading): the best container holds one of them. Climb while an ancestor adds more
+/// prose and stays mostly prose with few links.
+fn widen_to_sections<'a>(
+    body: ElementRef<'a>,
+    best: ElementRef<'a>,
+    prose: &dom::IdMap<usize>,
+) -> ElementRef<'a> {
+    let prose_of = |el: ElementRef<'_>| prose.get(&el.id()).copied().unwrap_or(0);
+    let mut chosen = best;
+    for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(8) {
+        if ancestor.id() == body.id() || ancestor.value().name() == "html" {
+            break;
+        }
+        let text = dom::counts(ancestor).text as usize;
+        // Paragraph lengths count spaces; text counts do not (about one in six characters).
+        let share = if text == 0 { 0.0 } else { prose_of(ancestor) as f64 * 0.85 / text as f64 };
+        if share < 0.6 || link_density(ancestor) > 0.25 {
+            break;
+        }
+        if prose_of(ancestor) * 5 >= prose_of(chosen) * 6 {
+            chosen = ancestor;
+        }
+    }
+    chosen
 }
 
 fn initial_score(el: ElementRef<'_>) -> f64 {
@@ -1993,6 +2029,27 @@ mod tests {
         );
         let article = read(&html, None);
         assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
+    }
+
+    #[test]
+    fn an_article_in_section_blocks_is_read_whole() {
+        let section = |h: &str, t: &str| {
+            format!(
+                "<div class=\"block\"><div class=\"inner\"><h2>{h}</h2><p>{t}, and the harbour office will publish a guide, the chair said.</p>\
+                     <p>Owners asked for more time to prepare, and the committee agreed to a short delay, officials said.</p></div></div>"
+            )
+        };
+        let html = format!(
+            "<html><body><nav><a href=\"/\">Home</a></nav><div class=\"page\"><h1>Harbour rules agreed</h1>{}{}{}</div>\
+             <footer><p>Contact us at the harbour office.</p></footer></body></html>",
+            section("Permits", "Fishing boats will need a permit from next spring"),
+            section("Fees", "The permit will cost less for small boats than for trawlers"),
+            section("Timing", "The rules take effect in March")
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("need a permit"), "{article:?}");
+        assert!(article.text.contains("take effect in March"), "{article:?}");
+        assert!(!article.text.contains("Contact us"), "{article:?}");
     }
 
     #[test]
