@@ -154,3 +154,15 @@ test('the public bulletin with a signed-in analyst: still no Set-Cookie and no c
   assertNoThirdPartyRequests(log);
   await context.close();
 });
+
+// The signed-in pages and the sign-in page link the bulletin as "/public/", which the router does
+// not serve (it nests the bulletin at "/public"). Reported to the web app's owner; a todo until
+// the links or a redirect are fixed, so it shows in the log without failing the run.
+test('the app\'s "Public bulletin" link opens the bulletin', { todo: '/public/ answers 404 (web app links)' }, async () => {
+  const { context } = await recordingContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/login`);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Public bulletin' }).click()]);
+  assert.ok(await page.locator('[data-testid="public-home"]').count(), `the link led to ${page.url()}`);
+  await context.close();
+});
