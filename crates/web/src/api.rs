@@ -67,10 +67,8 @@ async fn incidents(
     User(_user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::Page>, ApiError> {
-    let view = state.reconciled().await?;
-    let (documents, _) = pages::search_documents(&state, &filter.q).await?;
-    let incidents = data::filtered(&view, &filter, documents.as_ref());
-    Ok(Json(data::page(&incidents, &filter)))
+    let (view, selection) = pages::select(&state, &filter).await?;
+    Ok(Json(selection.page(&view, &filter)))
 }
 
 async fn timeline(
@@ -78,9 +76,8 @@ async fn timeline(
     User(_user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::Series>, ApiError> {
-    let view = state.reconciled().await?;
-    let (documents, _) = pages::search_documents(&state, &filter.q).await?;
-    Ok(Json(data::series(&data::filtered(&view, &filter, documents.as_ref()))))
+    let (_, selection) = pages::select(&state, &filter).await?;
+    Ok(Json(selection.series.clone()))
 }
 
 async fn map(
@@ -88,9 +85,8 @@ async fn map(
     User(_user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::MapData>, ApiError> {
-    let view = state.reconciled().await?;
-    let (documents, _) = pages::search_documents(&state, &filter.q).await?;
-    Ok(Json(data::map_data(&view, &data::filtered(&view, &filter, documents.as_ref()))))
+    let (view, selection) = pages::select(&state, &filter).await?;
+    Ok(Json(data::map_data(&view, &data::selected(&view, &selection.indices))))
 }
 
 #[derive(Serialize)]
@@ -247,20 +243,8 @@ async fn incidents_csv(
     User(_user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Response, ApiError> {
-    let view = state.reconciled().await?;
-    let (documents, _) = pages::search_documents(&state, &filter.q).await?;
-    let indices: Vec<u32> = view
-        .reconciliation
-        .incidents
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| filter.matches(i))
-        .filter(|(_, i)| {
-            documents.as_ref().is_none_or(|d| i.members.iter().any(|m| d.contains(&m.key.document)))
-        })
-        .filter_map(|(idx, _)| u32::try_from(idx).ok())
-        .collect();
-    let stream = CsvStream { view, indices, pos: 0, header: true };
+    let (view, selection) = pages::select(&state, &filter).await?;
+    let stream = CsvStream { view, selection, pos: 0, header: true };
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -276,7 +260,7 @@ const CSV_CHUNK: usize = 512;
 
 struct CsvStream {
     view: Arc<ReconciledView>,
-    indices: Vec<u32>,
+    selection: Arc<data::Selection>,
     pos: usize,
     header: bool,
 }
@@ -291,8 +275,9 @@ impl futures_core::Stream for CsvStream {
             this.header = false;
             out.push_str("id,type,start,end,precision,low,best,high,perpetrator,destination,nationality,place,sources,claims,reviewed,rejected\n");
         }
-        let end = (this.pos + CSV_CHUNK).min(this.indices.len());
-        for &idx in &this.indices[this.pos..end] {
+        let indices = &this.selection.indices;
+        let end = (this.pos + CSV_CHUNK).min(indices.len());
+        for &idx in &indices[this.pos..end] {
             if let Some(incident) = this.view.reconciliation.incidents.get(idx as usize) {
                 csv_row(&mut out, &IncidentRow::of(incident));
             }

@@ -287,6 +287,54 @@ pub fn conflict_text(conflict: &Conflict) -> String {
     }
 }
 
+/// The incidents passing a filter (indexes into the view's incidents, in order) and their
+/// series, remembered per view and filter so the dashboard does not filter 100,000 incidents
+/// on every request.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub indices: Vec<u32>,
+    pub series: Series,
+    pub search_note: String,
+}
+
+impl Selection {
+    pub fn compute(
+        view: &ReconciledView,
+        filter: &Filter,
+        documents: Option<&std::collections::HashSet<domain::ContentHash>>,
+        search_note: String,
+    ) -> Selection {
+        let incidents = view.reconciliation.incidents.iter().enumerate().filter(|(_, i)| {
+            filter.matches(i)
+                && documents.is_none_or(|docs| i.members.iter().any(|m| docs.contains(&m.key.document)))
+        });
+        let indices: Vec<u32> = incidents.filter_map(|(idx, _)| u32::try_from(idx).ok()).collect();
+        let selected = selected(view, &indices);
+        Selection { series: series(&selected), indices, search_note }
+    }
+
+    /// One page of the selection.
+    pub fn page(&self, view: &ReconciledView, filter: &Filter) -> Page {
+        let size = filter.size();
+        let pages = self.indices.len().div_ceil(size).max(1);
+        let page = filter.page().min(pages);
+        let rows = self
+            .indices
+            .iter()
+            .skip((page - 1) * size)
+            .take(size)
+            .filter_map(|&idx| view.reconciliation.incidents.get(idx as usize))
+            .map(IncidentRow::of)
+            .collect();
+        Page { total: self.indices.len(), page, size, pages, incidents: rows }
+    }
+}
+
+/// The incidents at `indices`.
+pub fn selected<'a>(view: &'a ReconciledView, indices: &[u32]) -> Vec<&'a Incident> {
+    indices.iter().filter_map(|&idx| view.reconciliation.incidents.get(idx as usize)).collect()
+}
+
 /// One page of incidents that pass `filter` (and, with a search, are in `documents`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {

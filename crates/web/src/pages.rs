@@ -253,6 +253,22 @@ pub async fn search_documents(
     }
 }
 
+/// The incidents passing `filter` in the current view, remembered per filter.
+pub async fn select(
+    state: &AppState,
+    filter: &Filter,
+) -> Result<(Arc<ReconciledView>, Arc<data::Selection>), WebError> {
+    let view = state.reconciled().await?;
+    let key = filter.query_without_page();
+    if let Some(selection) = state.selection(&view, &key) {
+        return Ok((view, selection));
+    }
+    let (documents, search_note) = search_documents(state, &filter.q).await?;
+    let selection = Arc::new(data::Selection::compute(&view, filter, documents.as_ref(), search_note));
+    state.remember_selection(&view, key, selection.clone());
+    Ok((view, selection))
+}
+
 /// Documents a search considers.
 pub const SEARCH_LIMIT: usize = 1000;
 
@@ -261,11 +277,10 @@ pub async fn dashboard(
     User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = state.reconciled().await?;
-    let (documents, search_note) = search_documents(&state, &filter.q).await?;
-    let incidents = data::filtered(&view, &filter, documents.as_ref());
-    let page = data::page(&incidents, &filter);
-    let series = data::series(&incidents);
+    let (view, selection) = select(&state, &filter).await?;
+    let page = selection.page(&view, &filter);
+    let series = selection.series.clone();
+    let search_note = selection.search_note.clone();
     let base_query = filter.query_without_page();
     let page_html = DashboardPage {
         nav: Nav::of(&user),

@@ -60,6 +60,10 @@ struct Inner {
     config: Config,
     key: Option<Unlocked>,
     sessions: crate::auth::Sessions,
+    /// Filtered selections of the current view by filter query (see [`AppState::selections`]).
+    selections: Mutex<std::collections::HashMap<String, Arc<crate::data::Selection>>>,
+    /// The view the selections were computed from.
+    selections_of: Mutex<Option<Arc<ReconciledView>>>,
     idle: Mutex<Vec<Backend>>,
     cache: RwLock<Option<Cached>>,
     /// Held while the view is rebuilt, so that concurrent requests build it once.
@@ -106,6 +110,8 @@ impl AppState {
                 config,
                 key,
                 sessions: crate::auth::Sessions::default(),
+                selections: Mutex::new(std::collections::HashMap::new()),
+                selections_of: Mutex::new(None),
                 idle: Mutex::new(vec![opened]),
                 cache: RwLock::new(None),
                 rebuild: tokio::sync::Mutex::new(()),
@@ -153,6 +159,36 @@ impl AppState {
         })
         .await
         .map_err(|err| WebError::Internal(format!("store task: {err}")))?
+    }
+
+    /// The remembered selection for `key` computed from `view`, if any. Selections are dropped
+    /// as soon as a newer view is asked about, and the table holds at most
+    /// [`MAX_SELECTIONS`] of them.
+    pub fn selection(&self, view: &Arc<ReconciledView>, key: &str) -> Option<Arc<crate::data::Selection>> {
+        let mut of = self.inner.selections_of.lock().ok()?;
+        let mut table = self.inner.selections.lock().ok()?;
+        if !of.as_ref().is_some_and(|v| Arc::ptr_eq(v, view)) {
+            table.clear();
+            *of = Some(view.clone());
+        }
+        table.get(key).cloned()
+    }
+
+    pub fn remember_selection(
+        &self,
+        view: &Arc<ReconciledView>,
+        key: String,
+        selection: Arc<crate::data::Selection>,
+    ) {
+        let (Ok(of), Ok(mut table)) = (self.inner.selections_of.lock(), self.inner.selections.lock()) else {
+            return;
+        };
+        if of.as_ref().is_some_and(|v| Arc::ptr_eq(v, view)) {
+            if table.len() >= MAX_SELECTIONS {
+                table.clear();
+            }
+            table.insert(key, selection);
+        }
     }
 
     /// Marks the cached view stale; the next [`AppState::reconciled`] rebuilds it.
@@ -228,6 +264,9 @@ impl Drop for Inner {
         }
     }
 }
+
+/// Filter results remembered per view.
+pub const MAX_SELECTIONS: usize = 256;
 
 enum Freshness {
     Fresh(Arc<ReconciledView>),

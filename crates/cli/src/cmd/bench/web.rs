@@ -196,7 +196,8 @@ async fn measure(path: &Path, options: &Options) -> anyhow::Result<()> {
             options.concurrency,
         ),
         ("incident page", format!("/incidents/{incident}"), options.concurrency),
-        ("search", "/api/search?q=forcibly+returned+case".to_owned(), options.concurrency),
+        ("search (selective)", "/api/search?q=4242".to_owned(), options.concurrency),
+        ("search (every doc)", "/api/search?q=forcibly+returned+case".to_owned(), options.concurrency),
         ("csv export (all)", "/api/incidents.csv".to_owned(), 2),
     ] {
         let result = scenario(addr, &uri, cookie.clone(), concurrency, duration).await;
