@@ -196,6 +196,8 @@ async fn a_decision_through_the_ui_changes_the_view_and_is_audited() {
     let app = app().await;
     let (cookie, csrf) = sign_in(&app, ANALYST).await;
     let id = first_incident(&app).await;
+    let reviewed = get(&app, "/dashboard?reviewed=yes", Some(&cookie)).await;
+    assert!(!reviewed.body.contains(&format!("/incidents/{id}")), "not reviewed yet");
     let response = post_form(
         &app,
         "/review/decide",
@@ -220,6 +222,9 @@ async fn a_decision_through_the_ui_changes_the_view_and_is_audited() {
     assert!(audit.iter().any(|e| e.action == "decision" && e.actor == ANALYST.0), "{audit:?}");
     let page = get(&app, &format!("/incidents/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("accept by ana"), "{}", page.body);
+    // The remembered filter results follow the new view.
+    let reviewed = get(&app, "/dashboard?reviewed=yes", Some(&cookie)).await;
+    assert!(reviewed.body.contains(&format!("/incidents/{id}")), "{}", reviewed.body);
 
     // Rejecting through the JSON API with the CSRF header.
     let other = view
