@@ -54,7 +54,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "record", sql: include_str!("../migrations/0003_record.sql") },
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
     Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
-    Migration { version: 6, name: "accept_decision", sql: include_str!("../migrations/0006_accept_decision.sql") },
+    Migration { version: 6, name: "accept", sql: include_str!("../migrations/0006_accept.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
