@@ -915,7 +915,7 @@ fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut HashMap<NodeId
 /// Whether an element is inside a section that never holds the article's metadata
 /// (navigation, sidebars, related lists, comments, footers), other than the root itself.
 fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
-    for node in std::iter::once(*el).chain(el.ancestors()) {
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_DEPTH) {
         if node.id() == root.id() {
             return false;
         }

@@ -4,6 +4,7 @@
 //! plain-text readers treat specially (unclosed and misnested tags, deep nesting, BOMs).
 
 use domain::RawPage;
+use proptest::prelude::Strategy as _;
 
 /// xorshift64*: deterministic, so a failure names its seed and case and can be replayed.
 struct Rng(u64);
@@ -94,6 +95,22 @@ const PIECES: &[&str] = &[
     "\u{202e}",
     "2024/01/02",
     "Updated:",
+    "Last updated: Dec 12, 2025",
+    "<div><p>Written by</p><p>",
+    "ByJane Doe",
+    "<div class=\"field--label-hidden\">",
+    "<span class=\"visually-hidden\">",
+    "<h1>",
+    "<h1 hidden>",
+    "<script>{\"publishedDate\":\"2019-08-16T00:00:00Z\"}</script>",
+    "<script type=\"application/ld+json\">{\"@graph\":[{\"@type\":\"Article\",\"author\":{\"@id\":\"#p\"}},{\"@id\":\"#p\",\"name\":\"",
+    "{\"@id\":\"#p\"}",
+    "More:",
+    "– Jane",
+    "<div class=\"sidebar rail\">",
+    "<div class=\"entry-content\">",
+    "<footer class=\"meta\">",
+    "<p>委員会は月曜日に会合を開きました。</p>",
 ];
 
 fn soup(rng: &mut Rng) -> Vec<u8> {
@@ -149,5 +166,44 @@ fn never_panics_on_random_bytes() {
     let mut rng = Rng(0x000b_17e5);
     for case in 0..3000 {
         check(raw(&mut rng), case);
+    }
+}
+
+#[test]
+fn large_flat_and_deep_pages_are_read() {
+    // Many siblings and very deep nesting: the reader's cost must stay near linear.
+    let mut page = String::from("<html><body><article><h1>Title of the page</h1>");
+    for i in 0..20_000 {
+        page.push_str(&format!("<p>Paragraph {i} says that the committee met, and agreed on the rules.</p>"));
+    }
+    page.push_str(&"<div><section>".repeat(5_000));
+    page.push_str("deep text");
+    page.push_str("</article></body></html>");
+    let (article, _) = read::read(&RawPage::new(page.into_bytes(), None));
+    assert!(article.text.contains("Paragraph 19999 says"), "the last paragraph is read");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Markup soups from the pieces above mixed with arbitrary text, in UTF-8 or re-encoded.
+    #[test]
+    fn never_panics_on_mixed_markup(
+        parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(PIECES).prop_map(str::to_owned),
+                ".{0,40}",
+            ],
+            0..120,
+        ),
+        encoding in 0..3usize,
+    ) {
+        let text: String = parts.concat();
+        let bytes = match encoding {
+            0 => text.into_bytes(),
+            1 => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            _ => encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
+        };
+        check(bytes, 0);
     }
 }
