@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/tokens/revoke", post(pages::admin_revoke_token))
         .merge(api::routes())
         .nest("/public", public::router())
+        // The bulletin lives at `/public`; a typed trailing slash still finds it.
+        .route("/public/", get(|| async { axum::response::Redirect::permanent("/public") }))
         .route("/assets/{*path}", get(assets::serve_asset))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))

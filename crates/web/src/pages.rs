@@ -160,7 +160,7 @@ pub async fn logout(
 pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match auth::signed_in(&state, &headers).await {
         Ok(Some(_)) => Redirect::to("/dashboard").into_response(),
-        _ => Redirect::to("/public/").into_response(),
+        _ => Redirect::to("/public").into_response(),
     }
 }
 

@@ -119,6 +119,10 @@ async fn sign_in_succeeds_fails_and_is_rate_limited() {
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(anonymous.headers[header::LOCATION].to_str().expect("ascii").starts_with("/login?next="));
     assert_eq!(get(&app, "/api/incidents", None).await.status, StatusCode::UNAUTHORIZED);
+    let home = get(&app, "/", None).await;
+    assert_eq!(home.headers[header::LOCATION], "/public");
+    assert_eq!(get(&app, "/public", None).await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/public/", None).await.headers[header::LOCATION], "/public");
     // A forged cookie is nobody.
     let forged = format!("refwatch_session={}", "ab".repeat(32));
     assert_eq!(get(&app, "/api/me", Some(&forged)).await.status, StatusCode::UNAUTHORIZED);

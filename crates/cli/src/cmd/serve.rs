@@ -35,7 +35,20 @@ impl Cmd {
 pub fn serve(ctx: &Ctx, db: &Path, bind: SocketAddr, config: web::Config) -> anyhow::Result<()> {
     let (key, no_users) = {
         let store = crate::db::open_existing(db)?;
-        (keys::unlock(ctx, &store, Prompt::Never)?, store::Store::list_users(&store)?.is_empty())
+        // The server holds the key for its users; each request is checked against the signed-in
+        // user's role (case files need `can_see_persons`), not against `--as`.
+        let key = match keys::secret(ctx, Prompt::Never)? {
+            Some(secret) => match service::record::unlock(&store, &secret) {
+                Ok(key) => Some(key),
+                Err(service::ServiceError::NoKey) => {
+                    println!("this database has no data key: the passphrase or key file is not used");
+                    None
+                }
+                Err(err) => return Err(err.into()),
+            },
+            None => None,
+        };
+        (key, store::Store::list_users(&store)?.is_empty())
     };
     if no_users {
         println!("this database has no users yet: add one with `refwatch user add NAME --role admin`");
