@@ -1006,3 +1006,52 @@ pub async fn admin_revoke_token(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_only_returns_to_local_paths() {
+        assert_eq!(safe_next("/incidents/0a1b2c3d?x=1"), "/incidents/0a1b2c3d?x=1");
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/login",
+        ] {
+            assert_eq!(safe_next(bad), "/dashboard", "{bad}");
+        }
+    }
+
+    #[test]
+    fn evidence_is_cut_from_its_paragraph() {
+        let text = "First paragraph.\n\nBefore. On 3 May 40 people were deported. After.\n\nLast.".to_owned();
+        let start = text.find("On 3 May").expect("sentence");
+        let end = start + "On 3 May 40 people were deported.".len();
+        let document = store::StoredDocument {
+            hash: domain::ContentHash([1; 32]),
+            url: None,
+            source_path: None,
+            ingested_at: 0,
+            pipeline_version: String::new(),
+            page_size: 0,
+            title: None,
+            author: None,
+            published: None,
+            published_from: None,
+            language: None,
+            text,
+            removed: Vec::new(),
+            claims: Vec::new(),
+        };
+        let cut = cut_evidence(&document, start, end).expect("cut");
+        assert_eq!(cut.before, "Before. ");
+        assert_eq!(cut.sentence, "On 3 May 40 people were deported.");
+        assert_eq!(cut.after, " After.");
+        assert!(cut_evidence(&document, end, start).is_none());
+        assert!(cut_evidence(&document, 0, 10_000).is_none());
+    }
+}
