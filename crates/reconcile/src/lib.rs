@@ -36,8 +36,8 @@ use domain::{
 
 pub use count::{IncidentCount, incident_count, point_estimate};
 pub use dedup::{
-    DocId, GroupId, N_BANDS, N_HASHES, NEAR_DUPLICATE, Signature, SignatureError, SourceGroups, similarity_of,
-    source_groups, source_groups_of,
+    DocId, GroupId, N_BANDS, N_HASHES, NEAR_DUPLICATE, Signature, SignatureError, SourceGroups,
+    similarity_of, source_groups, source_groups_of,
 };
 pub use key::{ClaimKey, ClaimRef, KeyError, REMATCH_THRESHOLD, evidence_print, is_print};
 pub use timeline::{Timeline, TimelineFilter, YearTotal, timeline};
