@@ -82,16 +82,40 @@ pub struct LoginForm {
 }
 
 /// Only a local path may follow sign-in (no open redirect to another site).
+///
+/// The path must start with a single `/` (not `//` or `/\`), hold only alphanumerics and
+/// `/-_.?=&%`, and every `%` must start a valid escape that decodes to neither a control character
+/// nor a backslash (browsers strip tabs and newlines, so `/%09/evil.example` would become
+/// `//evil.example`). Anything else falls back to the dashboard.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.starts_with("/login")
-    {
-        next.to_owned()
-    } else {
-        "/dashboard".to_owned()
+    if is_local_path(next) && !next.starts_with("/login") { next.to_owned() } else { "/dashboard".to_owned() }
+}
+
+fn is_local_path(next: &str) -> bool {
+    let bytes = next.as_bytes();
+    if bytes.first() != Some(&b'/') || matches!(bytes.get(1), Some(b'/' | b'\\')) {
+        return false;
     }
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let escaped = bytes
+                .get(i + 1..i + 3)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            match escaped {
+                Some(c) if !c.is_ascii_control() && c != b'\\' && c != b'/' => i += 3,
+                _ => return false,
+            }
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"/-_.?=&".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 pub async fn login(
@@ -1023,6 +1047,34 @@ mod tests {
             "/login",
         ] {
             assert_eq!(safe_next(bad), "/dashboard", "{bad}");
+        }
+    }
+
+    #[test]
+    fn sign_in_only_follows_strict_local_paths() {
+        for good in ["/dashboard", "/incidents/12?tab=claims&x=1", "/search?q=caf%C3%A9", "/a-b_c.d"] {
+            assert_eq!(safe_next(good), good, "{good}");
+        }
+        for bad in [
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%7f/evil.example",
+            "/%5c/evil.example",
+            "/%2f/evil.example",
+            "/%zz",
+            "/%2",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/login?next=//evil.example",
+            "/a b",
+            "/a@evil.example:80",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_next(bad), "/dashboard", "{bad:?}");
         }
     }
 
