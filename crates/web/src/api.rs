@@ -62,30 +62,42 @@ async fn me(User(user): User) -> Json<Me> {
     })
 }
 
+/// [`pages::select`], but a search by a role that may not search is refused outright.
+async fn select(
+    state: &AppState,
+    user: &crate::auth::SignedIn,
+    filter: &Filter,
+) -> Result<(Arc<ReconciledView>, Arc<data::Selection>), ApiError> {
+    if !filter.q.trim().is_empty() && !pages::may_search(user) {
+        return Err(crate::WebError::Forbidden.into());
+    }
+    Ok(pages::select(state, user, filter).await?)
+}
+
 async fn incidents(
     State(state): State<AppState>,
-    User(_user): User,
+    User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::Page>, ApiError> {
-    let (view, selection) = pages::select(&state, &filter).await?;
+    let (view, selection) = select(&state, &user, &filter).await?;
     Ok(Json(selection.page(&view, &filter)))
 }
 
 async fn timeline(
     State(state): State<AppState>,
-    User(_user): User,
+    User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::Series>, ApiError> {
-    let (_, selection) = pages::select(&state, &filter).await?;
+    let (_, selection) = select(&state, &user, &filter).await?;
     Ok(Json(selection.series.clone()))
 }
 
 async fn map(
     State(state): State<AppState>,
-    User(_user): User,
+    User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Json<data::MapData>, ApiError> {
-    let (view, selection) = pages::select(&state, &filter).await?;
+    let (view, selection) = select(&state, &user, &filter).await?;
     Ok(Json(data::map_data(&view, &data::selected(&view, &selection.indices))))
 }
 
@@ -187,6 +199,9 @@ async fn search(
     User(user): User,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Vec<HitJson>>, ApiError> {
+    if !pages::may_search(&user) {
+        return Err(crate::WebError::Forbidden.into());
+    }
     let limit = if q.limit == 0 { 50 } else { q.limit.min(pages::SEARCH_LIMIT) };
     let text = q.q.clone();
     let hits = state
@@ -240,10 +255,10 @@ async fn decisions(
 /// memory stays flat however many rows there are.
 async fn incidents_csv(
     State(state): State<AppState>,
-    User(_user): User,
+    User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Response, ApiError> {
-    let (view, selection) = pages::select(&state, &filter).await?;
+    let (view, selection) = select(&state, &user, &filter).await?;
     let stream = CsvStream { view, selection, pos: 0, header: true };
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();

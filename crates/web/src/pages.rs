@@ -277,12 +277,29 @@ pub async fn search_documents(
     }
 }
 
-/// The incidents passing `filter` in the current view, remembered per filter.
+/// Full-text search (`q=`) is for roles that may read article text: the blind index answers
+/// "is this name in any article", an oracle viewers must not have.
+pub fn may_search(user: &SignedIn) -> bool {
+    user.role.can_review()
+}
+
+/// What a viewer's dashboard says instead of searching.
+pub const SEARCH_REFUSED: &str = "search is for analysts and admins";
+
+/// The incidents passing `filter` in the current view, remembered per filter. A search by a
+/// role that may not search selects nothing (and is not remembered, so it cannot hide a
+/// reviewer's result behind the same key).
 pub async fn select(
     state: &AppState,
+    user: &SignedIn,
     filter: &Filter,
 ) -> Result<(Arc<ReconciledView>, Arc<data::Selection>), WebError> {
     let view = state.reconciled().await?;
+    if !filter.q.trim().is_empty() && !may_search(user) {
+        let nothing = HashSet::new();
+        let selection = data::Selection::compute(&view, filter, Some(&nothing), SEARCH_REFUSED.to_owned());
+        return Ok((view, Arc::new(selection)));
+    }
     let key = filter.query_without_page();
     if let Some(selection) = state.selection(&view, &key) {
         return Ok((view, selection));
@@ -301,7 +318,7 @@ pub async fn dashboard(
     User(user): User,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let (view, selection) = select(&state, &filter).await?;
+    let (view, selection) = select(&state, &user, &filter).await?;
     let page = selection.page(&view, &filter);
     let series = selection.series.clone();
     let search_note = selection.search_note.clone();
@@ -385,8 +402,13 @@ pub fn find_incident<'a>(view: &'a ReconciledView, id: &str) -> Result<&'a Incid
 fn title_of(view: &ReconciledView, document: &domain::ContentHash) -> String {
     match view.titles.get(document) {
         Some(Some(title)) if !title.is_empty() => title.clone(),
-        _ => format!("document {}", &document.to_hex()[..8]),
+        _ => untitled(document),
     }
+}
+
+/// A document's label without its (decrypted) title: what roles that cannot review see.
+fn untitled(document: &domain::ContentHash) -> String {
+    format!("document {}", &document.to_hex()[..8])
 }
 
 fn count_text(count: &domain::Count) -> String {
@@ -448,7 +470,11 @@ pub async fn member_views(
                 out.push(MemberView {
                     key: member.key.to_string(),
                     short: member.key.short(),
-                    title: title_of(&view, &member.key.document),
+                    title: if show_text {
+                        title_of(&view, &member.key.document)
+                    } else {
+                        untitled(&member.key.document)
+                    },
                     figure: input.map_or(String::new(), |i| count_text(&i.claim.count)),
                     joined: joined_text(&member.joined),
                     evidence,
@@ -553,7 +579,11 @@ pub async fn incident_page(
         .iter()
         .map(|f| SourceView {
             figure: count_text(&f.count),
-            documents: f.documents.iter().map(|d| title_of(&view, d)).collect(),
+            documents: f
+                .documents
+                .iter()
+                .map(|d| if show_text { title_of(&view, d) } else { untitled(d) })
+                .collect(),
         })
         .collect();
     let page = IncidentPage {

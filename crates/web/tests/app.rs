@@ -423,3 +423,46 @@ async fn the_cache_follows_writes_from_other_processes() {
     let view = state.reconciled().await.expect("view");
     assert!(view.reconciliation.incidents.iter().any(|i| i.id == incident.id && i.reviewed));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewers_get_no_titles_and_cannot_search() {
+    let app = app().await;
+    let view = app.state.reconciled().await.expect("view");
+    let incident = view.reconciliation.incidents.iter().find(|i| !i.rejected).expect("an incident");
+    let id = incident.id.to_string();
+    let title = incident
+        .members
+        .iter()
+        .find_map(|m| view.titles.get(&m.key.document).cloned().flatten().filter(|t| !t.is_empty()))
+        .expect("a titled member");
+    let escaped = title.replace('&', "&amp;").replace('"', "&#34;").replace('\'', "&#39;");
+
+    let (viewer, _) = sign_in(&app, VIEWER).await;
+    let detail = get(&app, &format!("/api/incidents/{id}"), Some(&viewer)).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(!detail.body.contains(&title), "{}", detail.body);
+    let page = get(&app, &format!("/incidents/{id}"), Some(&viewer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(&title) && !page.body.contains(&escaped), "{}", page.body);
+    for uri in [
+        "/api/search?q=deported",
+        "/api/incidents?q=deported",
+        "/api/timeline?q=deported",
+        "/api/map?q=deported",
+        "/api/incidents.csv?q=deported",
+    ] {
+        assert_eq!(get(&app, uri, Some(&viewer)).await.status, StatusCode::FORBIDDEN, "{uri}");
+    }
+    assert_eq!(get(&app, "/api/incidents", Some(&viewer)).await.status, StatusCode::OK);
+    let dashboard = get(&app, "/dashboard?q=deported", Some(&viewer)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains("search is for analysts and admins"), "{}", dashboard.body);
+
+    // Analysts still see titles and search.
+    let (analyst, _) = sign_in(&app, ANALYST).await;
+    let detail = get(&app, &format!("/api/incidents/{id}"), Some(&analyst)).await;
+    assert!(detail.body.contains(&title), "{}", detail.body);
+    assert_eq!(get(&app, "/api/search?q=deported", Some(&analyst)).await.status, StatusCode::OK);
+    let dashboard = get(&app, "/dashboard?q=deported", Some(&analyst)).await;
+    assert!(!dashboard.body.contains("search is for analysts and admins"));
+}
