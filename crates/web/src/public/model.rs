@@ -2,8 +2,9 @@
 //!
 //! Every name in these types is a `&'static str` from the gazetteer (countries, groups, regions,
 //! cities), so no text from a page, a decision or a case file can be stored in one. The only
-//! runtime text is a source's URL, cut down to scheme, host and path ([`PublicUrl`]), and its
-//! publisher, which is that URL's host. Counts, dates, codes and coordinates are numbers or
+//! runtime text is a source's URL, cut down to scheme and host ([`PublicUrl`]: a page's path can
+//! hold a victim's name, "/2024/05/canary-testperson-7q-deported"), and its publisher, which is
+//! that URL's host. Counts, dates, codes and coordinates are numbers or
 //! validated codes. There are no titles, evidence sentences, count phrases, attributions
 //! ("said X"), analyst notes or values, actors, case files or person names here.
 //!
@@ -118,10 +119,12 @@ impl NameFilter {
             .iter()
             .map(|(hash, meta)| {
                 let mut meta = meta.clone();
-                // What would be published (user, query and fragment are dropped anyway).
+                // Only the site is ever published; the marker tells readers why the page's own
+                // address is not even described.
                 if !self.is_empty()
-                    && let Some(url) = meta.url.as_deref().and_then(PublicUrl::parse)
-                    && self.names_someone(url.as_str())
+                    && let Some(raw) = meta.url.as_deref()
+                    && let Some(url) = PublicUrl::parse(raw)
+                    && self.names_someone(raw)
                 {
                     meta.url = Some(url.site_root());
                     meta.withheld = true;
@@ -275,8 +278,9 @@ impl PublicPlace {
 /// city, on the bulletin.
 pub const SMALL_INCIDENT: u64 = 5;
 
-/// A source's URL without user information, query or fragment (they can carry a reader's
-/// e-mail address or a session), only for `http` and `https`, only printable ASCII.
+/// A source's site: `scheme://host/` only. The path is dropped (it can name a person), and so are
+/// user information, query and fragment (they can carry a reader's e-mail address or a
+/// session). Only `http` and `https`, only printable ASCII.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicUrl {
     url: String,
@@ -307,7 +311,7 @@ impl PublicUrl {
         if !host_ok || !path_ok {
             return None;
         }
-        let url = format!("{scheme}://{host}{path}");
+        let url = format!("{scheme}://{host}/");
         let host_start = scheme.len() + 3;
         Some(PublicUrl { host_end: host_start + host.len(), host_start, url })
     }
@@ -654,7 +658,7 @@ mod tests {
     fn urls_lose_user_query_and_fragment() {
         let url = PublicUrl::parse("HTTPS://reader:secret@www.Example.org:8443/news/a-b?email=x@y.z#top")
             .expect("valid");
-        assert_eq!(url.as_str(), "https://www.example.org:8443/news/a-b");
+        assert_eq!(url.as_str(), "https://www.example.org:8443/");
         assert_eq!(url.publisher(), "example.org");
         assert!(PublicUrl::parse("javascript:alert(1)").is_none());
         assert!(PublicUrl::parse("file:///home/analyst/notes.txt").is_none());
@@ -663,6 +667,15 @@ mod tests {
             PublicUrl::parse("http://example.org").map(|u| u.as_str().to_owned()).as_deref(),
             Some("http://example.org/")
         );
+    }
+
+    #[test]
+    fn only_the_site_of_a_source_is_published() {
+        let url = PublicUrl::parse("https://news.example.org/2024/05/canary-testperson-7q-deported?x=1")
+            .expect("valid");
+        assert_eq!(url.as_str(), "https://news.example.org/");
+        assert!(!url.as_str().to_lowercase().contains("testperson"));
+        assert_eq!(url.publisher(), "news.example.org");
     }
 
     #[test]
