@@ -126,7 +126,6 @@ pub fn aggregate_json(aggregate: &PublicAggregate) -> Value {
         "incidents_sum_low": aggregate.sum_low,
         "incidents_sum_best": aggregate.sum_best,
         "status": aggregate.status.as_str(),
-        "sources": aggregate.sources.iter().map(source_json).collect::<Vec<_>>(),
     })
 }
 

@@ -10,6 +10,10 @@
 //!
 //! [`Bulletin::build`] is the only conversion from the reconciled record; it publishes only
 //! incidents an analyst accepted (see [`is_published`]).
+//!
+//! Aggregates (stated totals, "more than 670 since 2020") are not reviewed claims: the bulletin
+//! shows only their numbers, period, kind and countries, never the document that states them
+//! (no URL, publisher or date of publication), so an unreviewed page is never cited.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -434,7 +438,6 @@ pub struct PublicAggregate {
     pub sum_low: u64,
     pub sum_best: u64,
     pub status: PublicAggregateStatus,
-    pub sources: Vec<PublicSource>,
 }
 
 /// One month of the timeline: reviewed incidents whose start falls in it.
@@ -484,11 +487,6 @@ impl Bulletin {
             .iter()
             .filter(|check| !view.reconciliation.rejected_claims.contains(&check.claim))
             .map(|check| {
-                let group = view.claims.get(check.claim).map(|c| c.group.0).unwrap_or(u32::MAX);
-                let sources = sources_of_docs(
-                    [(check.key.document, group, check.count.low, check.count.high)].into_iter(),
-                    documents,
-                );
                 let counted: Vec<&PublicIncident> =
                     check.incidents.iter().filter_map(|id| by_id.get(id).copied()).collect();
                 let sum_low: u64 = counted.iter().filter_map(|i| i.low).sum();
@@ -505,7 +503,6 @@ impl Bulletin {
                     sum_low,
                     sum_best,
                     status: aggregate_status(check.count.low, check.count.high, sum_low, sum_best),
-                    sources,
                 }
             })
             .collect();
@@ -555,7 +552,7 @@ fn aggregate_status(
     }
 }
 
-/// The documents every published incident and aggregate of `view` cites: what
+/// The documents every published incident of `view` cites (aggregates cite none): what
 /// [`Bulletin::build`] needs in its `documents` map.
 pub fn cited_documents(view: &ReconciledView) -> Vec<ContentHash> {
     let mut out: Vec<ContentHash> = view
@@ -564,7 +561,6 @@ pub fn cited_documents(view: &ReconciledView) -> Vec<ContentHash> {
         .iter()
         .filter(|incident| is_published(incident))
         .flat_map(|incident| incident.figures.iter().flat_map(|f| f.documents.iter().copied()))
-        .chain(view.reconciliation.aggregates.iter().map(|check| check.key.document))
         .collect();
     out.sort_unstable_by_key(|hash| hash.0);
     out.dedup();

@@ -191,6 +191,12 @@ fn a_canary_in_every_free_text_field_reaches_no_public_output() {
     ] {
         assert!(all.contains(expected), "{expected} missing from the public outputs");
     }
+    // Aggregates cite no document: an unreviewed page is never a published source.
+    let aggregate_doc = view.reconciliation.aggregates[0].key.document;
+    assert!(!super::model::cited_documents(&view).contains(&aggregate_doc));
+    for aggregate in &bulletin.aggregates {
+        assert!(export::aggregate_json(aggregate).get("sources").is_none());
+    }
     // Only the publisher's site: no path of any source page.
     assert!(!all.contains("/wire/") && !all.contains("kabul"), "a source path is published");
     let malaysia = bulletin.incidents.iter().find(|i| i.low == Some(112)).expect("the Malaysian incident");
