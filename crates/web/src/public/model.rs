@@ -17,7 +17,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use domain::{ClaimKind, ContentHash, CountryCode, DateSpan, NaiveDate, Nationality, PartialDate};
+use domain::{
+    ClaimKind, ContentHash, CountryCode, DatePrecision, DateSpan, NaiveDate, Nationality, PartialDate,
+};
 use gazetteer::Entry;
 use reconcile::{Incident, IncidentId};
 use service::ReconciledView;
@@ -582,7 +584,7 @@ fn public_incident(
             .and_then(|place| PublicPlace::resolve(&place.name, place.country, place.admin1.as_deref()))
     });
     // A city, a day and a nationality can single out one or two people: small incidents are
-    // placed by region only.
+    // placed by region only and dated to the month.
     let small =
         incident.count.high.or(incident.count.best).or(incident.count.low).is_none_or(|n| n < SMALL_INCIDENT);
     let place = if small { place.and_then(PublicPlace::coarsened) } else { place };
@@ -596,7 +598,7 @@ fn public_incident(
     PublicIncident {
         id: incident.id,
         kind: incident.kind,
-        date: incident.date,
+        date: if small { to_month(incident.date) } else { incident.date },
         low: incident.count.low,
         best: incident.count.best,
         high: incident.count.high,
@@ -607,6 +609,35 @@ fn public_incident(
         sources,
         n_sources: incident.n_sources,
         conflict: !incident.conflicts.is_empty() || !incident.count.consistent,
+    }
+}
+
+/// `date` no finer than its months: the start moves to the 1st, the end to the month's last day.
+/// A day or week becomes its month; a range within one month becomes that month.
+fn to_month(date: DateSpan) -> DateSpan {
+    let start =
+        date.start.map(|d| PartialDate { day: if (1..=12).contains(&d.month) { 1 } else { d.day }, ..d });
+    let end = date.end.map(|d| PartialDate { day: last_day(d.year, d.month).unwrap_or(d.day), ..d });
+    let one_month = match (start, end) {
+        (Some(s), Some(e)) => s.year == e.year && s.month == e.month,
+        _ => true,
+    };
+    let precision = match date.precision {
+        DatePrecision::Day | DatePrecision::Week | DatePrecision::Range if one_month => DatePrecision::Month,
+        DatePrecision::Day | DatePrecision::Week => DatePrecision::Range,
+        other => other,
+    };
+    DateSpan { start, end, precision }
+}
+
+/// The last day of `month` (February has 29 days when the year is unknown).
+fn last_day(year: Option<i32>, month: u32) -> Option<u32> {
+    let leap = year.is_none_or(|y| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+    match month {
+        4 | 6 | 9 | 11 => Some(30),
+        2 => Some(if leap { 29 } else { 28 }),
+        1..=12 => Some(31),
+        _ => None,
     }
 }
 

@@ -276,3 +276,41 @@ fn small_incidents_are_placed_by_region_only() {
     let small = Bulletin::build(&view, &documents);
     assert_eq!(place(&small), Some(("Sachsen", super::model::PlaceLevel::Region)));
 }
+
+#[test]
+fn small_incidents_are_dated_to_the_month() {
+    use domain::{DatePrecision, DateSpan, PartialDate};
+    let (mut view, documents) = canary_view();
+    let day = PartialDate { year: Some(2024), month: 2, day: 11 };
+    view.reconciliation.incidents[0].date = DateSpan::day(day);
+    let count = &mut view.reconciliation.incidents[0].count;
+    (count.low, count.best, count.high) = (Some(28), Some(28), Some(28));
+    let id = view.reconciliation.incidents[0].id;
+    let date = |b: &Bulletin| b.incident(id).expect("published").date;
+    assert_eq!(date(&Bulletin::build(&view, &documents)), DateSpan::day(day));
+
+    let count = &mut view.reconciliation.incidents[0].count;
+    (count.low, count.best, count.high) = (Some(2), Some(2), Some(2));
+    let small = Bulletin::build(&view, &documents);
+    let coarse = date(&small);
+    assert_eq!(coarse.precision, DatePrecision::Month);
+    assert_eq!(coarse.start, Some(PartialDate { year: Some(2024), month: 2, day: 1 }));
+    assert_eq!(coarse.end, Some(PartialDate { year: Some(2024), month: 2, day: 29 }));
+    let page = incident_view(small.incident(id).expect("published")).render().expect("page");
+    assert!(page.contains("February 2024") && !page.contains("11 February"), "{page}");
+    let json = export::incident_json(small.incident(id).expect("published")).to_string();
+    assert!(!json.contains("2024-02-11"), "{json}");
+
+    // Unknown counts are small too; a range across months keeps its months only.
+    let incident = &mut view.reconciliation.incidents[0];
+    (incident.count.low, incident.count.best, incident.count.high) = (None, None, None);
+    incident.date = DateSpan {
+        start: Some(PartialDate { year: Some(2023), month: 12, day: 30 }),
+        end: Some(PartialDate { year: Some(2024), month: 1, day: 2 }),
+        precision: DatePrecision::Range,
+    };
+    let coarse = date(&Bulletin::build(&view, &documents));
+    assert_eq!(coarse.start.map(|d| d.day), Some(1));
+    assert_eq!(coarse.end.map(|d| d.day), Some(31));
+    assert_eq!(coarse.precision, DatePrecision::Range);
+}
