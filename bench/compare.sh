@@ -8,6 +8,7 @@
 # Usage: bench/compare.sh [DIR…]
 #   default DIRs: ../shared/benchmarks/extraction/{scrapinghub-article-extraction-benchmark,wcxb/dev}
 #   TRAFILATURA_VERSION=2.0.0 pins the PyPI version (default: the newest).
+#   REFWATCH_BIN=path/to/refwatch uses that binary instead of building one.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,9 +25,13 @@ python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check "trafilatura${TRAFILATURA_VERSION:+==$TRAFILATURA_VERSION}" lxml_html_clean
 version=$("$work/venv/bin/python" -c 'import trafilatura; print(trafilatura.__version__)')
 
-echo "building refwatch (release) …" >&2
-cargo build --quiet --release -p refwatch --manifest-path "$root/Cargo.toml"
-bin=${CARGO_TARGET_DIR:-$root/target}/release/refwatch
+if [ -n "${REFWATCH_BIN:-}" ]; then
+    bin=$REFWATCH_BIN
+else
+    echo "building refwatch (release) …" >&2
+    cargo build --quiet --release -p refwatch --manifest-path "$root/Cargo.toml"
+    bin=${CARGO_TARGET_DIR:-$root/target}/release/refwatch
+fi
 
 one_core=()
 if command -v taskset >/dev/null; then one_core=(taskset -c 0); fi
