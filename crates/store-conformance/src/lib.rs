@@ -46,6 +46,7 @@ pub const CHECKS: &[&str] = &[
     "empty_store_lists_nothing",
     "decisions_are_appended_in_order",
     "keys_are_stored_once_and_rotated_atomically",
+    "new_case_files_need_the_current_key",
     "case_files_round_trip_sealed_with_links",
     "every_write_appends_to_the_audit_chain",
     "audit_tampering_is_detected",
@@ -67,6 +68,7 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     empty_store_lists_nothing(&make());
     decisions_are_appended_in_order(&make());
     keys_are_stored_once_and_rotated_atomically(&make());
+    new_case_files_need_the_current_key(&make());
     case_files_round_trip_sealed_with_links(&make());
     every_write_appends_to_the_audit_chain(&make());
     audit_tampering_is_detected(&make());
@@ -92,6 +94,7 @@ macro_rules! tests {
             empty_store_lists_nothing,
             decisions_are_appended_in_order,
             keys_are_stored_once_and_rotated_atomically,
+            new_case_files_need_the_current_key,
             case_files_round_trip_sealed_with_links,
             every_write_appends_to_the_audit_chain,
             audit_tampering_is_detected,
@@ -115,7 +118,7 @@ macro_rules! tests {
 
 mod search;
 mod users;
-pub use search::{search_ranks_the_same_on_every_backend, sealed_texts_and_signatures_round_trip};
+pub use search::{sealed_texts_and_signatures_round_trip, search_ranks_the_same_on_every_backend};
 pub use users::{backup_streams_every_table_and_restore_needs_an_empty_store, users_and_tokens_round_trip};
 
 /// A person named in a claim. Must never be stored in any column outside the raw page.
@@ -538,6 +541,48 @@ pub fn keys_are_stored_once_and_rotated_atomically(backend: &dyn Backend) {
     let persons = store.list_persons().expect("persons");
     assert_eq!(persons.len(), 2);
     assert!(persons.iter().all(|p| p.sealed == vec![9; 41] && p.key_id == second && p.version == 1));
+}
+
+/// A process that unlocked before `keys rotate` still holds the retired key: the store refuses
+/// new case files sealed with it (alone or with ingest), writing nothing, and accepts the current
+/// key.
+pub fn new_case_files_need_the_current_key(backend: &dyn Backend) {
+    let mut store = open(backend);
+    let ids = store.reserve_person_ids(1).expect("reserve");
+    let before = NewPerson { id: ids[0], key_id: 1, sealed: vec![7; 40] };
+    assert!(matches!(store.add_person(&before, ACTOR), Err(StoreError::Conflict(_))), "no key stored yet");
+    let first = store.init_key(&key(1), ACTOR).expect("init");
+    let second = store.rotate_key(&key(2), &[], ACTOR).expect("rotate");
+    assert!(second > first);
+
+    let ids = store.reserve_person_ids(1).expect("reserve");
+    let stale = NewPerson { id: ids[0], key_id: first, sealed: vec![7; 40] };
+    match store.add_person(&stale, ACTOR) {
+        Err(StoreError::Conflict(message)) => {
+            assert!(message.contains(store::KEY_ROTATED), "unclear message: {message}")
+        }
+        other => panic!("a case file sealed with the retired key was accepted: {other:?}"),
+    }
+    let page = RawPage::new(b"<html><body>stale key</body></html>".to_vec(), None);
+    let article = article("Stale key");
+    let claims = [full_claim()];
+    let persons = [DocumentPerson { person: stale.clone(), claim_idx: vec![0] }];
+    let put = store.put_document(&NewDocument {
+        page: &page,
+        source_path: None,
+        ingested_at: 1_700_000_000,
+        pipeline_version: "test",
+        article: &article,
+        claims: &claims,
+        persons: &persons,
+        actor: "ingester",
+    });
+    assert!(matches!(put, Err(StoreError::Conflict(_))), "ingest sealed with the retired key: {put:?}");
+    assert!(store.list_persons().expect("persons").is_empty());
+    assert!(store.list_documents().expect("documents").is_empty(), "failed ingest left a document");
+
+    store.add_person(&NewPerson { key_id: second, ..stale }, ACTOR).expect("current key");
+    assert_eq!(store.list_persons().expect("persons").len(), 1);
 }
 
 /// Case files go in sealed (opaque bytes) with ingest or alone, come back byte for byte, and

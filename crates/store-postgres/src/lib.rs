@@ -1185,6 +1185,16 @@ async fn insert_person(
     person: &NewPerson,
     at: i64,
 ) -> Result<(), StoreError> {
+    // Checked inside the writing transaction, under the audit head lock that `rotate_key` takes
+    // first too: a process that unlocked before `keys rotate` must not seal with the retired key.
+    lock_head(tx).await?;
+    let current: Option<i64> = tx
+        .query_one("SELECT max(id) FROM data_keys", &[])
+        .await
+        .map_err(db_error)?
+        .try_get(0)
+        .map_err(db_error)?;
+    store::check_current_key(person.key_id, current)?;
     tx.execute(
         "INSERT INTO persons (id, version, key_id, sealed, created_at) VALUES ($1, 1, $2, $3, $4)",
         &[&person.id, &person.key_id, &person.sealed, &at],

@@ -909,6 +909,11 @@ fn search_terms(terms: &[String]) -> Result<Vec<String>, StoreError> {
 }
 
 fn insert_person(tx: &rusqlite::Transaction<'_>, person: &NewPerson, at: i64) -> Result<(), StoreError> {
+    // Checked inside the writing transaction: a process that unlocked before `keys rotate` must
+    // not seal new case files with the retired key.
+    let current: Option<i64> =
+        tx.query_row("SELECT max(id) FROM data_keys", [], |r| r.get(0)).map_err(db_error)?;
+    store::check_current_key(person.key_id, current)?;
     tx.execute(
         "INSERT INTO persons (id, version, key_id, sealed, created_at) VALUES (?1, 1, ?2, ?3, ?4)",
         params![person.id, person.key_id, person.sealed, at],

@@ -276,6 +276,24 @@ pub struct NewPerson {
     pub sealed: Vec<u8>,
 }
 
+/// The message of the `Conflict` returned when a case file is sealed with a key that is no longer
+/// the current one (another process ran `keys rotate` after this one unlocked).
+pub const KEY_ROTATED: &str = "the data key was rotated; unlock again";
+
+/// For backends: a new case file must be sealed with the current (highest) data key. `current` is
+/// `max(id)` of the stored data keys, read inside the writing transaction.
+pub fn check_current_key(key_id: i64, current: Option<i64>) -> Result<(), StoreError> {
+    match current {
+        Some(current) if current == key_id => Ok(()),
+        Some(current) => Err(StoreError::Conflict(format!(
+            "{KEY_ROTATED} (case file sealed with key {key_id}, current key is {current})"
+        ))),
+        None => Err(StoreError::Conflict(format!(
+            "no data key is stored, but the case file claims key {key_id} (run `keys init`)"
+        ))),
+    }
+}
+
 /// A stored case file: sealed bytes plus what the sealing bound (id, version) and which key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonRow {
