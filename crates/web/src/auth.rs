@@ -73,11 +73,25 @@ struct Session {
     checked: Instant,
 }
 
-/// The sessions and login failures, in memory: a restart signs everybody out.
-#[derive(Default)]
+/// Password checks that may run at once.
+pub const CONCURRENT_VERIFICATIONS: usize = 2;
+
+/// The sessions and sign-in attempts, in memory: a restart signs everybody out.
 pub struct Sessions {
     table: Mutex<HashMap<[u8; 32], Session>>,
+    /// Sign-in attempts (counted before the password is checked) per name and per address.
     failures: Mutex<HashMap<String, Failures>>,
+    verifying: tokio::sync::Semaphore,
+}
+
+impl Default for Sessions {
+    fn default() -> Sessions {
+        Sessions {
+            table: Mutex::default(),
+            failures: Mutex::default(),
+            verifying: tokio::sync::Semaphore::new(CONCURRENT_VERIFICATIONS),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -167,41 +181,55 @@ impl Sessions {
         }
     }
 
-    /// How long the caller must wait before another attempt for `keys`, if at all.
-    pub fn backoff(&self, keys: &[String]) -> Option<u64> {
-        let failures = self.failures.lock().ok()?;
+    /// Counts a sign-in attempt for `keys` before its password is checked, unless one of them
+    /// must wait: then `Err` with the seconds to wait (and nothing is counted). Checking and
+    /// counting happen under one lock, so parallel attempts cannot all pass before the first
+    /// failure is recorded.
+    pub fn attempt(&self, keys: &LimitKeys) -> Result<(), u64> {
+        let Ok(mut failures) = self.failures.lock() else {
+            return Err(MAX_BACKOFF.as_secs());
+        };
         let now = Instant::now();
-        keys.iter()
+        let wait = [&keys.user, &keys.ip]
+            .into_iter()
             .filter_map(|key| failures.get(key))
             .filter_map(|f| {
                 let wait = backoff_for(f.count)?;
                 let until = f.last + wait;
                 (until > now).then(|| until.duration_since(now).as_secs().max(1))
             })
-            .max()
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        // Forget old entries so the table cannot grow without bound.
+        if failures.len() > 100_000 {
+            failures.retain(|_, f| now.duration_since(f.last) < MAX_BACKOFF);
+        }
+        for key in [&keys.user, &keys.ip] {
+            let entry = failures.entry(key.clone()).or_insert(Failures { count: 0, last: now });
+            entry.count = entry.count.saturating_add(1);
+            entry.last = now;
+        }
+        Ok(())
     }
 
-    pub fn failed(&self, keys: &[String]) {
+    /// The password was right: the name's count is cleared. The address keeps its earlier
+    /// failures (one good account must not reset a guesser's count); only this attempt, which
+    /// was not a failure, is taken back.
+    pub fn succeeded(&self, keys: &LimitKeys) {
         if let Ok(mut failures) = self.failures.lock() {
-            let now = Instant::now();
-            // Forget old entries so the table cannot grow without bound.
-            if failures.len() > 100_000 {
-                failures.retain(|_, f| now.duration_since(f.last) < MAX_BACKOFF);
-            }
-            for key in keys {
-                let entry = failures.entry(key.clone()).or_insert(Failures { count: 0, last: now });
-                entry.count = entry.count.saturating_add(1);
-                entry.last = now;
+            failures.remove(&keys.user);
+            if let Some(entry) = failures.get_mut(&keys.ip) {
+                entry.count = entry.count.saturating_sub(1);
             }
         }
     }
 
-    pub fn succeeded(&self, keys: &[String]) {
-        if let Ok(mut failures) = self.failures.lock() {
-            for key in keys {
-                failures.remove(key);
-            }
-        }
+    /// A permit to check a password: at most [`CONCURRENT_VERIFICATIONS`] run at once, so a
+    /// burst of sign-ins cannot take every core (password hashing is slow on purpose).
+    pub async fn verification(&self) -> Result<tokio::sync::SemaphorePermit<'_>, WebError> {
+        self.verifying.acquire().await.map_err(|_| WebError::Internal("sign-in is shutting down".to_owned()))
     }
 }
 
@@ -215,8 +243,13 @@ fn backoff_for(count: u32) -> Option<Duration> {
 }
 
 /// The rate-limit keys of a sign-in attempt: the name and the client address.
-pub fn limit_keys(name: &str, ip: &str) -> Vec<String> {
-    vec![format!("user:{}", name.to_lowercase()), format!("ip:{ip}")]
+pub struct LimitKeys {
+    user: String,
+    ip: String,
+}
+
+pub fn limit_keys(name: &str, ip: &str) -> LimitKeys {
+    LimitKeys { user: format!("user:{}", name.to_lowercase()), ip: format!("ip:{ip}") }
 }
 
 /// The client's address (the socket peer; proxies' headers are not trusted), or "unknown"
@@ -347,6 +380,29 @@ mod tests {
         assert_eq!(backoff_for(5), Some(Duration::from_secs(2)));
         assert_eq!(backoff_for(6), Some(Duration::from_secs(4)));
         assert_eq!(backoff_for(40), Some(MAX_BACKOFF));
+    }
+
+    #[test]
+    fn attempts_count_before_the_password_and_success_keeps_the_address_count() {
+        let sessions = Sessions::default();
+        let keys = limit_keys("Vic", "10.0.0.1");
+        for _ in 0..FREE_FAILURES {
+            assert!(sessions.attempt(&keys).is_ok());
+        }
+        // Counted without any `failed` call: the next attempt waits.
+        assert!(sessions.attempt(&keys).is_err());
+
+        let sessions = Sessions::default();
+        for _ in 0..FREE_FAILURES - 1 {
+            assert!(sessions.attempt(&limit_keys("vic", "10.0.0.1")).is_ok());
+        }
+        let good = limit_keys("admin", "10.0.0.1");
+        assert!(sessions.attempt(&good).is_ok());
+        sessions.succeeded(&good);
+        // The address still has its four failures: one more and it waits.
+        assert!(sessions.attempt(&limit_keys("other", "10.0.0.1")).is_ok());
+        assert!(sessions.attempt(&limit_keys("third", "10.0.0.1")).is_err());
+        assert!(sessions.attempt(&limit_keys("third", "10.0.0.2")).is_ok());
     }
 
     #[test]

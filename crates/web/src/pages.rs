@@ -125,15 +125,16 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let keys = auth::limit_keys(&form.username, &ip);
-    if let Some(wait) = state.sessions().backoff(&keys) {
-        return Err(WebError::TooManyRequests(wait));
-    }
+    // Counted before the password is checked, so parallel guesses cannot all pass the limit.
+    state.sessions().attempt(&keys).map_err(WebError::TooManyRequests)?;
+    let permit = state.sessions().verification().await?;
     let (name, password) = (form.username.clone(), form.password.clone());
     let result = state
         .with_store(move |backend, _| {
             Ok(service::with_store!(backend, store => service::users::authenticate(&*store, &name, &password)))
         })
         .await?;
+    drop(permit);
     match result {
         Ok(user) => {
             state.sessions().succeeded(&keys);
@@ -144,7 +145,6 @@ pub async fn login(
             Ok(response)
         }
         Err(service::users::AuthError::Failed) => {
-            state.sessions().failed(&keys);
             let page = LoginPage {
                 css: asset_url("app/app.css"),
                 next: safe_next(&form.next),

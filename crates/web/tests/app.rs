@@ -466,3 +466,45 @@ async fn viewers_get_no_titles_and_cannot_search() {
     let dashboard = get(&app, "/dashboard?q=deported", Some(&analyst)).await;
     assert!(!dashboard.body.contains("search is for analysts and admins"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_counted_before_the_password_is_checked() {
+    let app = app().await;
+    let guesses = (0..12).map(|i| {
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            let body = format!("username=vic&password=guess-number-{i}");
+            let request = Request::post("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request");
+            router.oneshot(request).await.expect("response").status()
+        })
+    });
+    let mut checked = 0;
+    for guess in guesses.collect::<Vec<_>>() {
+        let status = guess.await.expect("task");
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS, "{status}");
+        checked += usize::from(status == StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(checked, web::auth::FREE_FAILURES as usize, "passwords checked despite the limit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_good_sign_in_does_not_clear_the_address_failures() {
+    let app = app().await;
+    // Four wrong guesses for one name from this address (tests share one address) ...
+    for _ in 0..4 {
+        let wrong =
+            post_form(&app, "/login", None, &[("username", "vic"), ("password", "nope-nope-nope")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    // ... a right password for another name from it ...
+    sign_in(&app, ANALYST).await;
+    // ... does not reset the address: the fifth failure starts the back-off for everyone.
+    let wrong =
+        post_form(&app, "/login", None, &[("username", "admin"), ("password", "nope-nope-nope")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let limited = post_form(&app, "/login", None, &[("username", ADMIN.0), ("password", ADMIN.1)]).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+}
