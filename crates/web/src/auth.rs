@@ -139,10 +139,12 @@ impl Sessions {
         }
     }
 
-    /// Ends every session of `name` (after disabling the user or resetting the password).
-    pub fn end_user(&self, name: &str) {
+    /// Ends every session of `name` but `keep` (the session of the admin making the change, when
+    /// they change themselves): after a password reset, a role change or disabling.
+    pub fn end_user_except(&self, name: &str, keep: Option<&str>) {
+        let keep = keep.map(session_key);
         if let Ok(mut table) = self.table.lock() {
-            table.retain(|_, s| s.name != name);
+            table.retain(|key, s| s.name != name || Some(*key) == keep);
         }
     }
 

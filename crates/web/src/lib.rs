@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/public/", get(|| async { axum::response::Redirect::permanent("/public") }))
         .route("/assets/{*path}", get(assets::serve_asset))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 

@@ -983,6 +983,7 @@ pub async fn admin_add_user(
 pub async fn admin_set_role(
     State(state): State<AppState>,
     User(user): User,
+    headers: HeaderMap,
     Form(form): Form<AdminForm>,
 ) -> Result<Response, WebError> {
     let role = role_of(&form.role)?;
@@ -995,6 +996,8 @@ pub async fn admin_set_role(
         }
     })
     .await?;
+    // Other sessions end; the admin's own (if they changed themselves) takes the new role.
+    state.sessions().end_user_except(&name, auth::session_cookie_value(&headers).as_deref());
     state.sessions().set_role(&name, role);
     Ok(response)
 }
@@ -1002,6 +1005,7 @@ pub async fn admin_set_role(
 pub async fn admin_set_disabled(
     State(state): State<AppState>,
     User(user): User,
+    headers: HeaderMap,
     Form(form): Form<AdminForm>,
 ) -> Result<Response, WebError> {
     let disabled = form.disabled == "true";
@@ -1013,7 +1017,7 @@ pub async fn admin_set_disabled(
     })
     .await?;
     if disabled {
-        state.sessions().end_user(&name);
+        state.sessions().end_user_except(&name, auth::session_cookie_value(&headers).as_deref());
     }
     Ok(response)
 }
@@ -1021,6 +1025,7 @@ pub async fn admin_set_disabled(
 pub async fn admin_password(
     State(state): State<AppState>,
     User(user): User,
+    headers: HeaderMap,
     Form(form): Form<AdminForm>,
 ) -> Result<Response, WebError> {
     let (name, password) = (form.name.clone(), form.password.clone());
@@ -1029,9 +1034,8 @@ pub async fn admin_password(
         move |backend, actor| service::with_store!(backend, store => service::users::change_password(store, &name, &password, actor)).map(|_| None)
     })
     .await?;
-    if name != user.name {
-        state.sessions().end_user(&name);
-    }
+    // Every other session of the user ends, the admin's own other sessions too.
+    state.sessions().end_user_except(&name, auth::session_cookie_value(&headers).as_deref());
     Ok(response)
 }
 

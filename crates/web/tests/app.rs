@@ -508,3 +508,55 @@ async fn a_good_sign_in_does_not_clear_the_address_failures() {
     let limited = post_form(&app, "/login", None, &[("username", ADMIN.0), ("password", ADMIN.1)]).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_resets_and_role_changes_end_other_sessions() {
+    let app = app().await;
+    let (admin, csrf) = sign_in(&app, ADMIN).await;
+    let (admin_elsewhere, _) = sign_in(&app, ADMIN).await;
+    let (analyst, _) = sign_in(&app, ANALYST).await;
+    let (viewer, _) = sign_in(&app, VIEWER).await;
+
+    let role = post_form(
+        &app,
+        "/admin/users/role",
+        Some(&admin),
+        &[("csrf", &csrf), ("name", ANALYST.0), ("role", "viewer")],
+    )
+    .await;
+    assert_eq!(role.status, StatusCode::OK, "{}", role.body);
+    assert_eq!(get(&app, "/api/me", Some(&analyst)).await.status, StatusCode::UNAUTHORIZED);
+
+    let reset = post_form(
+        &app,
+        "/admin/users/password",
+        Some(&admin),
+        &[("csrf", &csrf), ("name", VIEWER.0), ("password", "a-new-password-2")],
+    )
+    .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    assert_eq!(get(&app, "/api/me", Some(&viewer)).await.status, StatusCode::UNAUTHORIZED);
+
+    // An admin resetting their own password keeps this session and ends the others.
+    let own = post_form(
+        &app,
+        "/admin/users/password",
+        Some(&admin),
+        &[("csrf", &csrf), ("name", ADMIN.0), ("password", "admin-password-2")],
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert_eq!(get(&app, "/api/me", Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(get(&app, "/api/me", Some(&admin_elsewhere)).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hsts_only_when_cookies_are_secure() {
+    let app = app().await;
+    let plain = get(&app, "/login", None).await;
+    assert!(plain.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    let request =
+        Request::get("/login").header("x-forwarded-proto", "https").body(Body::empty()).expect("request");
+    let tls = send(&app, request).await;
+    assert_eq!(tls.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+}
