@@ -155,10 +155,9 @@ test('the public bulletin with a signed-in analyst: still no Set-Cookie and no c
   await context.close();
 });
 
-// The signed-in pages and the sign-in page link the bulletin as "/public/", which the router does
-// not serve (it nests the bulletin at "/public"). Reported to the web app's owner; a todo until
-// the links or a redirect are fixed, so it shows in the log without failing the run.
-test('the app\'s "Public bulletin" link opens the bulletin', { todo: '/public/ answers 404 (web app links)' }, async () => {
+// The signed-in pages and the sign-in page link the bulletin as "/public/"; the router redirects
+// that to "/public".
+test('the app\'s "Public bulletin" link opens the bulletin', async () => {
   const { context } = await recordingContext(browser);
   const page = await context.newPage();
   await page.goto(`${BASE_URL}/login`);
