@@ -174,7 +174,9 @@ impl fmt::Debug for DataKey {
 
 impl Kek {
     /// Derives a key-encryption key from a passphrase with Argon2id.
+    /// Refuses parameters out of bounds (see [`KdfParams::check_bounds`]).
     pub fn derive(passphrase: &Passphrase, params: &KdfParams) -> Result<Kek, CryptoError> {
+        params.check_bounds()?;
         let argon_params = argon2::Params::new(params.m_cost, params.t_cost, params.p_cost, Some(KEY_LEN))
             .map_err(|err| CryptoError::Kdf(err.to_string()))?;
         let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon_params);
@@ -201,6 +203,11 @@ impl Passphrase {
     pub fn new(text: String) -> Passphrase {
         Passphrase(Zeroizing::new(text))
     }
+
+    /// The passphrase's text, e.g. for [`check_new_passphrase`].
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
 }
 
 impl fmt::Debug for Passphrase {
@@ -209,10 +216,48 @@ impl fmt::Debug for Passphrase {
     }
 }
 
+/// Fewest characters a new passphrase may have (data keys and backups). Existing wraps made with
+/// shorter passphrases still open: this is checked only when something new is wrapped.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+
+/// Largest Argon2 memory (KiB, 1 GiB) accepted from stored parameters.
+pub const MAX_M_COST: u32 = 1024 * 1024;
+/// Largest Argon2 pass count accepted from stored parameters.
+pub const MAX_T_COST: u32 = 10;
+/// Largest Argon2 lane count accepted from stored parameters.
+pub const MAX_P_COST: u32 = 8;
+
+/// Checks a passphrase chosen for something new (a data key or a backup): at least
+/// [`MIN_PASSPHRASE_CHARS`] characters. The message says what is wrong, never the passphrase.
+pub fn check_new_passphrase(text: &str) -> Result<(), String> {
+    let chars = text.chars().count();
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(format!(
+            "the new passphrase is too short ({chars} characters): use at least {MIN_PASSPHRASE_CHARS}, \
+             e.g. several unrelated words"
+        ));
+    }
+    Ok(())
+}
+
 impl KdfParams {
-    /// OWASP's recommended Argon2id settings (19 MiB, 2 iterations, 1 lane) with `salt`.
+    /// Argon2id settings for new wraps (64 MiB, 3 passes, 1 lane) with `salt`, above OWASP's
+    /// minimum. The parameters are stored with each wrap, so older wraps keep opening.
     pub fn recommended(salt: [u8; SALT_LEN]) -> KdfParams {
-        KdfParams { m_cost: 19 * 1024, t_cost: 2, p_cost: 1, salt }
+        KdfParams { m_cost: 64 * 1024, t_cost: 3, p_cost: 1, salt }
+    }
+
+    /// Refuses stored parameters beyond [`MAX_M_COST`], [`MAX_T_COST`] and [`MAX_P_COST`]: an
+    /// altered database or file must not make unlocking allocate or run without bound.
+    pub fn check_bounds(&self) -> Result<(), CryptoError> {
+        if self.m_cost > MAX_M_COST || self.t_cost > MAX_T_COST || self.p_cost > MAX_P_COST {
+            return Err(CryptoError::Kdf(format!(
+                "stored key derivation parameters out of range ({} KiB, {} passes, {} lanes; at most \
+                 {MAX_M_COST} KiB, {MAX_T_COST} passes, {MAX_P_COST} lanes)",
+                self.m_cost, self.t_cost, self.p_cost
+            )));
+        }
+        Ok(())
     }
 
     fn encode(&self, out: &mut Vec<u8>) {

@@ -138,3 +138,32 @@ fn frozen_ciphertext_keeps_decrypting() {
     assert_eq!(hex(&fresh.to_bytes()), FROZEN_SEALED);
     assert_eq!(hex(&fresh_wrapped.to_bytes()), FROZEN_WRAPPED);
 }
+
+#[test]
+fn new_wraps_use_64_mib_and_3_passes() {
+    let params = KdfParams::recommended([1; 16]);
+    assert_eq!((params.m_cost, params.t_cost, params.p_cost), (64 * 1024, 3, 1));
+    assert!(params.check_bounds().is_ok());
+}
+
+#[test]
+fn stored_params_beyond_the_caps_are_refused_before_deriving() {
+    // Each would otherwise allocate or run far longer than any legitimate wrap asks for.
+    for (m_cost, t_cost, p_cost) in [(1024 * 1024 + 1, 1, 1), (64, 11, 1), (64, 1, 9), (u32::MAX, 1, 1)] {
+        let params = KdfParams { m_cost, t_cost, p_cost, salt: [0; 16] };
+        match Kek::derive(&Passphrase::new("long enough passphrase".to_owned()), &params) {
+            Err(CryptoError::Kdf(message)) => assert!(message.contains("out of range"), "{message}"),
+            other => panic!("accepted {m_cost} KiB, {t_cost} passes, {p_cost} lanes: {:?}", other.is_ok()),
+        }
+    }
+}
+
+#[test]
+fn new_passphrases_need_twelve_characters() {
+    let short = crypto::check_new_passphrase("hunter2hunt").expect_err("11 characters accepted");
+    assert!(short.contains("at least 12") && !short.contains("hunter2"), "{short}");
+    assert!(crypto::check_new_passphrase("hunter2hunte").is_ok());
+    // Characters, not bytes: twelve non-ASCII letters pass, six of them do not.
+    assert!(crypto::check_new_passphrase("éééééééééééé").is_ok());
+    assert!(crypto::check_new_passphrase("éééééé").is_err());
+}

@@ -42,9 +42,6 @@ const CHECK_CONTEXT: &[u8] = b"refwatch.backup.check.v1";
 /// Plaintext bytes per chunk.
 const CHUNK: usize = 64 * 1024;
 const TAG_LEN: usize = 16;
-/// Argon2 memory above this (KiB) is refused when reading a header: a crafted file should not
-/// make restore allocate without bound.
-const MAX_M_COST: u32 = 1024 * 1024;
 const ZSTD_LEVEL: i32 = 3;
 
 /// What can go wrong with a backup.
@@ -64,6 +61,9 @@ pub enum BackupError {
     Malformed(String),
     #[error("empty backup passphrase")]
     EmptyPassphrase,
+    /// A new backup's passphrase is too short (see [`crypto::check_new_passphrase`]).
+    #[error("backup passphrase: {0}")]
+    WeakPassphrase(String),
     #[error("key derivation or encryption failed: {0}")]
     Crypto(String),
     #[error("cannot draw random bytes: {0}")]
@@ -85,7 +85,8 @@ pub fn write_backup<S: Store + ?Sized, W: Write>(
     let mut prefix = [0u8; PREFIX_LEN];
     random(&mut salt)?;
     random(&mut prefix)?;
-    let params = KdfParams { m_cost: 19 * 1024, t_cost: 2, p_cost: 1, salt };
+    crypto::check_new_passphrase(passphrase).map_err(BackupError::WeakPassphrase)?;
+    let params = KdfParams { m_cost: 64 * 1024, t_cost: 3, p_cost: 1, salt };
     let header = header(&params, &prefix);
     let key = derive(passphrase, &params)?;
     let mut out = out;
@@ -274,7 +275,10 @@ impl<R: Read> DecryptReader<R> {
         salt.copy_from_slice(&header[base + 12..base + 12 + SALT_LEN]);
         let params =
             KdfParams { m_cost: number(base), t_cost: number(base + 4), p_cost: number(base + 8), salt };
-        if params.m_cost > MAX_M_COST || params.t_cost > 64 || params.p_cost > 64 {
+        if params.m_cost > crypto::MAX_M_COST
+            || params.t_cost > crypto::MAX_T_COST
+            || params.p_cost > crypto::MAX_P_COST
+        {
             return Err(BackupError::Malformed("key derivation parameters out of range".to_owned()));
         }
         let mut prefix = [0u8; PREFIX_LEN];
@@ -572,6 +576,18 @@ mod tests {
         let mut bytes = Vec::new();
         write_backup(store, PASSPHRASE, &mut bytes).expect("backup");
         bytes
+    }
+
+    #[test]
+    fn new_backups_need_a_long_passphrase() {
+        let (_dir, store) = store_with_data();
+        let mut out = Vec::new();
+        let err = write_backup(&store, "eleven char", &mut out).expect_err("short passphrase accepted");
+        assert!(
+            matches!(err, BackupError::WeakPassphrase(_)) && err.to_string().contains("at least 12"),
+            "{err}"
+        );
+        assert!(out.is_empty(), "bytes written before the passphrase was checked");
     }
 
     #[test]

@@ -85,7 +85,20 @@ pub struct PersonListing {
 }
 
 /// Stores a fresh data key wrapped under `secret`. Fails when the database has a key already.
+///
+/// Refuses a database that already holds documents: they were stored in plain text (there was no
+/// key to seal them with), and sealing only what comes next would leave them readable forever.
 pub fn init_key<S: Store>(store: &mut S, secret: &KeySecret, actor: &str) -> Result<i64, ServiceError> {
+    let counts = store.counts()?;
+    if counts.pages > 0 || counts.documents > 0 {
+        return Err(ServiceError::InvalidInput(format!(
+            "refusing `keys init`: this database already holds {} documents stored in plain text, \
+             which a key would not seal. Back it up (`refwatch backup`), create a new database, run \
+             `keys init` on it first, then ingest the pages again; then destroy the old database \
+             securely",
+            counts.documents.max(counts.pages)
+        )));
+    }
     let key = DataKey::from_random(random()?);
     let mut new = wrap(&key, secret)?;
     new.wrapped = crate::text::envelope(new.wrapped, &key, &crate::text::TextKeys::first()?)?;
@@ -237,6 +250,7 @@ fn wrap(key: &DataKey, secret: &KeySecret) -> Result<NewKey, ServiceError> {
     let derived;
     let (kind, kek, params) = match secret {
         KeySecret::Passphrase(passphrase) => {
+            crypto::check_new_passphrase(passphrase.as_str()).map_err(ServiceError::InvalidInput)?;
             let params = KdfParams::recommended(random()?);
             derived = Kek::derive(passphrase, &params)?;
             (KeyKind::Passphrase, &derived, params)
@@ -401,6 +415,49 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store_sqlite::SqliteStore;
+
+    fn key_file() -> KeySecret {
+        KeySecret::KeyFile(Kek::from_bytes([9; 32]))
+    }
+
+    #[test]
+    fn keys_init_refuses_a_database_with_plaintext_documents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SqliteStore::open(&dir.path().join("a.db")).expect("store");
+        let page = domain::RawPage::new(b"<p>Canary Testperson-7Q</p>".to_vec(), None);
+        let article = domain::Article::default();
+        store
+            .put_document(&store::NewDocument {
+                page: &page,
+                source_path: None,
+                ingested_at: 1,
+                pipeline_version: "test",
+                article: &article,
+                claims: &[],
+                persons: &[],
+                actor: "root",
+            })
+            .expect("put");
+        let err = init_key(&mut store, &key_file(), "root").expect_err("init over plaintext accepted");
+        let message = err.to_string();
+        assert!(message.contains("plain text") && message.contains("new database"), "{message}");
+        assert_eq!(store.current_key().expect("key"), None, "a key was stored anyway");
+    }
+
+    #[test]
+    fn new_passphrases_are_checked_and_empty_databases_take_a_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SqliteStore::open(&dir.path().join("a.db")).expect("store");
+        let short = KeySecret::Passphrase(Passphrase::new("short pass".into()));
+        let err = init_key(&mut store, &short, "root").expect_err("short passphrase accepted");
+        assert!(err.to_string().contains("at least 12"), "{err}");
+        assert_eq!(store.current_key().expect("key"), None);
+        init_key(&mut store, &key_file(), "root").expect("init on an empty database");
+        assert!(unlock(&store, &key_file()).is_ok());
+        let rotated = rotate_key(&mut store, &key_file(), &short, "root");
+        assert!(matches!(rotated, Err(ServiceError::InvalidInput(_))), "{rotated:?}");
+    }
 
     #[test]
     fn case_files_encode_and_decode_every_field() {
