@@ -2,7 +2,7 @@
 //! sign-in, no cookies, no tracking and nothing from another origin.
 //!
 //! - [`model`]: the bulletin's types. They cannot hold personal data: names are the gazetteer's
-//!   `&'static str`s, the only runtime text is a source URL cut to scheme, host and path.
+//!   `&'static str`s, the only runtime text is a source URL cut to scheme and host.
 //!   [`model::Bulletin::build`] is the only way in from the reconciled record.
 //! - Pages: `/public` (latest incidents, a timeline drawn by `bulletin.js` with uPlot, the
 //!   aggregates apart), `/public/incidents/{id}` (one incident and its sources), the Atom feed
@@ -32,7 +32,7 @@ use reconcile::IncidentId;
 use service::ReconciledView;
 
 use crate::{AppState, WebError, asset_url, render};
-use model::{Bulletin, DocumentMeta, NameFilter, PublicIncident};
+use model::{Bulletin, DocumentMeta, PublicIncident};
 
 const BULLETIN_JS: &str = include_str!("bulletin.js");
 const BULLETIN_CSS: &str = include_str!("bulletin.css");
@@ -109,7 +109,7 @@ pub async fn bulletin(state: &AppState) -> Result<Arc<Bulletin>, WebError> {
                         service::with_store!(backend, store => store::Store::get_document(&*store, &hash.to_hex()))?;
                     out.push((
                         hash,
-                        DocumentMeta { url: document.url, published: document.published, withheld: false },
+                        DocumentMeta { url: document.url, published: document.published },
                     ));
                 }
                 Ok(out)
@@ -123,22 +123,9 @@ pub async fn bulletin(state: &AppState) -> Result<Arc<Bulletin>, WebError> {
         all.extend(fetched);
         Arc::new(all)
     };
-    // With the data key, source addresses that name a person in a case file are withheld.
-    let names = state
-        .with_store(|backend, key| {
-            let Some(key) = key else { return Ok(NameFilter::default()) };
-            let listed =
-                service::with_store!(backend, store => service::record::list_persons(&*store, Some(key)))?;
-            let cases: Vec<service::record::CaseFile> =
-                listed.into_iter().filter_map(|listing| listing.case.and_then(Result::ok)).collect();
-            Ok(NameFilter::new(cases.iter().flat_map(|case| {
-                std::iter::once(case.name.as_str()).chain(case.aliases.iter().map(String::as_str))
-            })))
-        })
-        .await?;
     let bulletin = {
         let (view, documents) = (view.clone(), documents.clone());
-        tokio::task::spawn_blocking(move || Arc::new(Bulletin::build(&view, &names.apply(&documents))))
+        tokio::task::spawn_blocking(move || Arc::new(Bulletin::build(&view, &documents)))
             .await
             .map_err(|err| WebError::Internal(format!("bulletin task: {err}")))?
     };
@@ -333,7 +320,6 @@ struct SourceRow {
     published: String,
     figure: String,
     group: u32,
-    withheld: bool,
 }
 
 #[derive(Template)]
@@ -381,7 +367,6 @@ fn incident_view(incident: &PublicIncident) -> IncidentPage {
                 published: s.published.map_or_else(|| "date unknown".to_owned(), |d| d.to_string()),
                 figure: view::count_label(s.low, None, s.high),
                 group: s.group,
-                withheld: s.withheld,
             })
             .collect(),
     }

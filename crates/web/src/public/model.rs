@@ -30,115 +30,6 @@ use service::ReconciledView;
 pub struct DocumentMeta {
     pub url: Option<String>,
     pub published: Option<NaiveDate>,
-    /// The URL named a person (see [`NameFilter`]): only its site is kept.
-    pub withheld: bool,
-}
-
-/// The names of the case files (and their aliases), for withholding source URLs whose address
-/// names a person ("…/canary-testperson-7q-deported"). Held in memory while the bulletin is
-/// built, never shown; `Debug` prints only how many there are.
-#[derive(Clone, Default)]
-pub struct NameFilter {
-    phrases: Vec<String>,
-}
-
-impl std::fmt::Debug for NameFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "NameFilter({} phrases)", self.phrases.len())
-    }
-}
-
-/// Lower case, every run of anything but letters and digits as one space, padded with spaces:
-/// "Canary-Testperson_7Q" and "canary testperson 7q" read alike.
-fn words(text: &str) -> String {
-    let mut out = String::from(" ");
-    for ch in text.chars().flat_map(char::to_lowercase) {
-        if ch.is_alphanumeric() {
-            out.push(ch);
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
-    out
-}
-
-/// `%41` → `A` (invalid escapes stay as written).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) =
-                (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
-        {
-            out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-impl NameFilter {
-    /// From names and aliases: each whole name, and each of its words of five letters or more
-    /// (a surname alone in an address).
-    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameFilter {
-        let mut phrases: Vec<String> = Vec::new();
-        for name in names {
-            let whole = words(name);
-            if whole.trim().is_empty() {
-                continue;
-            }
-            phrases.extend(
-                whole.split_whitespace().filter(|w| w.chars().count() >= 5).map(|w| format!(" {w} ")),
-            );
-            phrases.push(whole);
-        }
-        phrases.sort();
-        phrases.dedup();
-        NameFilter { phrases }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.phrases.is_empty()
-    }
-
-    /// Whether `url` (decoded, any case, any separators) contains one of the names.
-    pub fn names_someone(&self, url: &str) -> bool {
-        let text = words(&percent_decode(url));
-        self.phrases.iter().any(|phrase| text.contains(phrase.as_str()))
-    }
-
-    /// `documents` with every URL that names someone cut to its site's root and marked withheld.
-    pub fn apply(
-        &self,
-        documents: &HashMap<ContentHash, DocumentMeta>,
-    ) -> HashMap<ContentHash, DocumentMeta> {
-        documents
-            .iter()
-            .map(|(hash, meta)| {
-                let mut meta = meta.clone();
-                // Only the site is ever published; the marker tells readers why the page's own
-                // address is not even described.
-                if !self.is_empty()
-                    && let Some(raw) = meta.url.as_deref()
-                    && let Some(url) = PublicUrl::parse(raw)
-                    && self.names_someone(raw)
-                {
-                    meta.url = Some(url.site_root());
-                    meta.withheld = true;
-                }
-                (*hash, meta)
-            })
-            .collect()
-    }
 }
 
 /// A country as the gazetteer names it.
@@ -326,11 +217,6 @@ impl PublicUrl {
         &self.url
     }
 
-    /// `scheme://host/`: the site without the page.
-    pub fn site_root(&self) -> String {
-        format!("{}/", &self.url[..self.host_end])
-    }
-
     /// The host without a leading `www.` and without the port: the publisher.
     pub fn publisher(&self) -> &str {
         let host = &self.url[self.host_start..self.host_end];
@@ -354,8 +240,6 @@ pub struct PublicSource {
     pub high: Option<u64>,
     /// Sources with the same number are copies of one report (syndication).
     pub group: u32,
-    /// The page's address named a person: `url` is only its site.
-    pub withheld: bool,
 }
 
 impl PublicSource {
@@ -654,7 +538,6 @@ fn sources_of_docs(
                 low,
                 high,
                 group,
-                withheld: meta.is_some_and(|m| m.withheld),
             }
         })
         .collect();
@@ -703,30 +586,6 @@ mod tests {
         assert_eq!(url.as_str(), "https://news.example.org/");
         assert!(!url.as_str().to_lowercase().contains("testperson"));
         assert_eq!(url.publisher(), "news.example.org");
-    }
-
-    #[test]
-    fn urls_that_name_someone_are_cut_to_their_site() {
-        let filter = NameFilter::new(["Canary Testperson-7Q", "Ann Lee"]);
-        assert!(filter.names_someone("https://example.org/news/canary-testperson-7q-deported"));
-        assert!(filter.names_someone("https://example.org/news/Canary%20Testperson%2D7Q"));
-        assert!(filter.names_someone("https://example.org/2024/testperson_sent_back.html"));
-        assert!(filter.names_someone("https://example.org/ann-lee"));
-        assert!(!filter.names_someone("https://example.org/annual-report/leeds"));
-        let hash = ContentHash::of(b"x");
-        let docs = HashMap::from([(
-            hash,
-            DocumentMeta {
-                url: Some("https://www.example.org/a/canary-testperson-7q".into()),
-                published: None,
-                withheld: false,
-            },
-        )]);
-        let cut = filter.apply(&docs);
-        assert_eq!(cut[&hash].url.as_deref(), Some("https://www.example.org/"));
-        assert!(cut[&hash].withheld);
-        assert!(!format!("{filter:?}").to_lowercase().contains("testperson"));
-        assert_eq!(NameFilter::default().apply(&docs), docs);
     }
 
     #[test]
