@@ -76,8 +76,11 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path` and applies pending migrations. A new
+    /// file is created readable by its owner only (0600, whatever the umask); SQLite gives the
+    /// `-wal` and `-shm` files the database file's mode.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        create_private(path)?;
         let conn = Connection::open(path).map_err(db_error)?;
         SqliteStore::setup(conn, Journal::Wal)
     }
@@ -102,6 +105,9 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_error)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db_error)?;
+        // Deleted and overwritten content (old sealed rows, replaced pages) is zeroed, not left
+        // in free pages for anyone who copies the file.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(db_error)?;
         let mut store = SqliteStore { conn };
         store.migrate()?;
         Ok(store)
@@ -908,6 +914,30 @@ fn search_terms(terms: &[String]) -> Result<Vec<String>, StoreError> {
     Ok(terms)
 }
 
+/// Creates `path` as an empty file with mode 0600 when it does not exist yet (an empty file is an
+/// empty SQLite database), so the database never exists with the umask's wider permissions.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+        match created {
+            Ok(file) => file
+                .set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(|err| StoreError::Unavailable(format!("cannot restrict {}: {err}", path.display()))),
+            // Exists already (or another process just created it): leave its mode alone.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            // Let SQLite report what is wrong with the path (missing folder, permissions).
+            Err(_) => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 fn insert_person(tx: &rusqlite::Transaction<'_>, person: &NewPerson, at: i64) -> Result<(), StoreError> {
     // Checked inside the writing transaction: a process that unlocked before `keys rotate` must
     // not seal new case files with the retired key.
@@ -1239,4 +1269,25 @@ fn parse_hash(hex: &str) -> Result<ContentHash, StoreError> {
 fn parse_date(text: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| StoreError::Corrupt(format!("invalid date {text:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn new_databases_are_private_and_delete_securely() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("private.db");
+        let store = SqliteStore::open(&path).expect("open");
+        let secure: i64 = store.conn.query_row("PRAGMA secure_delete", [], |r| r.get(0)).expect("pragma");
+        assert_eq!(secure, 1, "secure_delete is off");
+        store.conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("write");
+        for file in ["private.db", "private.db-wal", "private.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(file)).expect(file).permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{file} has mode {mode:o}");
+        }
+    }
 }
