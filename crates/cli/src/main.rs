@@ -17,7 +17,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<std::path::PathBuf>,
     /// Who you are, for the audit log and role checks [default: $USER]
-    // Its own id: the decision subcommands have an `--actor` argument, whose id would collide.
+    // Its own id (`as` is a keyword); the field is the actor of audit entries and decisions.
     #[arg(long = "as", id = "as_user", global = true, value_name = "USER")]
     actor: Option<String>,
     /// File holding the key that wraps the data key (32 raw bytes or 64 hex characters),
@@ -106,7 +106,9 @@ fn main() -> ExitCode {
 fn need(command: &Command) -> Option<service::users::Need> {
     use service::users::Need;
     match command {
-        Command::Extract(_) | Command::Read(_) | Command::Eval(_) | Command::Bench(_) | Command::Demo(_) => None,
+        Command::Extract(_) | Command::Read(_) | Command::Eval(_) | Command::Bench(_) | Command::Demo(_) => {
+            None
+        }
         // `user` bootstraps the first user itself; `serve` authenticates each web request.
         Command::User(_) | Command::Serve(_) => None,
         Command::Ingest(_) => Some(Need::Review),
@@ -117,6 +119,7 @@ fn need(command: &Command) -> Option<service::users::Need> {
         | Command::Reject(_)
         | Command::Fix(_) => Some(Need::Review),
         Command::Keys(_) | Command::Backup(_) | Command::Restore(_) => Some(Need::Admin),
+        Command::Person(cmd) => Some(cmd.need()),
         _ => Some(Need::Any),
     }
 }

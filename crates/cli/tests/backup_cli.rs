@@ -252,3 +252,26 @@ fn backup_during_an_ingest_in_another_process_restores_consistently() {
     assert!(verify.contains(&format!("intact: {pages_stored} entries")), "{verify}");
     eprintln!("snapshot caught {pages_stored} of {} pages", 1505);
 }
+
+#[cfg(unix)]
+#[test]
+fn databases_and_backups_are_private_and_backups_need_a_long_passphrase() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    stdout(refwatch(&db).args(["user", "add", "ana", "--role", "admin"]).env("REFWATCH_PASSWORD", PASSWORD));
+    assert_eq!(mode(&db), 0o600, "database readable by others");
+    let file = dir.path().join("b.rwb");
+    // A stale, world-readable temporary file from a crash is not reused as it was.
+    let tmp = dir.path().join("b.rwb.tmp");
+    std::fs::write(&tmp, b"stale").expect("stale tmp");
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let err = stderr_of_failure(
+        refwatch(&db).arg("backup").arg(&file).env("REFWATCH_BACKUP_PASSPHRASE", "too short"),
+    );
+    assert!(err.contains("at least 12"), "{err}");
+    assert!(!file.exists());
+    stdout(refwatch(&db).arg("backup").arg(&file));
+    assert_eq!(mode(&file), 0o600, "backup readable by others");
+}

@@ -261,3 +261,42 @@ fn case_files_and_audit_work_on_postgres_issue_4() {
     schema.execute("UPDATE persons SET version = 5 WHERE id = 2").expect("tamper");
     assert!(fails(&mut refwatch(db), &["--key-file", key, "person", "show", "2"]).contains("tampering"));
 }
+
+#[test]
+fn person_add_reads_fields_from_stdin_and_warns_about_flags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("t.db");
+    let key = key_file(dir.path(), "k", 3);
+    let key = key.to_str().expect("utf-8");
+    ok(&mut refwatch(&db), &["--key-file", key, "keys", "init"]);
+    let output = refwatch(&db)
+        .args(["--key-file", key, "person", "add", "--stdin"])
+        .write_stdin("name: Canary Testperson-7Q\nalias: C. T.\ndetained_at: Leipzig\nat_risk: yes\n")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "person 1");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "warned on the safe path");
+    let output = refwatch(&db)
+        .args(["--key-file", key, "person", "add", "--stdin"])
+        .write_stdin(r#"{"name": "Ayla Sealedname", "aliases": ["A. S."], "consent": true}"#)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let shown = ok(&mut refwatch(&db), &["--key-file", key, "person", "show", "1"]);
+    assert!(
+        shown.contains("Canary Testperson-7Q") && shown.contains("C. T.") && shown.contains("Leipzig"),
+        "{shown}"
+    );
+    assert!(shown.contains("at risk:     yes") && shown.contains("consent:     no"), "{shown}");
+    let shown = ok(&mut refwatch(&db), &["--key-file", key, "person", "show", "2"]);
+    assert!(shown.contains("Ayla Sealedname") && shown.contains("consent:     yes"), "{shown}");
+
+    // Flags still work, with a warning; mixing them with --stdin is refused.
+    let output = run(&mut refwatch(&db), &["--key-file", key, "person", "add", "--name", "Novak Testname"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--stdin"), "no warning about flags");
+    fails(&mut refwatch(&db), &["--key-file", key, "person", "add", "--stdin", "--name", "X"]);
+    let help = ok(&mut refwatch(&db), &["person", "add", "--help"]);
+    assert!(help.contains("--stdin") && help.contains("ps"), "{help}");
+}

@@ -12,7 +12,7 @@ fn fixtures() -> PathBuf {
 
 fn refwatch(db: &Path) -> Command {
     let mut cmd = Command::cargo_bin("refwatch").expect("refwatch binary");
-    cmd.arg("--db").arg(db).env_remove("REFWATCH_DB").env("REFWATCH_ACTOR", "tester");
+    cmd.arg("--db").arg(db).env_remove("REFWATCH_DB").env_remove("REFWATCH_ACTOR").arg("--as").arg("tester");
     cmd
 }
 

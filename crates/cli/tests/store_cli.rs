@@ -221,3 +221,22 @@ fn demo_ingests_the_examples_and_prints_the_table() {
         .expect("run");
     assert!(stdout(&again).contains("read 5, new 0, unchanged 5, failed 0"));
 }
+
+#[test]
+fn demo_refuses_a_database_it_did_not_create() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("real.db");
+    refwatch(&db).arg("ingest").arg(SEED).assert().success();
+    let before = std::fs::read(&db).expect("db");
+    let output =
+        refwatch(&db).args(["demo", "--no-serve", "--examples", "/nonexistent"]).output().expect("run");
+    assert!(!output.status.success(), "demo wrote into a real database");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("did not create") && err.contains("--db"), "{err}");
+    assert_eq!(std::fs::read(&db).expect("db"), before, "the real database changed");
+    // A database demo made itself is reused.
+    let demo = dir.path().join("demo.db");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+    refwatch(&demo).args(["demo", "--no-serve", "--examples", examples]).assert().success();
+    refwatch(&demo).args(["demo", "--no-serve", "--examples", examples]).assert().success();
+}

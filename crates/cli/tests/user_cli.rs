@@ -76,6 +76,9 @@ fn roles_gate_the_cli_once_users_exist() {
     assert!(err.contains("permission denied"), "{err}");
     assert!(refused(refwatch(&db, "vic").args(["user", "list"])).contains("admin role"));
     assert!(refused(refwatch(&db, "vic").args(["keys", "export"])).contains("permission denied"));
+    // Linking a case file changes the record: review role, checked before anything is looked up.
+    let err = refused(refwatch(&db, "vic").args(["person", "link", "1", "abcdef"]));
+    assert!(err.contains("permission denied"), "{err}");
 
     // An analyst sees case files and decides.
     assert!(ok(refwatch(&db, "ali").args(["person", "show", "1"])).contains(CANARY));

@@ -34,8 +34,10 @@ impl Cmd {
         }
         let store = crate::db::open_existing(&ctx.db_path())?;
         let passphrase = passphrase(true)?;
+        crypto::check_new_passphrase(&passphrase)
+            .map_err(|err| anyhow::anyhow!("backup passphrase: {err}"))?;
         let tmp = tmp_path(&self.file);
-        let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let file = create_private(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let mut out = BufWriter::new(file);
         let stats = service::backup::write_backup(&store, &passphrase, &mut out)
             .with_context(|| format!("backup to {} failed", tmp.display()))?;
@@ -55,6 +57,23 @@ impl Cmd {
         );
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Creates (or truncates) `path` readable by its owner only (0600, whatever the umask or the mode
+/// of a stale file left by a crash).
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
 }
 
 /// `FILE.tmp`, next to FILE (same file system, so the rename is atomic).

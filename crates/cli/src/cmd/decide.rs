@@ -1,7 +1,8 @@
 //! Analysts' decisions: `refwatch merge`, `split`, `attach`, `detach`, `reject` and `fix`. Each
 //! records one decision (who, when, about which claims by their stable keys); the next
 //! `incidents`, `incident` or `timeline` applies every recorded decision on top of the automatic
-//! result. Decisions are never edited: a later one overrides an earlier one.
+//! result. Decisions are never edited: a later one overrides an earlier one. The decider recorded
+//! is the user running the command (`--as`, default `$USER`).
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,17 +13,6 @@ use service::model::{ClaimRef, Decision, Field, Incident, Member};
 use crate::cmd::incident::{find, find_member};
 use crate::db::Ctx;
 
-/// Who records decisions, when `--actor` is not given.
-pub const ACTOR_ENV: &str = "REFWATCH_ACTOR";
-
-/// Who is deciding.
-#[derive(Debug, clap::Args)]
-pub struct Actor {
-    /// Your name, recorded with the decision
-    #[arg(long, env = ACTOR_ENV, default_value = "analyst")]
-    actor: String,
-}
-
 /// Record that two incidents are one occasion
 #[derive(Debug, clap::Args)]
 pub struct Merge {
@@ -30,8 +20,6 @@ pub struct Merge {
     first: String,
     #[arg(value_name = "ID")]
     second: String,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 /// Record that a claim is an occasion of its own, apart from its incident
@@ -42,8 +30,6 @@ pub struct Split {
     /// The claim: its number in `refwatch incident ID`, its short key or its full key
     #[arg(value_name = "CLAIM")]
     claim: String,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 /// Record that a claim belongs to another incident
@@ -57,8 +43,6 @@ pub struct Attach {
     /// The incident it belongs to
     #[arg(value_name = "TO_ID")]
     to: String,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 /// Record that a claim does not belong to its incident (it stays apart, flagged for review)
@@ -68,8 +52,6 @@ pub struct Detach {
     incident: String,
     #[arg(value_name = "CLAIM")]
     claim: String,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 /// Record that an incident (or with --claim, one of its claims) is not a real occasion
@@ -80,8 +62,6 @@ pub struct Reject {
     /// Reject only this claim of the incident
     #[arg(long, value_name = "CLAIM")]
     claim: Option<String>,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 /// Record a corrected field of an incident (date, low, best, high, perpetrator, destination, nationality)
@@ -94,13 +74,11 @@ pub struct Fix {
     /// The value: a number, a code, "-" for unknown, or a date (2023-10-09, or A..B)
     #[arg(value_name = "VALUE")]
     value: String,
-    #[command(flatten)]
-    actor: Actor,
 }
 
 impl Merge {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let (a, b) = (find(view, &self.first)?, find(view, &self.second)?);
             anyhow::ensure!(a.id != b.id, "{} and {} are the same incident", self.first, self.second);
             Ok(Decision::Merge { a: anchor(view, a), b: anchor(view, b) })
@@ -110,7 +88,7 @@ impl Merge {
 
 impl Split {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let incident = find(view, &self.incident)?;
             anyhow::ensure!(incident.members.len() > 1, "incident {} has only one claim", incident.id);
             Ok(Decision::Split { claim: member_ref(view, find_member(incident, &self.claim)?) })
@@ -120,7 +98,7 @@ impl Split {
 
 impl Attach {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let claim = member_ref(view, find_member(find(view, &self.from)?, &self.claim)?);
             Ok(Decision::Attach { claim, to: anchor(view, find(view, &self.to)?) })
         })
@@ -129,7 +107,7 @@ impl Attach {
 
 impl Detach {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let incident = find(view, &self.incident)?;
             Ok(Decision::Detach { claim: member_ref(view, find_member(incident, &self.claim)?) })
         })
@@ -138,7 +116,7 @@ impl Detach {
 
 impl Reject {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let incident = find(view, &self.incident)?;
             Ok(match &self.claim {
                 Some(claim) => {
@@ -152,7 +130,7 @@ impl Reject {
 
 impl Fix {
     pub fn run(self, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-        record(ctx, &self.actor, |view| {
+        record(ctx, |view| {
             let incident = find(view, &self.incident)?;
             Ok(Decision::Fix {
                 incident: anchor(view, incident),
@@ -163,22 +141,18 @@ impl Fix {
     }
 }
 
-/// Reconciles, builds the decision from the current incidents, and stores it.
+/// Reconciles, builds the decision from the current incidents, and stores it under the user
+/// running the command (`--as`, which the role check verified), never a name of its own.
 fn record(
     ctx: &Ctx,
-    actor: &Actor,
     decide: impl FnOnce(&ReconciledView) -> anyhow::Result<Decision>,
 ) -> anyhow::Result<ExitCode> {
     let mut store = crate::db::open_existing(&ctx.db_path())?;
     let view = service::reconcile(&store)?;
     let decision = decide(&view)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let id = service::record_decision(
-        &mut store,
-        &decision,
-        &actor.actor,
-        i64::try_from(now).unwrap_or(i64::MAX),
-    )?;
+    let id =
+        service::record_decision(&mut store, &decision, &ctx.actor, i64::try_from(now).unwrap_or(i64::MAX))?;
     println!("recorded decision {id}: {}", describe(&decision));
     Ok(ExitCode::SUCCESS)
 }

@@ -36,8 +36,9 @@ impl Cmd {
         };
         let db = ctx.db.clone().unwrap_or_else(|| PathBuf::from(DEMO_DB));
         println!("ingesting {} into {}", examples.display(), crate::db::describe(&db));
-        let mut store = crate::db::open(&db)?;
-        let summary = crate::cmd::ingest::ingest(&mut store, &[examples], &IngestOptions::default())?;
+        let mut store = open_demo(&db)?;
+        let summary =
+            crate::cmd::ingest::ingest(&mut store, &[examples], &IngestOptions::default(), DEMO_ACTOR)?;
         let code = crate::cmd::ingest::report(&summary);
         println!();
         // One row per real occasion: claims from all pages reconciled, aggregates apart.
@@ -59,6 +60,28 @@ impl Cmd {
         crate::cmd::serve::serve(ctx, &db, self.bind, web::Config::default())?;
         Ok(code)
     }
+}
+
+/// The actor of the demo's ingest: a database whose audit log starts with it was made by demo.
+pub const DEMO_ACTOR: &str = "refwatch-demo";
+
+/// Opens the demo database: a new one, an empty one, or one that demo made (its audit log starts
+/// with [`DEMO_ACTOR`]). Anything else is refused: demo would add the examples to a real record
+/// and print a fresh admin password for it.
+fn open_demo(db: &std::path::Path) -> anyhow::Result<crate::db::Db> {
+    let store = crate::db::open(db)?;
+    let log = store::Store::audit_log(&store)?;
+    if let Some(first) = log.first()
+        && first.actor != DEMO_ACTOR
+    {
+        anyhow::bail!(
+            "{} holds data that `refwatch demo` did not create: the demo never writes into a real \
+             database (it would add the examples and a demo admin). Pass another --db, or none for \
+             ./{DEMO_DB}",
+            crate::db::describe(db)
+        );
+    }
+    Ok(store)
 }
 
 /// The demo database's admin, so the web app can be tried at once.

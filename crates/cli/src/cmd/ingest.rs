@@ -43,14 +43,16 @@ impl Cmd {
     }
 }
 
-/// Runs the ingest use case with a progress bar when stderr is a terminal.
+/// Runs the ingest use case as `actor` (no key) with a progress bar when stderr is a terminal.
 pub fn ingest(
     store: &mut crate::db::Db,
     paths: &[PathBuf],
     options: &IngestOptions,
+    actor: &str,
 ) -> anyhow::Result<IngestSummary> {
     let progress = Bar::new(std::io::stderr().is_terminal());
-    Ok(service::ingest(store, paths, options, &progress)?)
+    let context = service::IngestContext { actor, key: None };
+    Ok(service::ingest_with(store, paths, options, &context, &progress)?)
 }
 
 /// Prints the summary (stdout) and each failure (stderr); the exit code says whether all files
