@@ -11,8 +11,8 @@
 //!   ([`IngestContext::key`]), ingest seals the names `extract` finds into case files linked to
 //!   their claims; without one the names are dropped and counted.
 
-pub mod open;
 pub mod backup;
+pub mod open;
 mod reconciled;
 pub mod record;
 pub mod search;

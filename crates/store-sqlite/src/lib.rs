@@ -368,26 +368,30 @@ impl Store for SqliteStore {
                 *matches.entry(id).or_default() += 1;
             }
         }
+        // One query for every matched document (a common word can match them all), not one each.
+        let ids = format!("[{}]", matches.keys().map(|id| id.to_string()).collect::<Vec<_>>().join(","));
         let mut current = self
             .conn
             .prepare_cached(
-                "SELECT p.hash, d.published FROM documents d JOIN pages p ON p.id = d.page_id
-                 WHERE d.id = ?1 AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
+                "SELECT d.id, p.hash, d.published FROM documents d JOIN pages p ON p.id = d.page_id
+                 WHERE d.id IN (SELECT value FROM json_each(?1))
+                   AND d.id = (SELECT max(id) FROM documents WHERE page_id = p.id)",
             )
             .map_err(db_error)?;
-        let mut hits = Vec::with_capacity(matches.len());
-        for (id, n) in matches {
-            let row: Option<(String, Option<String>)> =
-                current.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db_error)?;
-            if let Some((hash, published)) = row {
-                let published = published
-                    .map(|d| {
-                        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                            .map_err(|err| StoreError::Corrupt(format!("document date {d:?}: {err}")))
-                    })
-                    .transpose()?;
-                hits.push(SearchRow { hash: parse_hash(&hash)?, published, matches: n });
-            }
+        let rows: Vec<(i64, String, Option<String>)> = current
+            .query_map([ids], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(db_error)?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for (id, hash, published) in rows {
+            let published = published
+                .map(|d| {
+                    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map_err(|err| StoreError::Corrupt(format!("document date {d:?}: {err}")))
+                })
+                .transpose()?;
+            let n = matches.get(&id).copied().unwrap_or(0);
+            hits.push(SearchRow { hash: parse_hash(&hash)?, published, matches: n });
         }
         Ok(store::search::rank(hits, limit))
     }
