@@ -411,6 +411,34 @@ fn match_at(
         "she" | "he" => (i + 1, true),
         _ => (i, false),
     };
+    // "(Name,) his wife and their three children" = the named person, the spouse and the children
+    if matches!(t.lower.as_str(), "his" | "her")
+        && tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "wife" | "husband"))
+        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
+        && let Some((n, next)) = tokens
+            .get(i + 3)
+            .filter(|t| matches!(t.lower.as_str(), "their" | "his" | "her"))
+            .map_or_else(|| number_at(tokens, i + 3), |_| number_at(tokens, i + 4))
+        && tokens.get(next).is_some_and(|t| {
+            matches!(
+                t.lower.as_str(),
+                "children" | "daughters" | "sons" | "kids" | "child" | "daughter" | "son"
+            )
+        })
+        && prev(1) == Some(",")
+    {
+        let total = n + 2;
+        return Some(make(
+            tokens,
+            text,
+            i,
+            next + 1,
+            Some(total),
+            Some(total),
+            CountQualifier::Exact,
+            Some(next),
+        ));
+    }
     // "a mother and her baby", "a man and his wife" = 2
     if one
         && tokens.get(person_end).is_some_and(|t| t.lower == "and")
