@@ -352,7 +352,7 @@ impl Store for SqliteStore {
     }
 
     fn search(&self, terms: &[String], limit: usize) -> Result<Vec<SearchRow>, StoreError> {
-        let terms = search_terms(terms)?;
+        let terms = store::search::checked_terms(terms)?;
         let mut matches: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         let mut stmt = self
             .conn
@@ -894,7 +894,7 @@ fn put_index(
         .map_err(db_error)?;
     }
     if !index.search_terms.is_empty() {
-        let terms = search_terms(&index.search_terms)?.join(" ");
+        let terms = store::search::checked_terms(&index.search_terms)?.join(" ");
         tx.execute(
             "INSERT INTO search_terms (document_id, terms) VALUES (?1, ?2)",
             params![document_id, terms],
@@ -902,20 +902,6 @@ fn put_index(
         .map_err(db_error)?;
     }
     Ok(())
-}
-
-/// Checks terms before they reach SQL: alphanumeric only, and not too many for one query.
-fn search_terms(terms: &[String]) -> Result<Vec<String>, StoreError> {
-    if let Some(bad) = terms.iter().find(|t| !store::search::is_term(t)) {
-        return Err(StoreError::InvalidInput(format!(
-            "a search term of {} bytes is not normalised",
-            bad.len()
-        )));
-    }
-    let mut terms = terms.to_vec();
-    terms.sort();
-    terms.dedup();
-    Ok(terms)
 }
 
 /// Creates `path` as an empty file with mode 0600 when it does not exist yet (an empty file is an

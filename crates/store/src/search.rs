@@ -31,6 +31,21 @@ pub fn is_term(term: &str) -> bool {
     !term.is_empty() && term.chars().all(char::is_alphanumeric)
 }
 
+/// The terms of a query or a document as the stores take them: each checked with [`is_term`]
+/// before it reaches SQL, sorted and deduplicated.
+pub fn checked_terms(terms: &[String]) -> Result<Vec<String>, crate::StoreError> {
+    if let Some(bad) = terms.iter().find(|t| !is_term(t)) {
+        return Err(crate::StoreError::InvalidInput(format!(
+            "a search term of {} bytes is not normalised",
+            bad.len()
+        )));
+    }
+    let mut terms = terms.to_vec();
+    terms.sort();
+    terms.dedup();
+    Ok(terms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
