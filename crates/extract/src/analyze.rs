@@ -421,7 +421,7 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         });
         // "as many as 100 people detained by Border Force at the start of last month": a
         // counted group and a named agent report the act itself.
-        let counted = s.counts.iter().any(|c| c.last == trigger.first && c.head.is_some());
+        let counted = counted_right_before(s, trigger);
         let agent = s.word(trigger.last) == "by" && !risk_after;
         if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) {
             return Err("participle describing people, not an event".into());
@@ -610,8 +610,7 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     }
     // "received 11 citizens extradited from Russia": a participle after a counted group is its
     // own clause; the subject of the sentence did something else.
-    let reduced =
-        s.counts.iter().any(|c| c.last == trigger.first && c.head.is_some()) && !aux_before(s, trigger.first);
+    let reduced = counted_right_before(s, trigger) && !aux_before(s, trigger.first);
     if reduced && trigger.kind == ClaimKind::ForcedReturn {
         return from_state(s, trigger);
     }
@@ -671,6 +670,11 @@ fn actor(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     best
 }
 
+/// A counted group of people ends right where the trigger starts ("100 people detained").
+fn counted_right_before(s: &Sentence<'_>, trigger: &Trigger) -> bool {
+    s.counts.iter().any(|c| c.last == trigger.first && c.head.is_some())
+}
+
 /// "deported from Turkey to China": the state people were removed from.
 fn from_state(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
     (trigger.last..(trigger.last + 3).min(s.tokens.len())).find_map(|i| {
@@ -686,28 +690,23 @@ fn from_state(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
 
 pub fn institutions() -> &'static [(String, CountryCode)] {
     static TABLE: std::sync::OnceLock<Vec<(String, CountryCode)>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        include_str!("../data/institutions.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .filter_map(|(name, code)| Some((name.to_owned(), code.trim().parse().ok()?)))
-            .collect()
-    })
+    TABLE.get_or_init(|| code_table(include_str!("../data/institutions.tsv")))
+}
+
+/// A `name<TAB>ISO code` table from `data/`; `#` lines are comments.
+fn code_table(data: &str) -> Vec<(String, CountryCode)> {
+    data.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(name, code)| Some((name.to_owned(), code.trim().parse().ok()?)))
+        .collect()
 }
 
 /// The one state a group calls home (`data/group_homes.tsv`), if it has one.
 pub fn group_home(group: &str) -> Option<CountryCode> {
     static TABLE: std::sync::OnceLock<Vec<(String, CountryCode)>> = std::sync::OnceLock::new();
     TABLE
-        .get_or_init(|| {
-            include_str!("../data/group_homes.tsv")
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split_once('\t'))
-                .filter_map(|(name, code)| Some((name.to_owned(), code.trim().parse().ok()?)))
-                .collect()
-        })
+        .get_or_init(|| code_table(include_str!("../data/group_homes.tsv")))
         .iter()
         .find(|(name, _)| name == group)
         .map(|(_, code)| *code)
