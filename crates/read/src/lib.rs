@@ -18,6 +18,7 @@ mod decode;
 mod dom;
 mod html;
 mod lang;
+mod meta;
 mod text;
 
 use domain::{Article, Diagnostic, RawPage};
