@@ -411,7 +411,11 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
     if trigger.rule != Rule::Noun && !has_aux {
         // "was among those deported": one of the people of an occasion, not a description.
         let among = prev == Some("those") && trigger.first >= 2 && s.word(trigger.first - 2) == "among";
+        // "a crew who then left them adrift": a relative clause with its own object acts.
+        let acts_on_object =
+            prev == Some("who") && matches!(s.word(trigger.first + 1), "them" | "him" | "her");
         let describes = !among
+            && !acts_on_object
             && prev.is_some_and(|p| matches!(p, "those" | "anyone" | "people" | "others" | "who" | "whom"));
         let risk_after = (trigger.last..(trigger.last + 5).min(s.tokens.len())).any(|i| {
             matches!(
@@ -427,7 +431,14 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
             return Err("participle describing people, not an event".into());
         }
     }
-    if trigger.rule == Rule::Passive && !has_aux {
+    // "was stopped at the airport, questioned overnight and then held at a hotel": the last
+    // verb of a chain shares the first one's "was"; "and held a vigil" is active.
+    let chained = coordinated_passive(s, trigger, start)
+        && !matches!(
+            s.word(trigger.last),
+            "a" | "an" | "the" | "their" | "its" | "his" | "her" | "talks" | "meetings" | "up"
+        );
+    if trigger.rule == Rule::Passive && !has_aux && !chained {
         let pronoun_object = matches!(s.word(trigger.last), "them" | "him" | "her" | "the" | "all");
         // "100 Rohingya refugees held at a detention centre": a reduced relative on counted people.
         let reduced = trigger.first > 0
@@ -498,6 +509,26 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
     let onward = (from..end.min(s.tokens.len())).find(|&i| s.word(i) == "on" && s.word(i + 1) == "to");
     let from = onward.map_or(from, |i| i + 1);
     for i in from..end.min(s.tokens.len()) {
+        // "left them adrift in Turkish waters", "between Lesbos and the Turkish coast": the far
+        // side named by its adjective.
+        if let Some(name) = s.name_at(i).filter(|n| n.first == i)
+            && let Entry::Demonym { country, .. } = name.entry
+            && is_side_word(s.word(name.last))
+            && !matches!(s.word(name.last), "border" | "frontier")
+        {
+            let mut k = i;
+            while k > 0 && s.word(k - 1) == "the" {
+                k -= 1;
+            }
+            if k > 0
+                && matches!(
+                    s.word(k - 1),
+                    "in" | "into" | "off" | "near" | "and" | "towards" | "toward" | "to"
+                )
+            {
+                return Some(country);
+            }
+        }
         // "… had landed in Eswatini", "arrived in Kabul"
         let arrival = s.word(i) == "in" && i > 0 && matches!(s.word(i - 1), "landed" | "arrived");
         // "dumped them near the Libyan border": only a border named by its far side.
@@ -806,9 +837,10 @@ fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger
 }
 
 /// Where it happened: a region or city after "in", "at" or "near".
-fn place(s: &Sentence<'_>, kind: ClaimKind) -> Option<Place> {
+fn place(s: &Sentence<'_>, trigger: &Trigger) -> Option<Place> {
     let gaz = gazetteer::get();
-    for name in &s.names {
+    let limit = clause_limit(s, trigger);
+    for name in s.names.iter().filter(|n| n.last <= limit) {
         let before = name.first.checked_sub(1).map(|p| s.word(p));
         let before2 = name.first.checked_sub(2).map(|p| s.word(p));
         let located = matches!(before, Some("in" | "at" | "near"))
@@ -843,7 +875,6 @@ fn place(s: &Sentence<'_>, kind: ClaimKind) -> Option<Place> {
             _ => {}
         }
     }
-    let _ = kind;
     None
 }
 
@@ -1036,16 +1067,24 @@ pub fn person_names(s: &Sentence<'_>) -> Vec<(usize, usize, String)> {
             out.push(found);
         }
     }
-    // "Novak Testname was deported": a two- or three-word name as the subject of a passive.
-    if out.is_empty()
-        && let Some((begin, end, name)) = name_from(0)
-        && end - begin <= 3
-        && matches!(s.word(end), "was" | "had")
-        && !(begin..end).any(|k| {
-            is_authority_word(s.word(k)) || is_people_word(s.word(k)) || NOT_NAMES.contains(&s.word(k))
-        })
-    {
-        out.push((begin, end, name));
+    // "Novak Testname was deported", "the lawyer said Novak Testname had been held": a two- or
+    // three-word name as the subject of a passive, opening the sentence or a reported clause.
+    if out.is_empty() {
+        let starts = std::iter::once(0)
+            .chain((0..n).filter(|&i| matches!(s.word(i), "said" | "says" | "that")).map(|i| i + 1));
+        for start in starts {
+            if let Some((begin, end, name)) = name_from(start)
+                && end - begin <= 3
+                && matches!(s.word(end), "was" | "had")
+                && !(begin..end).any(|k| {
+                    is_authority_word(s.word(k))
+                        || is_people_word(s.word(k))
+                        || NOT_NAMES.contains(&s.word(k))
+                })
+            {
+                out.push((begin, end, name));
+            }
+        }
     }
     out
 }
@@ -1278,7 +1317,17 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
 
     let sources = sources(s);
     let persons: Vec<String> = person_names(s).into_iter().map(|(_, _, name)| name).collect();
-    let perpetrator = actor(s, trigger);
+    let mut perpetrator = actor(s, trigger);
+    // States hold people on their own soil: a prison in Tecoluca is El Salvador's, whoever
+    // flew the people there, unless the text names the holder ("by US forces", "the US base").
+    if trigger.kind == ClaimKind::Detention
+        && let Some(held_in) = detention_country(s, trigger)
+        && perpetrator.is_some_and(|p| p != held_in)
+        && !named_agent(s, trigger)
+        && !foreign_base(s)
+    {
+        perpetrator = Some(held_in);
+    }
     let dest =
         if trigger.kind == ClaimKind::ForcedReturn { destination(s, trigger, end_of_clause) } else { None };
     let evidence =
@@ -1310,7 +1359,11 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         let among = trigger.first >= 2
             && s.word(trigger.first - 1) == "those"
             && s.word(trigger.first - 2) == "among";
-        let date_span = if among { DateSpan::UNKNOWN } else { date.map_or(DateSpan::UNKNOWN, |d| d.span) };
+        let date_span = if among {
+            DateSpan::UNKNOWN
+        } else {
+            date.map_or(DateSpan::UNKNOWN, |d| held_until(s, trigger, d).unwrap_or(overnight(s, trigger, d)))
+        };
         // "held since January" describes a state that lasts, not a total of events.
         let stative = s.word(trigger.first) == "held" && trigger.last == trigger.first + 1
             || s.word(trigger.first) == "been";
@@ -1333,7 +1386,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             perpetrator,
             destination: dest,
             nationality: nationality.clone(),
-            place: place(s, trigger.kind),
+            place: place(s, trigger),
             women: women(s),
             children: None,
             sources: sources.clone(),
@@ -1348,7 +1401,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             && let Some(earlier) = s
                 .counts
                 .iter()
-                .find(|c| c.last <= start && c.count.low.is_some() && c.count.low == c.count.high)
+                .find(|c| c.last <= trigger.first && c.count.low.is_some() && c.count.low == c.count.high)
         {
             claim.count = earlier.count.clone();
             anaphoric = false;
@@ -1384,6 +1437,107 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         });
     }
     drafts
+}
+
+/// The country of the place people were held in: "held at Branch 235 in Damascus", "driven to
+/// a prison in Tecoluca". Only a place after the verb, within its clause, counts.
+fn detention_country(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
+    let end = clause_limit(s, trigger).min(trigger.last + 16);
+    let gaz = gazetteer::get();
+    s.names.iter().filter(|n| n.first >= trigger.last && n.last <= end).find_map(|name| {
+        let before = name.first.checked_sub(1).map(|p| s.word(p));
+        let before2 = name.first.checked_sub(2).map(|p| s.word(p));
+        let located = matches!(before, Some("in" | "at"))
+            || matches!(before2, Some("in" | "at")) && matches!(before, Some("the"));
+        if !located {
+            return None;
+        }
+        match name.entry {
+            Entry::Region(id) => Some(gaz.region(id).country),
+            Entry::City(id) => Some(gaz.city(id).country),
+            _ => None,
+        }
+    })
+}
+
+/// Where what the trigger tells ends: its clause, or a subordinate clause after it ("even as
+/// fighting raged in Idlib", "when they reached Kabul").
+fn clause_limit(s: &Sentence<'_>, trigger: &Trigger) -> usize {
+    let end = clause_end(s, trigger);
+    (trigger.last..end)
+        .find(|&i| {
+            matches!(
+                s.word(i),
+                "as" | "when"
+                    | "where"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "because"
+                    | "since"
+                    | "who"
+                    | "which"
+            ) && (i.checked_sub(1).is_some_and(|p| s.tokens[p].is_punct() || s.word(p) == "even"))
+        })
+        .unwrap_or(end)
+}
+
+/// The acting state is written as the agent: "by Chinese police", "by the Home Office".
+fn named_agent(s: &Sentence<'_>, trigger: &Trigger) -> bool {
+    // "police in Istanbul held …": the authority of the place named as the subject.
+    let start = clause_start(s, trigger);
+    let local_subject = s.names.iter().any(|n| {
+        n.first >= start + 2
+            && n.last <= trigger.first
+            && matches!(s.word(n.first - 1), "in" | "at")
+            && is_authority_word(s.word(n.first - 2))
+    });
+    local_subject
+        || (trigger.first + 1..(trigger.last + 8).min(s.tokens.len()))
+            .take_while(|&i| !s.tokens[i].is_punct() || s.word(i) == "-")
+            .any(|i| {
+                s.word(i) == "by" && (i + 1..(i + 4).min(s.tokens.len())).any(|j| s.name_at(j).is_some())
+            })
+}
+
+/// "the US base in Djibouti": a state holding people on ground it runs abroad.
+fn foreign_base(s: &Sentence<'_>) -> bool {
+    s.names.iter().any(|n| matches!(s.word(n.last), "base" | "bases" | "-run" | "embassy" | "consulate"))
+}
+
+/// "held at a hotel … until a judge ordered his release on 10 January": with an earlier date
+/// in the sentence, the stay runs from it to the release.
+fn held_until(s: &Sentence<'_>, trigger: &Trigger, date: &DateMention) -> Option<DateSpan> {
+    if trigger.kind != ClaimKind::Detention || date.first < trigger.last {
+        return None;
+    }
+    (trigger.last..date.first).find(|&i| matches!(s.word(i), "until" | "till"))?;
+    let earlier = s.dates.iter().rfind(|d| d.last <= trigger.first)?;
+    let (start, end) = (earlier.span.start?, date.span.end.or(date.span.start)?);
+    let key = |d: domain::PartialDate| (d.year, d.month, d.day);
+    (start.year == end.year && key(start) < key(end)).then_some(DateSpan {
+        start: Some(start),
+        end: Some(end),
+        precision: domain::DatePrecision::Range,
+    })
+}
+
+/// "on 18 August, and overnight they were moved": the night runs into the next day.
+fn overnight(s: &Sentence<'_>, trigger: &Trigger, date: &DateMention) -> DateSpan {
+    let span = date.span;
+    let here = (date.last..trigger.first).any(|i| s.word(i) == "overnight")
+        || (trigger.last..(trigger.last + 3).min(s.tokens.len())).any(|i| s.word(i) == "overnight");
+    let next = span.start.filter(|_| span.precision == domain::DatePrecision::Day).and_then(|d| {
+        // An unstated year is reckoned as a common year: 28 February runs into 1 March.
+        let day = domain::PartialDate { year: Some(d.year.unwrap_or(2001)), ..d }.to_date()?.succ_opt()?;
+        Some(domain::PartialDate { year: d.year, ..domain::PartialDate::from_date(day) })
+    });
+    match next {
+        Some(end) if here => {
+            DateSpan { start: span.start, end: Some(end), precision: domain::DatePrecision::Range }
+        }
+        _ => span,
+    }
 }
 
 /// "the men", "the group", "them": people the text has already counted.

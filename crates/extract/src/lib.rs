@@ -430,9 +430,16 @@ fn fill_from_context(
         }
         let paragraph = drafts[i].paragraph;
         let sentence = drafts[i].sentence;
+        let actor = drafts[i].claim.perpetrator;
+        // Not someone held by another state ("held in Belgrade" … "taken away in Osh").
         let named = drafts
             .iter()
-            .filter(|d| d.paragraph == paragraph && d.sentence <= sentence + 1 && !d.claim.persons.is_empty())
+            .filter(|d| {
+                d.paragraph == paragraph
+                    && d.sentence <= sentence + 1
+                    && !d.claim.persons.is_empty()
+                    && (actor.is_none() || d.claim.perpetrator.is_none() || d.claim.perpetrator == actor)
+            })
             .flat_map(|d| d.claim.persons.clone())
             .next();
         if let Some(name) = named {

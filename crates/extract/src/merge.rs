@@ -52,6 +52,11 @@ fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
     total += same(x.perpetrator.as_ref(), y.perpetrator.as_ref())?;
     total += same(x.destination.as_ref(), y.destination.as_ref())?;
     total += same(x.nationality.as_ref(), y.nationality.as_ref())?;
+    // Held in Osh and held in Belgrade are two occasions (a return passes through places).
+    if x.kind == domain::ClaimKind::Detention {
+        let country = |c: &Claim| c.place.as_ref().and_then(|p| p.country);
+        same(country(x).as_ref(), country(y).as_ref())?;
+    }
     // "handed over on Monday … flown on to Pyongyang on Tuesday": the same group, same figure,
     // on consecutive days in neighbouring sentences is one journey.
     let journey = !vague
@@ -60,7 +65,14 @@ fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
         && x.count.low == y.count.low
         && x.count.high == y.count.high
         && consecutive_days(&x.date, &y.date);
-    total += if journey { 0 } else { date_score(&x.date, &y.date)? };
+    let dates = if journey { 0 } else { date_score(&x.date, &y.date)? };
+    // One person joins a group's occasion on the same day, not somewhere inside its span: a
+    // stay from 2 to 9 April is not the transfer of 40 people on 3 April.
+    let group = |c: &Claim| c.count.low.is_some_and(|low| low > 1);
+    if dates == 1 && (a.individual && group(y) || b.individual && group(x)) {
+        return None;
+    }
+    total += dates;
     if !vague {
         if !counts_overlap(&x.count, &y.count) {
             return None;
@@ -70,6 +82,10 @@ fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
     } else if b.individual && !x.count.is_unknown() && x.count.high == Some(1) {
         // One person and another person: separate unless the same name.
         if !x.persons.is_empty() && !y.persons.is_empty() && x.persons != y.persons {
+            return None;
+        }
+        // A named person and someone unnamed far apart in the text are not known to be one.
+        if x.persons.is_empty() != y.persons.is_empty() && a.sentence.abs_diff(b.sentence) > 1 {
             return None;
         }
     }
