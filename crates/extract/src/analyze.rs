@@ -54,6 +54,11 @@ pub struct Draft {
     /// Found by a verb of movement that means a return only with a destination ("moved to",
     /// "escorted across"): without an acting state it is a transfer, not a return.
     pub weak: bool,
+    /// Told as happening where the people arrived ("held on arrival", "since they arrived"):
+    /// the receiving state acts.
+    pub on_arrival: bool,
+    /// "held since they arrived": from the arrival on, still going.
+    pub since_arrival: bool,
 }
 
 impl<'a> Sentence<'a> {
@@ -430,6 +435,15 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) {
             return Err("participle describing people, not an event".into());
         }
+    }
+    // "the coast guard picked the group up": a rescue at sea, not an arrest.
+    if s.word(trigger.first) == "picked"
+        && (start..s.tokens.len().min(trigger.last + 6)).any(|i| {
+            matches!(s.word(i), "coastguard" | "rescue" | "rescuers" | "rescued" | "lifeboat")
+                || s.word(i) == "coast" && s.word(i + 1) == "guard"
+        })
+    {
+        return Err("picked up at sea: a rescue, not an arrest".into());
     }
     // "was stopped at the airport, questioned overnight and then held at a hotel": the last
     // verb of a chain shares the first one's "was"; "and held a vigil" is active.
@@ -1274,6 +1288,17 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                 .filter(|c| c.first >= trigger.last && c.head.is_none() && c.last <= end_of_clause),
         );
     }
+    // "Those include nearly 50 people in July 2021, and last year the return of 80 people on
+    // 29 August, …": the list of occasions starts before the noun.
+    if trigger.rule == Rule::Noun
+        && !chosen.is_empty()
+        && let Some(include) = (start..trigger.first)
+            .find(|&i| matches!(s.word(i), "include" | "includes" | "included" | "including"))
+    {
+        let before: Vec<&CountMention> =
+            s.counts.iter().filter(|c| c.first > include && c.last <= trigger.first).collect();
+        chosen.splice(0..0, before);
+    }
     // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
     let mut chosen = drop_breakdowns(s, chosen);
 
@@ -1292,8 +1317,11 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         }
     }
     let dates_after: Vec<&DateMention> = s.dates.iter().collect();
-    let bare_noun =
-        trigger.rule == Rule::Noun && !matches!(s.word(trigger.last.saturating_sub(1)), "of" | "carrying");
+    let bare_noun = trigger.rule == Rule::Noun
+        && !matches!(
+            s.word(trigger.last.saturating_sub(1)),
+            "of" | "carrying" | "left" | "departed" | "landed" | "took"
+        );
     if bare_noun {
         // "670 forced returns": a plural noun counts only with a figure right before it.
         let figure = s.counts.iter().find(|c| {
@@ -1407,6 +1435,10 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             anaphoric = false;
         }
         drafts.push(Draft {
+            on_arrival: trigger.kind == ClaimKind::Detention && arrival(s, trigger),
+            since_arrival: trigger.kind == ClaimKind::Detention
+                && (trigger.last..clause_end(s, trigger))
+                    .any(|i| s.word(i) == "since" && matches!(s.word(i + 2), "arrived" | "landed")),
             claim,
             sentence: index,
             paragraph: s.paragraph,
@@ -1434,6 +1466,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             individual: false,
             anaphoric: false,
             weak: first.weak,
+            on_arrival: first.on_arrival,
+            since_arrival: first.since_arrival,
         });
     }
     drafts
@@ -1538,6 +1572,16 @@ fn overnight(s: &Sentence<'_>, trigger: &Trigger, date: &DateMention) -> DateSpa
         }
         _ => span,
     }
+}
+
+/// "held on arrival", "detained upon landing", "since they arrived".
+fn arrival(s: &Sentence<'_>, trigger: &Trigger) -> bool {
+    (trigger.last..clause_end(s, trigger)).any(|i| {
+        matches!(s.word(i), "on" | "upon") && matches!(s.word(i + 1), "arrival" | "landing")
+            || matches!(s.word(i), "since" | "after" | "when" | "once")
+                && matches!(s.word(i + 1), "they" | "he" | "she")
+                && matches!(s.word(i + 2), "arrived" | "landed")
+    })
 }
 
 /// "the men", "the group", "them": people the text has already counted.

@@ -342,6 +342,28 @@ pub fn find(tokens: &[Token], text: &str, is_group: &dyn Fn(usize) -> bool) -> V
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
+        // "aged six and about two": ages, not people.
+        if tokens[i].lower == "aged" {
+            i += 1;
+            while i < tokens.len()
+                && (number_at(tokens, i).is_some()
+                    || matches!(
+                        tokens[i].lower.as_str(),
+                        "," | "and"
+                            | "about"
+                            | "around"
+                            | "nearly"
+                            | "almost"
+                            | "months"
+                            | "month"
+                            | "years"
+                            | "year"
+                    ))
+            {
+                i += 1;
+            }
+            continue;
+        }
         if let Some(m) = match_at(tokens, text, i, is_group) {
             i = m.last.max(i + 1);
             out.push(m);
@@ -438,6 +460,25 @@ fn match_at(
             CountQualifier::Exact,
             Some(next),
         ));
+    }
+    // "(Name,) her husband and their daughters, aged four and 18 months": the children are
+    // as many as the ages listed; without ages, at least two.
+    if matches!(t.lower.as_str(), "his" | "her")
+        && tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "wife" | "husband"))
+        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
+        && tokens.get(i + 3).is_some_and(|t| matches!(t.lower.as_str(), "their" | "his" | "her"))
+        && tokens
+            .get(i + 4)
+            .is_some_and(|t| matches!(t.lower.as_str(), "children" | "daughters" | "sons" | "kids"))
+        && prev(1) == Some(",")
+    {
+        let head = i + 4;
+        let ages = listed_ages(tokens, head + 1);
+        let (low, high, qualifier) = match ages {
+            Some(n) => (n + 2, Some(n + 2), CountQualifier::Exact),
+            None => (4, None, CountQualifier::AtLeast),
+        };
+        return Some(make(tokens, text, i, head + 1, Some(low), high, qualifier, Some(head)));
     }
     // "a mother and her baby", "a man and his wife" = 2
     if one
@@ -650,6 +691,42 @@ fn match_at(
         return Some(make(tokens, text, first, next, low, high, qualifier, None));
     }
     None
+}
+
+/// ", aged four and about 18 months", ", aged 3, 5 and 9": how many ages the list gives.
+fn listed_ages(tokens: &[Token], from: usize) -> Option<u64> {
+    let at = |k: usize| tokens.get(k).map_or("", |t| t.lower.as_str());
+    let start = if at(from) == "," { from + 1 } else { from };
+    if at(start) != "aged" {
+        return None;
+    }
+    let mut ages = 0;
+    let mut k = start + 1;
+    while k < tokens.len() && k < start + 16 {
+        let w = at(k);
+        if number_at(tokens, k).is_some() {
+            ages += 1;
+            k = number_at(tokens, k).map_or(k + 1, |(_, next)| next);
+            continue;
+        }
+        if !matches!(
+            w,
+            "," | "and"
+                | "about"
+                | "around"
+                | "nearly"
+                | "almost"
+                | "months"
+                | "month"
+                | "years"
+                | "year"
+                | "old"
+        ) {
+            break;
+        }
+        k += 1;
+    }
+    (ages >= 2).then_some(ages)
 }
 
 fn after_is_of_group(tokens: &[Token], next: usize) -> bool {

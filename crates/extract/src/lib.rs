@@ -140,6 +140,13 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     (claims, decisions, diagnostics)
 }
 
+/// What a later "on arrival" takes from the return before it.
+#[derive(Clone, Copy)]
+struct ArrivalFacts {
+    destination: Option<CountryCode>,
+    date: domain::DateSpan,
+}
+
 /// The country named most often, when no other is named as often.
 fn dominant(codes: &[CountryCode]) -> Option<CountryCode> {
     let mut tally: Vec<(CountryCode, usize)> = Vec::new();
@@ -317,7 +324,32 @@ fn fill_from_context(
     let mut earlier_actor: Option<CountryCode> = None;
     let mut last_nationality: Option<(Option<CountryCode>, usize, Nationality)> = None;
     let mut last_destination: Option<(Option<CountryCode>, CountryCode)> = None;
+    let mut last_return: Option<(usize, ArrivalFacts)> = None;
     for draft in drafts.iter_mut() {
+        // "held in isolation since they arrived": by the state the last return went to.
+        // Only a return told shortly before: an arrival pages later is another story.
+        let arrived_from = last_return.filter(|(at, _)| *at + 8 >= draft.sentence).map(|(_, claim)| claim);
+        if draft.on_arrival
+            && draft.claim.perpetrator.is_none()
+            && let Some(destination) = arrived_from
+                .and_then(|c| c.destination)
+                .or_else(|| arrived_from.and(last_destination.map(|(_, d)| d)))
+        {
+            draft.claim.perpetrator = Some(destination);
+        }
+        // … and from the day of that return.
+        if draft.on_arrival
+            && draft.claim.date.is_unknown()
+            && let Some(arrived) =
+                arrived_from.map(|c| c.date).filter(|d| d.precision == domain::DatePrecision::Day)
+        {
+            draft.claim.date = if draft.since_arrival {
+                domain::DateSpan { start: arrived.start, end: None, precision: domain::DatePrecision::Range }
+            } else {
+                arrived
+            };
+        }
+
         let claim = &mut draft.claim;
         if claim.kind == ClaimKind::ForcedReturn
             && claim.perpetrator.is_some()
@@ -403,6 +435,10 @@ fn fill_from_context(
                 }
                 _ => {}
             }
+        }
+        if claim.kind == ClaimKind::ForcedReturn && !claim.aggregate {
+            last_return =
+                Some((draft.sentence, ArrivalFacts { destination: claim.destination, date: claim.date }));
         }
     }
     // "the men", "them": the figure of the group counted just before, same people.
