@@ -452,6 +452,25 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
             s.word(trigger.last),
             "a" | "an" | "the" | "their" | "its" | "his" | "her" | "talks" | "meetings" | "up"
         );
+    // "has held solo exhibitions", "had held talks": the perfect of an active verb needs a
+    // person as its object.
+    let perfect = matches!(nearest_aux(s, trigger.first), Some("has" | "have" | "had" | "'ve" | "'d"));
+    if trigger.rule == Rule::Passive
+        && perfect
+        && !people_reference(s, trigger.last, (trigger.last + 6).min(clause_limit(s, trigger)))
+    {
+        return Err("an active perfect (\"has held\") without a person as object".into());
+    }
+    // "we've rounded up some of the best ones": an active verb whose object is not people.
+    if trigger.rule == Rule::People
+        && trigger.gap.is_none()
+        && trigger.first > 0
+        && (matches!(s.word(trigger.first - 1), "we" | "i" | "you" | "we've" | "i've" | "you've" | "we'd")
+            || perfect && matches!(s.word(trigger.first.saturating_sub(2)), "we" | "i" | "you"))
+        && !people_reference(s, trigger.last, clause_limit(s, trigger))
+    {
+        return Err("an active verb whose object is not people".into());
+    }
     if trigger.rule == Rule::Passive && !has_aux && !chained {
         let pronoun_object = matches!(s.word(trigger.last), "them" | "him" | "her" | "the" | "all");
         // "100 Rohingya refugees held at a detention centre": a reduced relative on counted people.
