@@ -1424,7 +1424,8 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                 || c.first >= 2 && s.word(c.first - 2) == "in" && s.word(c.first - 1) == "all"
         });
         let aggregate = !stative
-            && (totalled || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d)));
+            && (totalled || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d)))
+            || several_places(s, trigger);
         let claim = Claim {
             kind: trigger.kind,
             aggregate,
@@ -1591,6 +1592,52 @@ fn overnight(s: &Sentence<'_>, trigger: &Trigger, date: &DateMention) -> DateSpa
         }
         _ => span,
     }
+}
+
+/// "rounded up in Jizan, Jeddah, Riyadh and Dammam", "held in depots around the country": many
+/// places are many occasions, a total.
+fn several_places(s: &Sentence<'_>, trigger: &Trigger) -> bool {
+    let (start, end) = (clause_start(s, trigger), clause_limit(s, trigger));
+    let place_at = |i: usize| {
+        s.name_at(i).filter(|n| n.first == i && matches!(n.entry, Entry::City(_) | Entry::Region(_)))
+    };
+    // The longest list of places after "in", "from" or "across": "in A, B, C and D".
+    let mut places = 0;
+    for i in start..end {
+        if !matches!(s.word(i), "in" | "from" | "across") {
+            continue;
+        }
+        let (mut k, mut listed) = (i + 1, 0);
+        while let Some(name) = place_at(k).filter(|n| n.last <= end) {
+            listed += 1;
+            k = name.last;
+            match (s.word(k), s.word(k + 1)) {
+                (",", "and") => k += 2,
+                (",", _) | ("and", _) => k += 1,
+                _ => break,
+            }
+        }
+        places = places.max(listed);
+    }
+    let spread = (start..end).any(|i| {
+        matches!(s.word(i), "around" | "across" | "throughout")
+            && s.word(i + 1) == "the"
+            && matches!(s.word(i + 2), "country" | "region")
+            || s.word(i) == "nationwide"
+            || matches!(s.word(i), "several" | "various" | "many" | "different")
+                && matches!(
+                    s.word(i + 1),
+                    "states"
+                        | "provinces"
+                        | "regions"
+                        | "cities"
+                        | "prisons"
+                        | "centres"
+                        | "centers"
+                        | "camps"
+                )
+    });
+    places >= 3 || spread
 }
 
 /// "held on arrival", "detained upon landing", "since they arrived".

@@ -45,7 +45,16 @@ fn best(incidents: &[Vec<Draft>], draft: &Draft, vague: bool) -> Option<usize> {
 /// How well two claims fit one occasion; `None` when they cannot.
 fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
     let (x, y) = (&a.claim, &b.claim);
-    if x.kind != y.kind || x.aggregate != y.aggregate {
+    // "… had expelled hundreds of Syrians. Then they were bussed to the frontier": how the people
+    // of a total were treated, told right after it, is that total, not another occasion.
+    let telling_of_total = vague
+        && b.anaphoric
+        && y.count.is_unknown()
+        && y.date.is_unknown()
+        && x.aggregate
+        && b.sentence > a.sentence
+        && b.sentence <= a.sentence + 2;
+    if x.kind != y.kind || (x.aggregate != y.aggregate && !telling_of_total) {
         return None;
     }
     let mut total = 0;
