@@ -69,6 +69,8 @@ struct Facts {
     counts: IdMap<Counts>,
     hints: IdMap<Hints>,
     kinds: IdMap<Option<BoilerplateKind>>,
+    /// Counts of the whole document.
+    page: Counts,
 }
 
 thread_local! {
@@ -81,6 +83,7 @@ pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) {
     let counts = count_all(root, skipped);
     FACTS.with(|f| {
         let mut f = f.borrow_mut();
+        f.page = counts.get(&root.id()).copied().unwrap_or_default();
         f.counts = counts;
         f.hints.clear();
         f.kinds.clear();
@@ -94,6 +97,11 @@ pub fn clear() {
 
 pub fn counts(el: ElementRef<'_>) -> Counts {
     FACTS.with(|f| f.borrow().counts.get(&el.id()).copied()).unwrap_or_default()
+}
+
+/// Counts of the whole page (the element `reset` was given).
+pub fn page() -> Counts {
+    FACTS.with(|f| f.borrow().page)
 }
 
 pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {

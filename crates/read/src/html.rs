@@ -210,23 +210,28 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
         let name = el.value().name();
         let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
             || (matches!(name, "div" | "section" | "article") && !has_block_child(el));
-        if !paragraph_like || excluded(el, body, &mut excluded_cache) {
+        // Text loose in a container beside its blocks (old markup, `<br>`-separated
+        // paragraphs) is a paragraph of the container itself.
+        let loose = !paragraph_like && matches!(name, "div" | "section" | "article" | "main" | "center");
+        if !(paragraph_like || loose) || excluded(el, body, &mut excluded_cache) {
             continue;
         }
-        let text = element_text(el);
+        let text = if loose { loose_text(el) } else { element_text(el) };
         let len = text.chars().count();
         if len < 25 {
             continue;
         }
         let commas = text.matches([',', '，', '、']).count();
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
-        for ancestor in el.ancestors().take(MAX_DEPTH) {
+        let owner = if loose { Some(*el) } else { None };
+        for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
             if ancestor.id() == body.id() {
                 break;
             }
             *prose.entry(ancestor.id()).or_default() += len;
         }
-        for (level, ancestor) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
+        let chain = owner.into_iter().chain(el.ancestors()).filter_map(ElementRef::wrap);
+        for (level, ancestor) in chain.take(3).enumerate() {
             if ancestor.id() == body.id() || ancestor.value().name() == "html" {
                 break;
             }
@@ -238,7 +243,10 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut best: Option<(f64, ElementRef<'_>)> = None;
     for (id, score) in scores {
         let Some(el) = body.tree().get(id).and_then(ElementRef::wrap) else { continue };
-        let score = score * (1.0 - link_density(el));
+        // A content class earns its bonus in full only with some prose under it: a small box
+        // named "content" around one line is not the article.
+        let prose_share = (prose.get(&id).copied().unwrap_or(0) as f64 / FULL_BONUS_PROSE).min(1.0);
+        let score = (score + class_bonus(el) * prose_share) * (1.0 - link_density(el));
         // Ties go to the earlier element, so that the result never depends on map order.
         if best.is_none_or(|(s, b)| score > s || score == s && el.id() < b.id()) {
             best = Some((score, el));
@@ -274,6 +282,10 @@ fn widen_to_sections<'a>(
     chosen
 }
 
+/// Characters of paragraphs under an element for its content class to count in full.
+const FULL_BONUS_PROSE: f64 = 500.0;
+
+/// An element's starting score by tag and class hints, the content-class bonus aside.
 fn initial_score(el: ElementRef<'_>) -> f64 {
     let tag = match el.value().name() {
         "div" | "article" | "main" => 5.0,
@@ -283,14 +295,32 @@ fn initial_score(el: ElementRef<'_>) -> f64 {
         _ => 0.0,
     };
     let hints = hints(el);
-    let mut weight = 0.0;
-    if hints.positive || el.attr("itemprop").is_some_and(|p| p == "articleBody") {
-        weight += 25.0;
+    let penalty = if hints.section.is_some() || hints.meta { 25.0 } else { 0.0 };
+    tag - penalty
+}
+
+/// The bonus for a class or itemprop that names the article's content.
+fn class_bonus(el: ElementRef<'_>) -> f64 {
+    if hints(el).positive || el.attr("itemprop").is_some_and(|p| p == "articleBody") { 25.0 } else { 0.0 }
+}
+
+/// The text directly in an element and in its inline children, without its blocks; empty
+/// when no text sits directly in it.
+fn loose_text(el: ElementRef<'_>) -> String {
+    let direct = el.children().any(|c| matches!(c.value(), Node::Text(t) if !t.trim().is_empty()));
+    if !direct {
+        return String::new();
     }
-    if hints.section.is_some() || hints.meta {
-        weight -= 25.0;
+    let mut out = String::new();
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if is_block_tag(e.name()) || e.name() == "br" => out.push(' '),
+            Node::Element(e) if !is_skipped_tag(e.name()) => collect_text(child, &mut out, 1),
+            _ => {}
+        }
     }
-    tag + weight
+    clean_space(&out)
 }
 
 fn has_block_child(el: ElementRef<'_>) -> bool {
@@ -385,7 +415,10 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut lower = String::new();
     for attr in ["class", "id"] {
         let Some(value) = el.attr(attr) else { continue };
-        for token in value.split(|c: char| !c.is_alphanumeric()) {
+        // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
+        // words after the prefix are the site's topics, not the element's role.
+        let names = value.split_whitespace().filter(|n| !is_taxonomy_class(n));
+        for token in names.flat_map(|n| n.split(|c: char| !c.is_alphanumeric())) {
             if token.is_empty() || token.len() >= 40 {
                 continue;
             }
@@ -434,6 +467,13 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
     hints
 }
 
+/// A class name that tags a post with a category or tag ("category-news", "tag-cookies").
+fn is_taxonomy_class(name: &str) -> bool {
+    let lower =
+        |p: &str| name.len() > p.len() && name.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    lower("category-") || lower("tag-")
+}
+
 fn is_positive_token(token: &str) -> bool {
     matches!(
         token,
@@ -461,7 +501,6 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("cookie", COOKIE),
     ("consent", COOKIE),
     ("gdpr", COOKIE),
-    ("cmp", COOKIE),
     ("comment", COMMENTS),
     ("disqus", COMMENTS),
     ("discussion", COMMENTS),
@@ -679,6 +718,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
+    // Broken markup (an unclosed `<aside>`) or a page builder can wrap most of the page in
+    // an element that looks like a section: what holds most of the text is not a section.
+    let page = dom::page().text;
+    if kind != Comments && page >= 500 && dom::counts(el).text * 10 >= page * 6 {
+        return None;
+    }
     if by_tag.is_none() && is_substantial(el) {
         return None;
     }

@@ -1,0 +1,104 @@
+//! Main-text choices on small hand-written pages: one behaviour of the content scorer each.
+
+use domain::RawPage;
+
+fn text_of(html: &str) -> String {
+    read::read(&RawPage::new(html.as_bytes().to_vec(), None)).0.text
+}
+
+/// A paragraph of invented prose, `n` sentences long.
+fn prose(topic: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "The {topic} committee met again on day {i}, heard from residents, farmers and officials, \
+                 and agreed to publish its notes, its costs and its plans before the next meeting."
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn a_small_box_named_content_does_not_beat_the_article() {
+    let html = format!(
+        r#"<html><body>
+<div class="sidebar-box"><div class="content"><p>Short note about the weather today.</p></div></div>
+<div class="wrap"><div class="x1"><p>{}</p><p>{}</p><p>{}</p></div></div>
+</body></html>"#,
+        prose("river", 2),
+        prose("harbour", 2),
+        prose("bridge", 2)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The river committee"), "{text}");
+    assert!(text.contains("The bridge committee"), "{text}");
+    assert!(!text.contains("weather"), "{text}");
+}
+
+#[test]
+fn component_prefix_cmp_is_not_a_consent_banner() {
+    let html = format!(
+        r#"<html><body><div class="cmp-container"><div class="cmp-text"><p>{}</p><p>{}</p></div></div>
+<div class="cookie-consent"><p>We use cookies on this site. Accept all cookies or manage them.</p></div>
+</body></html>"#,
+        prose("orchard", 2),
+        prose("library", 2)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The orchard committee"), "{text}");
+    assert!(!text.contains("cookies"), "{text}");
+}
+
+#[test]
+fn taxonomy_classes_do_not_make_a_post_furniture() {
+    // WordPress puts "category-…" and "tag-…" on the post element: a short post tagged
+    // "comments" or filed under "meta" is still the article.
+    let html = r#"<html><body><main>
+<h1>Open thread</h1>
+<article class="post type-post category-open-thread tag-comments category-meta">
+<div class="text-body"><p>This is our quarterly open thread, a place to raise questions about our work below.</p></div>
+</article>
+<div id="comments" class="comments-area"><ol>
+<li class="comment"><p>A first reader asks a long question about the budget, the staff and the plans for next year, and thanks the team.</p></li>
+<li class="comment"><p>A second reader asks another long question about the method, the sources and the reviews, and waits for an answer.</p></li>
+</ol></div></main></body></html>"#;
+    let text = text_of(html);
+    assert!(text.contains("quarterly open thread"), "{text}");
+    assert!(!text.contains("first reader"), "{text}");
+}
+
+#[test]
+fn loose_text_beside_blocks_is_scored() {
+    let html = format!(
+        r#"<html><body>
+<div class="col-3"><ul><li><a href="/a">Archive one</a></li><li><a href="/b">Archive two</a></li></ul></div>
+<div class="col-9"><p class="title">A headline in a paragraph</p><small>Posted by the desk</small><br><br>
+{}<br><br>{}
+<div class="row"><a href="/share">Share</a></div></div>
+<div class="col-3"><p>Contact the city hall, phone, street and postal box, open on weekdays.</p></div>
+</body></html>"#,
+        prose("school", 3),
+        prose("market", 3)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The school committee"), "{text}");
+    assert!(text.contains("The market committee"), "{text}");
+    assert!(!text.contains("Archive one"), "{text}");
+}
+
+#[test]
+fn an_unclosed_aside_holding_the_page_is_not_a_sidebar() {
+    let html = format!(
+        r#"<html><body><aside class="announcement"><a href="/news">News: we moved</a>
+<nav><a href="/">Home</a> <a href="/blog">Blog</a></nav>
+<div class="post"><h1>Notes from the fair</h1><p>{}</p><p>{}</p></div>
+<footer>Copyright the fair people</footer></body></html>"#,
+        prose("fair", 3),
+        prose("stall", 3)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The fair committee"), "{text}");
+    assert!(text.contains("The stall committee"), "{text}");
+    assert!(!text.contains("Copyright"), "{text}");
+}
