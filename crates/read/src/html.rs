@@ -1016,14 +1016,24 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // paragraph of prose after it means the article went on.
     let mut resumable = false;
     let mut kept: Vec<(String, BlockTag)> = Vec::new();
-    for block in blocks {
+    // Words of prose paragraphs in each block (zero for other blocks), and how many words of
+    // prose follow each block: a cue that ends articles ("About the author") followed by as
+    // much prose again is a box inside the article.
+    let prose_words: Vec<usize> = blocks.iter().map(prose_paragraph_words).collect();
+    let mut prose_after: Vec<(usize, usize)> = vec![(0, 0); prose_words.len()];
+    let mut acc = (0, 0);
+    for (i, &w) in prose_words.iter().enumerate().rev() {
+        prose_after[i] = acc;
+        if w > 0 {
+            acc = (acc.0 + w, acc.1 + 1);
+        }
+    }
+    let mut prose_words_kept = 0;
+    for (i, block) in blocks.into_iter().enumerate() {
         let words = word_count(&block.text);
         let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
         if ended {
-            let prose = words >= 25
-                && ends_sentence(&block.text)
-                && block.link_chars * 4 < chars
-                && block.tag == BlockTag::Paragraph;
+            let prose = prose_words[i] > 0;
             if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
                 push_or_append(
                     &mut content.removed,
@@ -1042,7 +1052,11 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
             continue;
         }
         if let Some(cue) = boilerplate::cue(&block.text) {
-            if cue.ends_article && prose_seen > 0 {
+            let (after_words, after_blocks) = prose_after[i];
+            let mid_article = cue.kind != BoilerplateKind::Comments
+                && after_blocks >= 2
+                && after_words * 2 >= prose_words_kept;
+            if cue.ends_article && prose_seen > 0 && !mid_article {
                 ended = true;
                 resumable = cue.kind == BoilerplateKind::RelatedPosts;
             }
@@ -1069,6 +1083,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         if words >= 10 && ends_sentence(&block.text) {
             prose_seen += 1;
         }
+        prose_words_kept += prose_words[i];
         kept.push((block.text, block.tag));
     }
     // Short headings before the first paragraph label sections, not the article's start.
@@ -1095,6 +1110,17 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     }
     content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
     content
+}
+
+/// The words of a block that is a paragraph of prose (long, a sentence, few links), else 0.
+fn prose_paragraph_words(block: &Block) -> usize {
+    let words = word_count(&block.text);
+    let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    let prose = words >= 25
+        && ends_sentence(&block.text)
+        && block.link_chars * 4 < chars
+        && block.tag == BlockTag::Paragraph;
+    if prose { words } else { 0 }
 }
 
 fn push_or_append(removed: &mut Vec<RemovedBlock>, kind: Option<BoilerplateKind>, text: String) {

@@ -102,3 +102,26 @@ fn an_unclosed_aside_holding_the_page_is_not_a_sidebar() {
     assert!(text.contains("The stall committee"), "{text}");
     assert!(!text.contains("Copyright"), "{text}");
 }
+
+#[test]
+fn an_end_cue_followed_by_as_much_prose_is_inside_the_article() {
+    let page = |after: &str| {
+        format!(
+            r#"<html><body><article><h1>Field notes</h1><p>{}</p><p>{}</p>
+<h3>About the author</h3>{after}</article></body></html>"#,
+            prose("canal", 2),
+            prose("depot", 2)
+        )
+    };
+    let long =
+        format!("<p>{}</p><p>{}</p><p>{}</p>", prose("ferry", 2), prose("tunnel", 2), prose("quay", 1));
+    let text = text_of(&page(&long));
+    assert!(text.contains("The tunnel committee"), "{text}");
+    assert!(text.contains("The quay committee"), "{text}");
+    assert!(!text.contains("About the author"), "{text}");
+    let bio =
+        "<p>Ada Brook writes about rivers and towns for the paper, and lives by the sea with two cats.</p>";
+    let text = text_of(&page(bio));
+    assert!(text.contains("The depot committee"), "{text}");
+    assert!(!text.contains("Ada Brook"), "{text}");
+}
