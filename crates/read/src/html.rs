@@ -213,7 +213,22 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
         // Text loose in a container beside its blocks (old markup, `<br>`-separated
         // paragraphs) is a paragraph of the container itself.
         let loose = !paragraph_like && matches!(name, "div" | "section" | "article" | "main" | "center");
-        if !(paragraph_like || loose) || excluded(el, body, &mut excluded_cache) {
+        // List items and subheadings are the article's text too: they do not vote, but they
+        // count as prose when the root is widened over sections.
+        let listed = !paragraph_like && name == "li" && !has_block_child(el);
+        if !(paragraph_like || loose || listed) || excluded(el, body, &mut excluded_cache) {
+            continue;
+        }
+        if listed {
+            // Not items that link (menus, teasers).
+            let counts = dom::counts(el);
+            let len = if counts.links * 10 > counts.text { 0 } else { counts.text as usize * 7 / 6 };
+            for ancestor in el.ancestors().take(MAX_DEPTH) {
+                if ancestor.id() == body.id() {
+                    break;
+                }
+                *prose.entry(ancestor.id()).or_default() += len;
+            }
             continue;
         }
         let text = if loose { loose_text(el) } else { element_text(el) };

@@ -125,3 +125,27 @@ fn an_end_cue_followed_by_as_much_prose_is_inside_the_article() {
     assert!(text.contains("The depot committee"), "{text}");
     assert!(!text.contains("Ada Brook"), "{text}");
 }
+
+#[test]
+fn list_items_count_as_prose_when_the_root_is_widened_over_sections() {
+    let items = |topic: &str| {
+        (0..6)
+            .map(|i| format!("<li>Step {i} for the {topic}: measure twice, write it down, and check it with a friend</li>"))
+            .collect::<String>()
+    };
+    let html = format!(
+        r#"<html><body><nav><a href="/">Home</a> <a href="/tips">Tips</a></nav>
+<div class="page"><div class="block"><div class="inner"><p>{}</p><p>{}</p></div></div>
+<div class="block"><div class="inner"><h2>Tools</h2><ul>{}</ul></div></div>
+<div class="block"><div class="inner"><h2>Wood</h2><ul>{}</ul></div></div></div>
+<footer><a href="/about">About us</a></footer></body></html>"#,
+        prose("workshop", 2),
+        prose("shed", 2),
+        items("saw"),
+        items("plank")
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The shed committee"), "{text}");
+    assert!(text.contains("Step 3 for the saw"), "{text}");
+    assert!(text.contains("Step 5 for the plank"), "{text}");
+}
