@@ -55,6 +55,8 @@ pub struct Hints {
     pub widget: bool,
     /// Class names that hide an element (`sr-only`, `visually-hidden`, `d-none`).
     pub hidden: bool,
+    /// Hidden by any means: a hiding class, `hidden`, `aria-hidden="true"`, an inline style.
+    pub invisible: bool,
 }
 
 /// Non-whitespace characters of visible text in an element, and how many of them are in links.

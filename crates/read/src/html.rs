@@ -427,59 +427,89 @@ pub(crate) fn hints(el: ElementRef<'_>) -> Hints {
 
 fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut hints = Hints::default();
+    // One pass over the attributes (looking each up by name interns the name every time).
+    let (mut class, mut id, mut style) = (None, None, None);
+    for (name, value) in el.value().attrs() {
+        match name {
+            "class" => class = Some(value),
+            "id" => id = Some(value),
+            "style" => style = Some(value),
+            "hidden" => hints.invisible = true,
+            "aria-hidden" => hints.invisible |= value == "true",
+            _ => {}
+        }
+    }
     let mut lower = String::new();
-    for attr in ["class", "id"] {
-        let Some(value) = el.attr(attr) else { continue };
+    for value in [class, id].into_iter().flatten() {
+        lower.clear();
+        lower.push_str(value);
+        lower.make_ascii_lowercase();
+        // Parts found once in the whole value, then given to the tokens that hold them.
+        let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
         // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
         // words after the prefix are the site's topics, not the element's role.
-        let names = value.split_whitespace().filter(|n| !is_taxonomy_class(n));
-        for token in names.flat_map(|n| n.split(|c: char| !c.is_alphanumeric())) {
-            if token.is_empty() || token.len() >= 40 {
-                continue;
+        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n)) {
+            for t in name.split(|c: char| !c.is_alphanumeric()) {
+                // The token's place in the value, for the parts it holds.
+                let at = t.as_ptr() as usize - lower.as_ptr() as usize;
+                if t.is_empty() || t.len() >= 40 {
+                    continue;
+                }
+                let groups = parts
+                    .iter()
+                    .filter(|(s, e, _)| *s >= at && *e <= at + t.len())
+                    .fold(0, |mask, (_, _, g)| mask | g);
+                hints.positive |= is_positive_token(t);
+                if hints.section.is_none() {
+                    hints.section = section_kind_of(t, groups);
+                }
+                hints.meta |= is_meta_token(t);
+                hints.byline |= matches!(
+                    t,
+                    "byline"
+                        | "author"
+                        | "authors"
+                        | "byl"
+                        | "by"
+                        | "fn"
+                        | "writer"
+                        | "authorname"
+                        | "author_name"
+                ) || t.starts_with("byline");
+                hints.date |= groups & DATE_HINT != 0;
             }
-            lower.clear();
-            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
-            let t = lower.as_str();
-            let groups = token_groups(t);
-            hints.positive |= is_positive_token(t);
-            if hints.section.is_none() {
-                hints.section = section_kind_of(t, groups);
-            }
-            hints.meta |= is_meta_token(t);
-            hints.byline |= matches!(
-                t,
-                "byline"
-                    | "author"
-                    | "authors"
-                    | "byl"
-                    | "by"
-                    | "fn"
-                    | "writer"
-                    | "authorname"
-                    | "author_name"
-            ) || t.starts_with("byline");
-            hints.date |= groups & DATE_HINT != 0;
         }
     }
     // Whole class names only: "field--label-hidden" hides a label, not the field.
-    hints.hidden = whole_class_names(el).any(|n| {
-        matches!(
-            n.as_str(),
-            "hidden"
-                | "sr-only"
-                | "visually-hidden"
-                | "visuallyhidden"
-                | "screen-reader-text"
-                | "screen-reader-only"
-                | "element-invisible"
-                | "d-none"
-                | "invisible"
-                | "is-hidden"
-                | "hide"
-        )
-    });
-    hints.widget = whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets"));
+    for name in class.unwrap_or("").split_whitespace() {
+        let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+        hints.hidden |= is(&[
+            "hidden",
+            "sr-only",
+            "visually-hidden",
+            "visuallyhidden",
+            "screen-reader-text",
+            "screen-reader-only",
+            "element-invisible",
+            "d-none",
+            "invisible",
+            "is-hidden",
+            "hide",
+        ]);
+        hints.widget |= is(&["widget", "widgets"]);
+    }
+    hints.invisible |= hints.hidden || style.is_some_and(style_hides);
     hints
+}
+
+/// Whether an inline style hides the element.
+fn style_hides(style: &str) -> bool {
+    let lower = style.to_ascii_lowercase();
+    if !lower.contains("none") && !lower.contains("hidden") {
+        return false;
+    }
+    let s: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 /// A class name that tags a post with a category or tag ("category-news", "tag-cookies").
@@ -577,10 +607,13 @@ const DATE_HINT: u16 = 128;
 static TOKEN_AUTOMATON: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(TOKEN_PARTS.iter().map(|(p, _)| p)).ok());
 
-/// The groups whose parts occur in a lower-cased token.
-fn token_groups(token: &str) -> u16 {
-    let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return 0 };
-    automaton.find_overlapping_iter(token).fold(0, |mask, m| mask | TOKEN_PARTS[m.pattern().as_usize()].1)
+/// Every part in a lower-cased class or id value: start, end and group.
+fn token_parts(value: &str) -> Vec<(usize, usize, u16)> {
+    let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return Vec::new() };
+    automaton
+        .find_overlapping_iter(value)
+        .map(|m| (m.start(), m.end(), TOKEN_PARTS[m.pattern().as_usize()].1))
+        .collect()
 }
 
 /// The section kind of a token whose parts fall in the groups `mask`.
@@ -651,21 +684,9 @@ fn is_meta_token(token: &str) -> bool {
         || token.ends_with("byline")
 }
 
+/// Hidden by an attribute, an inline style or a hiding class (cached with the hints).
 pub(crate) fn is_invisible(el: ElementRef<'_>) -> bool {
-    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v == "true") {
-        return true;
-    }
-    if el.attr("style").is_some_and(|s| {
-        let lower = s.to_ascii_lowercase();
-        if !lower.contains("none") && !lower.contains("hidden") {
-            return false;
-        }
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    }) {
-        return true;
-    }
-    hints(el).hidden
+    hints(el).invisible
 }
 
 /// A large block of prose: never treated as a boilerplate section on class names alone.
@@ -688,11 +709,6 @@ fn long_paragraphs(el: ElementRef<'_>, enough: usize) -> usize {
         })
         .take(enough)
         .count()
-}
-
-/// Whole `class` names, lower-cased.
-fn whole_class_names(el: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
-    el.attr("class").unwrap_or("").split_whitespace().map(str::to_ascii_lowercase)
 }
 
 /// Whether an element holds prose: two or more paragraphs of sentence length with few links,
