@@ -607,6 +607,12 @@ const DATE_HINT: u16 = 128;
 static TOKEN_AUTOMATON: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(TOKEN_PARTS.iter().map(|(p, _)| p)).ok());
 
+/// The groups whose parts occur in a lower-cased token.
+#[cfg(test)]
+fn token_groups(token: &str) -> u16 {
+    token_parts(token).iter().fold(0, |mask, (_, _, g)| mask | g)
+}
+
 /// Every part in a lower-cased class or id value: start, end and group.
 fn token_parts(value: &str) -> Vec<(usize, usize, u16)> {
     let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return Vec::new() };
