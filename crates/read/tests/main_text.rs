@@ -149,3 +149,17 @@ fn list_items_count_as_prose_when_the_root_is_widened_over_sections() {
     assert!(text.contains("Step 3 for the saw"), "{text}");
     assert!(text.contains("Step 5 for the plank"), "{text}");
 }
+
+#[test]
+fn hidden_elements_are_left_out() {
+    let html = format!(
+        r#"<html><body><article><h1>Harbour day</h1><p>{}</p>
+<p style="display : NONE">Hidden by style.</p><div aria-hidden="true">Hidden for readers.</div>
+<p hidden>Hidden by attribute.</p><span class="sr-only">Hidden by class.</span><p>{}</p></article></body></html>"#,
+        prose("harbour", 2),
+        prose("pier", 2)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The pier committee"), "{text}");
+    assert!(!text.contains("Hidden"), "{text}");
+}
