@@ -280,10 +280,24 @@ fn widen_to_sections<'a>(
 ) -> ElementRef<'a> {
     let prose_of = |el: ElementRef<'_>| prose.get(&el.id()).copied().unwrap_or(0);
     let mut chosen = best;
+    // An `<article>` is a whole post: other, much shorter posts beside it are teasers, not
+    // more sections of this one (items of a list article are of a size).
+    let mut below = best;
     for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(8) {
         if ancestor.id() == body.id() || ancestor.value().name() == "html" {
             break;
         }
+        if below.value().name() == "article" {
+            let own = prose_of(below);
+            let peer = ancestor
+                .descendent_elements()
+                .filter(|e| e.value().name() == "article" && e.id() != below.id())
+                .any(|e| prose_of(e) * 2 >= own);
+            if !peer {
+                break;
+            }
+        }
+        below = ancestor;
         let text = dom::counts(ancestor).text as usize;
         // Paragraph lengths count spaces; text counts do not (about one in six characters).
         let share = if text == 0 { 0.0 } else { prose_of(ancestor) as f64 * 0.85 / text as f64 };

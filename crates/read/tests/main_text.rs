@@ -163,3 +163,27 @@ fn hidden_elements_are_left_out() {
     assert!(text.contains("The pier committee"), "{text}");
     assert!(!text.contains("Hidden"), "{text}");
 }
+
+#[test]
+fn short_teaser_posts_beside_the_article_are_not_merged_into_it() {
+    let teaser = |topic: &str| {
+        format!(
+            r#"<article class="post"><h2><a href="/{topic}">{topic}</a></h2><p>{}</p></article>"#,
+            prose(topic, 1)
+        )
+    };
+    let html = format!(
+        r#"<html><body><div id="primary"><article class="post"><h1>Main story</h1><p>{}</p><p>{}</p><p>{}</p><p>{}</p></article>
+{}{}{}</div></body></html>"#,
+        prose("valley", 2),
+        prose("hill", 2),
+        prose("lake", 2),
+        prose("forest", 2),
+        teaser("garden"),
+        teaser("meadow"),
+        teaser("orchard")
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The forest committee"), "{text}");
+    assert!(!text.contains("The meadow committee"), "{text}");
+}
