@@ -1070,7 +1070,15 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // Words of prose paragraphs in each block (zero for other blocks), and how many words of
     // prose follow each block: a cue that ends articles ("About the author") followed by as
     // much prose again is a box inside the article.
-    let prose_words: Vec<usize> = blocks.iter().map(prose_paragraph_words).collect();
+    let sizes: Vec<(usize, usize)> = blocks
+        .iter()
+        .map(|b| (word_count(&b.text), b.text.chars().filter(|c| !c.is_whitespace()).count().max(1)))
+        .collect();
+    let prose_words: Vec<usize> = blocks
+        .iter()
+        .zip(&sizes)
+        .map(|(b, &(words, chars))| prose_paragraph_words(b, words, chars))
+        .collect();
     let mut prose_after: Vec<(usize, usize)> = vec![(0, 0); prose_words.len()];
     let mut acc = (0, 0);
     for (i, &w) in prose_words.iter().enumerate().rev() {
@@ -1081,8 +1089,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     }
     let mut prose_words_kept = 0;
     for (i, block) in blocks.into_iter().enumerate() {
-        let words = word_count(&block.text);
-        let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+        let (words, chars) = sizes[i];
         if ended {
             let prose = prose_words[i] > 0;
             if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
@@ -1164,9 +1171,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
 }
 
 /// The words of a block that is a paragraph of prose (long, a sentence, few links), else 0.
-fn prose_paragraph_words(block: &Block) -> usize {
-    let words = word_count(&block.text);
-    let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+fn prose_paragraph_words(block: &Block, words: usize, chars: usize) -> usize {
     let prose = words >= 25
         && ends_sentence(&block.text)
         && block.link_chars * 4 < chars
