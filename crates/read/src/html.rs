@@ -37,7 +37,7 @@ const MAX_DEPTH: usize = 200;
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
     let doc = Html::parse_document(&crate::raw::strip(input));
-    dom::reset(doc.root_element(), is_skipped_tag);
+    dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
     let article = read_document(&doc, url, diagnostics);
     dom::clear();
     article
@@ -714,21 +714,10 @@ fn is_substantial(el: ElementRef<'_>) -> bool {
     hints(el).positive && long_paragraphs(el, 4) >= 4
 }
 
-/// Non-whitespace characters in a paragraph of about 80 characters.
-const LONG_PARAGRAPH: u32 = 68;
-
 /// How many paragraphs of sentence length (`<p>`, or a `<div>` of text alone) an element
-/// holds, counting up to `enough`.
+/// holds, counting up to `enough` (counted for every element when the page is reset).
 fn long_paragraphs(el: ElementRef<'_>, enough: usize) -> usize {
-    el.descendent_elements()
-        .filter(|e| {
-            let name = e.value().name();
-            (name == "p" || name == "div" && !has_block_child(*e))
-                && dom::counts(*e).text >= LONG_PARAGRAPH
-                && link_density(*e) < 0.5
-        })
-        .take(enough)
-        .count()
+    (dom::counts(el).long_paragraphs as usize).min(enough)
 }
 
 /// Whether an element holds prose: two or more paragraphs of sentence length with few links,
@@ -1639,7 +1628,7 @@ mod tests {
         let doc = Html::parse_document(
             "<html><body><div id=\"x\">ab <a href=\"/\">cd</a><script>var x = 1;</script></div></body></html>",
         );
-        dom::reset(doc.root_element(), is_skipped_tag);
+        dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
         let div = doc.root_element().descendent_elements().find(|e| e.value().name() == "div");
         let counts = div.map(dom::counts).unwrap_or_default();
         dom::clear();
