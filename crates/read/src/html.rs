@@ -11,7 +11,7 @@
 //!    Boilerplate elements inside it (captions, bylines, share bars, promos) and every section
 //!    outside it are kept as labelled removed blocks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -205,7 +205,7 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut scores: dom::IdMap<f64> = dom::IdMap::default();
     // Characters of scored paragraphs under every element: how much prose it holds.
     let mut prose: dom::IdMap<usize> = dom::IdMap::default();
-    let mut excluded_cache: HashMap<NodeId, bool> = HashMap::new();
+    let mut excluded_cache: dom::IdMap<bool> = dom::IdMap::default();
     for el in body.descendent_elements() {
         let name = el.value().name();
         let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
@@ -386,7 +386,7 @@ fn clean_text_len(el: ElementRef<'_>) -> usize {
 }
 
 /// Whether an element sits in a boilerplate region (for paragraph scoring).
-fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut HashMap<NodeId, bool>) -> bool {
+fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut dom::IdMap<bool>) -> bool {
     let mut chain = Vec::new();
     let mut result = false;
     for node in std::iter::once(*el).chain(el.ancestors()) {
