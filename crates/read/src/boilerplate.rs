@@ -200,6 +200,9 @@ pub fn ends_sentence(line: &str) -> bool {
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace()
         .map(|token| {
+            if token.is_ascii() {
+                return 1;
+            }
             let cjk = token.chars().filter(|&c| is_cjk(c)).count();
             if cjk == 0 { 1 } else { (cjk / 2).max(1) }
         })
@@ -244,10 +247,10 @@ fn is_title_like(line: &str) -> bool {
 
 /// A line that is essentially a date ("January 20, 2026", "12 Oct 2023 · 3 min").
 pub fn is_date_line(line: &str) -> bool {
-    let Some((pos, _)) = crate::date::find_date_at(line) else {
+    if line.split_whitespace().nth(8).is_some() {
         return false;
-    };
-    pos <= 3 && line.split_whitespace().count() <= 8
+    }
+    crate::date::find_date_at(line).is_some_and(|(pos, _)| pos <= 3)
 }
 
 #[cfg(test)]

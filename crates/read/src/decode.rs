@@ -24,6 +24,12 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
         Some((encoding, bom_len)) => (encoding, &bytes[bom_len..]),
         None => (detect(bytes), bytes),
     };
+    // Valid UTF-8 (most pages) is copied once, without decoding it again.
+    if encoding == UTF_8
+        && let Ok(text) = std::str::from_utf8(body)
+    {
+        return normalize_newlines(text);
+    }
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
         diagnostics.push(Diagnostic::warning(format!("invalid {} byte sequences replaced", encoding.name())));

@@ -55,6 +55,8 @@ pub struct Hints {
     pub widget: bool,
     /// Class names that hide an element (`sr-only`, `visually-hidden`, `d-none`).
     pub hidden: bool,
+    /// Hidden by any means: a hiding class, `hidden`, `aria-hidden="true"`, an inline style.
+    pub invisible: bool,
 }
 
 /// Non-whitespace characters of visible text in an element, and how many of them are in links.
@@ -62,13 +64,20 @@ pub struct Hints {
 pub struct Counts {
     pub text: u32,
     pub links: u32,
+    /// Paragraphs of sentence length with few links in the element, itself included.
+    pub long_paragraphs: u32,
 }
+
+/// Non-whitespace characters in a paragraph of about 80 characters.
+pub const LONG_PARAGRAPH: u32 = 68;
 
 #[derive(Default)]
 struct Facts {
     counts: IdMap<Counts>,
     hints: IdMap<Hints>,
     kinds: IdMap<Option<BoilerplateKind>>,
+    /// Counts of the whole document.
+    page: Counts,
 }
 
 thread_local! {
@@ -77,10 +86,11 @@ thread_local! {
 
 /// Starts a new page: forgets everything known about the last one and counts the text of
 /// every element of `root` in one pass.
-pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) {
-    let counts = count_all(root, skipped);
+pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool, block: impl Fn(&str) -> bool) {
+    let counts = count_all(root, skipped, block);
     FACTS.with(|f| {
         let mut f = f.borrow_mut();
+        f.page = counts.get(&root.id()).copied().unwrap_or_default();
         f.counts = counts;
         f.hints.clear();
         f.kinds.clear();
@@ -94,6 +104,11 @@ pub fn clear() {
 
 pub fn counts(el: ElementRef<'_>) -> Counts {
     FACTS.with(|f| f.borrow().counts.get(&el.id()).copied()).unwrap_or_default()
+}
+
+/// Counts of the whole page (the element `reset` was given).
+pub fn page() -> Counts {
+    FACTS.with(|f| f.borrow().page)
 }
 
 pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {
@@ -117,11 +132,17 @@ pub fn kind(
     k
 }
 
-/// Text and link-text counts of every element under `root` (itself included), in one
-/// iterative pass: no recursion, so no depth limit is needed.
-fn count_all(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) -> IdMap<Counts> {
+/// Text and link-text counts of every element under `root` (itself included), and its long
+/// paragraphs (`<p>`, or a `<div>` without block children), in one iterative pass: no
+/// recursion, so no depth limit is needed.
+fn count_all(
+    root: ElementRef<'_>,
+    skipped: impl Fn(&str) -> bool,
+    block: impl Fn(&str) -> bool,
+) -> IdMap<Counts> {
     let mut map = IdMap::default();
-    let mut stack: Vec<Counts> = Vec::new();
+    // Each open element's counts and whether it has a block child.
+    let mut stack: Vec<(Counts, bool)> = Vec::new();
     let mut skip = 0usize;
     let mut link_depth = 0usize;
     for edge in root.traverse() {
@@ -135,11 +156,14 @@ fn count_all(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) -> IdMap<Coun
                     if e.name() == "a" {
                         link_depth += 1;
                     }
-                    stack.push(Counts::default());
+                    if let Some(top) = stack.last_mut() {
+                        top.1 |= block(e.name());
+                    }
+                    stack.push((Counts::default(), false));
                 }
                 Node::Text(t) if skip == 0 => {
                     let n = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
-                    if let Some(top) = stack.last_mut() {
+                    if let Some((top, _)) = stack.last_mut() {
                         top.text += n;
                         if link_depth > 0 {
                             top.links += n;
@@ -157,14 +181,50 @@ fn count_all(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool) -> IdMap<Coun
                 if e.name() == "a" {
                     link_depth = link_depth.saturating_sub(1);
                 }
-                let Some(c) = stack.pop() else { continue };
+                let Some((mut c, has_block_child)) = stack.pop() else { continue };
+                let name = e.name();
+                if (name == "p" || name == "div" && !has_block_child)
+                    && c.text >= LONG_PARAGRAPH
+                    && c.links * 2 < c.text
+                {
+                    c.long_paragraphs += 1;
+                }
                 map.insert(node.id(), c);
-                if let Some(top) = stack.last_mut() {
+                if let Some((top, _)) = stack.last_mut() {
                     top.text += c.text;
                     top.links += c.links;
+                    top.long_paragraphs += c.long_paragraphs;
                 }
             }
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    #[test]
+    fn long_paragraphs_are_counted_for_every_element() {
+        let long = "word ".repeat(20);
+        let html = format!(
+            "<html><body><div id=a><p>{long}</p><div>{long}</div><div><p>short</p></div>\
+             <p><a href=x>{long}</a></p></div><script>{long}</script></body></html>"
+        );
+        let doc = Html::parse_document(&html);
+        let block = |n: &str| matches!(n, "p" | "div");
+        reset(doc.root_element(), |n| n == "script", block);
+        let count = |id: &str| {
+            doc.root_element()
+                .descendent_elements()
+                .find(|e| e.attr("id") == Some(id))
+                .map(|e| counts(e).long_paragraphs)
+        };
+        // The long <p> and the text-only <div>; not the short one nor the link.
+        assert_eq!(count("a"), Some(2));
+        assert_eq!(counts(doc.root_element()).long_paragraphs, 2);
+        clear();
+    }
 }

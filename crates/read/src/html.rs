@@ -11,7 +11,7 @@
 //!    Boilerplate elements inside it (captions, bylines, share bars, promos) and every section
 //!    outside it are kept as labelled removed blocks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -36,8 +36,8 @@ const MAX_DEPTH: usize = 200;
 
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
-    let doc = Html::parse_document(input);
-    dom::reset(doc.root_element(), is_skipped_tag);
+    let doc = Html::parse_document(&crate::raw::strip(input));
+    dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
     let article = read_document(&doc, url, diagnostics);
     dom::clear();
     article
@@ -205,28 +205,48 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut scores: dom::IdMap<f64> = dom::IdMap::default();
     // Characters of scored paragraphs under every element: how much prose it holds.
     let mut prose: dom::IdMap<usize> = dom::IdMap::default();
-    let mut excluded_cache: HashMap<NodeId, bool> = HashMap::new();
+    let mut excluded_cache: dom::IdMap<bool> = dom::IdMap::default();
     for el in body.descendent_elements() {
         let name = el.value().name();
         let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
             || (matches!(name, "div" | "section" | "article") && !has_block_child(el));
-        if !paragraph_like || excluded(el, body, &mut excluded_cache) {
+        // Text loose in a container beside its blocks (old markup, `<br>`-separated
+        // paragraphs) is a paragraph of the container itself.
+        let loose = !paragraph_like && matches!(name, "div" | "section" | "article" | "main" | "center");
+        // List items and subheadings are the article's text too: they do not vote, but they
+        // count as prose when the root is widened over sections.
+        let listed = !paragraph_like && name == "li" && !has_block_child(el);
+        if !(paragraph_like || loose || listed) || excluded(el, body, &mut excluded_cache) {
             continue;
         }
-        let text = element_text(el);
+        if listed {
+            // Not items that link (menus, teasers).
+            let counts = dom::counts(el);
+            let len = if counts.links * 10 > counts.text { 0 } else { counts.text as usize * 7 / 6 };
+            for ancestor in el.ancestors().take(MAX_DEPTH) {
+                if ancestor.id() == body.id() {
+                    break;
+                }
+                *prose.entry(ancestor.id()).or_default() += len;
+            }
+            continue;
+        }
+        let text = if loose { loose_text(el) } else { element_text(el) };
         let len = text.chars().count();
         if len < 25 {
             continue;
         }
         let commas = text.matches([',', '，', '、']).count();
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
-        for ancestor in el.ancestors().take(MAX_DEPTH) {
+        let owner = if loose { Some(*el) } else { None };
+        for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
             if ancestor.id() == body.id() {
                 break;
             }
             *prose.entry(ancestor.id()).or_default() += len;
         }
-        for (level, ancestor) in el.ancestors().filter_map(ElementRef::wrap).take(3).enumerate() {
+        let chain = owner.into_iter().chain(el.ancestors()).filter_map(ElementRef::wrap);
+        for (level, ancestor) in chain.take(3).enumerate() {
             if ancestor.id() == body.id() || ancestor.value().name() == "html" {
                 break;
             }
@@ -238,7 +258,10 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     let mut best: Option<(f64, ElementRef<'_>)> = None;
     for (id, score) in scores {
         let Some(el) = body.tree().get(id).and_then(ElementRef::wrap) else { continue };
-        let score = score * (1.0 - link_density(el));
+        // A content class earns its bonus in full only with some prose under it: a small box
+        // named "content" around one line is not the article.
+        let prose_share = (prose.get(&id).copied().unwrap_or(0) as f64 / FULL_BONUS_PROSE).min(1.0);
+        let score = (score + class_bonus(el) * prose_share) * (1.0 - link_density(el));
         // Ties go to the earlier element, so that the result never depends on map order.
         if best.is_none_or(|(s, b)| score > s || score == s && el.id() < b.id()) {
             best = Some((score, el));
@@ -257,10 +280,24 @@ fn widen_to_sections<'a>(
 ) -> ElementRef<'a> {
     let prose_of = |el: ElementRef<'_>| prose.get(&el.id()).copied().unwrap_or(0);
     let mut chosen = best;
+    // An `<article>` is a whole post: other, much shorter posts beside it are teasers, not
+    // more sections of this one (items of a list article are of a size).
+    let mut below = best;
     for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(8) {
         if ancestor.id() == body.id() || ancestor.value().name() == "html" {
             break;
         }
+        if below.value().name() == "article" {
+            let own = prose_of(below);
+            let peer = ancestor
+                .descendent_elements()
+                .filter(|e| e.value().name() == "article" && e.id() != below.id())
+                .any(|e| prose_of(e) * 2 >= own);
+            if !peer {
+                break;
+            }
+        }
+        below = ancestor;
         let text = dom::counts(ancestor).text as usize;
         // Paragraph lengths count spaces; text counts do not (about one in six characters).
         let share = if text == 0 { 0.0 } else { prose_of(ancestor) as f64 * 0.85 / text as f64 };
@@ -274,6 +311,10 @@ fn widen_to_sections<'a>(
     chosen
 }
 
+/// Characters of paragraphs under an element for its content class to count in full.
+const FULL_BONUS_PROSE: f64 = 500.0;
+
+/// An element's starting score by tag and class hints, the content-class bonus aside.
 fn initial_score(el: ElementRef<'_>) -> f64 {
     let tag = match el.value().name() {
         "div" | "article" | "main" => 5.0,
@@ -283,14 +324,32 @@ fn initial_score(el: ElementRef<'_>) -> f64 {
         _ => 0.0,
     };
     let hints = hints(el);
-    let mut weight = 0.0;
-    if hints.positive || el.attr("itemprop").is_some_and(|p| p == "articleBody") {
-        weight += 25.0;
+    let penalty = if hints.section.is_some() || hints.meta { 25.0 } else { 0.0 };
+    tag - penalty
+}
+
+/// The bonus for a class or itemprop that names the article's content.
+fn class_bonus(el: ElementRef<'_>) -> f64 {
+    if hints(el).positive || el.attr("itemprop").is_some_and(|p| p == "articleBody") { 25.0 } else { 0.0 }
+}
+
+/// The text directly in an element and in its inline children, without its blocks; empty
+/// when no text sits directly in it.
+fn loose_text(el: ElementRef<'_>) -> String {
+    let direct = el.children().any(|c| matches!(c.value(), Node::Text(t) if !t.trim().is_empty()));
+    if !direct {
+        return String::new();
     }
-    if hints.section.is_some() || hints.meta {
-        weight -= 25.0;
+    let mut out = String::new();
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if is_block_tag(e.name()) || e.name() == "br" => out.push(' '),
+            Node::Element(e) if !is_skipped_tag(e.name()) => collect_text(child, &mut out, 1),
+            _ => {}
+        }
     }
-    tag + weight
+    clean_space(&out)
 }
 
 fn has_block_child(el: ElementRef<'_>) -> bool {
@@ -327,7 +386,7 @@ fn clean_text_len(el: ElementRef<'_>) -> usize {
 }
 
 /// Whether an element sits in a boilerplate region (for paragraph scoring).
-fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut HashMap<NodeId, bool>) -> bool {
+fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut dom::IdMap<bool>) -> bool {
     let mut chain = Vec::new();
     let mut result = false;
     for node in std::iter::once(*el).chain(el.ancestors()) {
@@ -382,56 +441,96 @@ pub(crate) fn hints(el: ElementRef<'_>) -> Hints {
 
 fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut hints = Hints::default();
+    // One pass over the attributes (looking each up by name interns the name every time).
+    let (mut class, mut id, mut style) = (None, None, None);
+    for (name, value) in el.value().attrs() {
+        match name {
+            "class" => class = Some(value),
+            "id" => id = Some(value),
+            "style" => style = Some(value),
+            "hidden" => hints.invisible = true,
+            "aria-hidden" => hints.invisible |= value == "true",
+            _ => {}
+        }
+    }
     let mut lower = String::new();
-    for attr in ["class", "id"] {
-        let Some(value) = el.attr(attr) else { continue };
-        for token in value.split(|c: char| !c.is_alphanumeric()) {
-            if token.is_empty() || token.len() >= 40 {
-                continue;
+    for value in [class, id].into_iter().flatten() {
+        lower.clear();
+        lower.push_str(value);
+        lower.make_ascii_lowercase();
+        // Parts found once in the whole value, then given to the tokens that hold them.
+        let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
+        // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
+        // words after the prefix are the site's topics, not the element's role.
+        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n)) {
+            for t in name.split(|c: char| !c.is_alphanumeric()) {
+                // The token's place in the value, for the parts it holds.
+                let at = t.as_ptr() as usize - lower.as_ptr() as usize;
+                if t.is_empty() || t.len() >= 40 {
+                    continue;
+                }
+                let groups = parts
+                    .iter()
+                    .filter(|(s, e, _)| *s >= at && *e <= at + t.len())
+                    .fold(0, |mask, (_, _, g)| mask | g);
+                hints.positive |= is_positive_token(t);
+                if hints.section.is_none() {
+                    hints.section = section_kind_of(t, groups);
+                }
+                hints.meta |= is_meta_token(t);
+                hints.byline |= matches!(
+                    t,
+                    "byline"
+                        | "author"
+                        | "authors"
+                        | "byl"
+                        | "by"
+                        | "fn"
+                        | "writer"
+                        | "authorname"
+                        | "author_name"
+                ) || t.starts_with("byline");
+                hints.date |= groups & DATE_HINT != 0;
             }
-            lower.clear();
-            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
-            let t = lower.as_str();
-            let groups = token_groups(t);
-            hints.positive |= is_positive_token(t);
-            if hints.section.is_none() {
-                hints.section = section_kind_of(t, groups);
-            }
-            hints.meta |= is_meta_token(t);
-            hints.byline |= matches!(
-                t,
-                "byline"
-                    | "author"
-                    | "authors"
-                    | "byl"
-                    | "by"
-                    | "fn"
-                    | "writer"
-                    | "authorname"
-                    | "author_name"
-            ) || t.starts_with("byline");
-            hints.date |= groups & DATE_HINT != 0;
         }
     }
     // Whole class names only: "field--label-hidden" hides a label, not the field.
-    hints.hidden = whole_class_names(el).any(|n| {
-        matches!(
-            n.as_str(),
-            "hidden"
-                | "sr-only"
-                | "visually-hidden"
-                | "visuallyhidden"
-                | "screen-reader-text"
-                | "screen-reader-only"
-                | "element-invisible"
-                | "d-none"
-                | "invisible"
-                | "is-hidden"
-                | "hide"
-        )
-    });
-    hints.widget = whole_class_names(el).any(|n| matches!(n.as_str(), "widget" | "widgets"));
+    for name in class.unwrap_or("").split_whitespace() {
+        let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
+        hints.hidden |= is(&[
+            "hidden",
+            "sr-only",
+            "visually-hidden",
+            "visuallyhidden",
+            "screen-reader-text",
+            "screen-reader-only",
+            "element-invisible",
+            "d-none",
+            "invisible",
+            "is-hidden",
+            "hide",
+        ]);
+        hints.widget |= is(&["widget", "widgets"]);
+    }
+    hints.invisible |= hints.hidden || style.is_some_and(style_hides);
     hints
+}
+
+/// Whether an inline style hides the element.
+fn style_hides(style: &str) -> bool {
+    let lower = style.to_ascii_lowercase();
+    if !lower.contains("none") && !lower.contains("hidden") {
+        return false;
+    }
+    let s: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// A class name that tags a post with a category or tag ("category-news", "tag-cookies").
+fn is_taxonomy_class(name: &str) -> bool {
+    let lower =
+        |p: &str| name.len() > p.len() && name.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    lower("category-") || lower("tag-")
 }
 
 fn is_positive_token(token: &str) -> bool {
@@ -461,7 +560,6 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("cookie", COOKIE),
     ("consent", COOKIE),
     ("gdpr", COOKIE),
-    ("cmp", COOKIE),
     ("comment", COMMENTS),
     ("disqus", COMMENTS),
     ("discussion", COMMENTS),
@@ -524,9 +622,18 @@ static TOKEN_AUTOMATON: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::new(TOKEN_PARTS.iter().map(|(p, _)| p)).ok());
 
 /// The groups whose parts occur in a lower-cased token.
+#[cfg(test)]
 fn token_groups(token: &str) -> u16 {
-    let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return 0 };
-    automaton.find_overlapping_iter(token).fold(0, |mask, m| mask | TOKEN_PARTS[m.pattern().as_usize()].1)
+    token_parts(token).iter().fold(0, |mask, (_, _, g)| mask | g)
+}
+
+/// Every part in a lower-cased class or id value: start, end and group.
+fn token_parts(value: &str) -> Vec<(usize, usize, u16)> {
+    let Some(automaton) = TOKEN_AUTOMATON.as_ref() else { return Vec::new() };
+    automaton
+        .find_overlapping_iter(value)
+        .map(|m| (m.start(), m.end(), TOKEN_PARTS[m.pattern().as_usize()].1))
+        .collect()
 }
 
 /// The section kind of a token whose parts fall in the groups `mask`.
@@ -597,21 +704,9 @@ fn is_meta_token(token: &str) -> bool {
         || token.ends_with("byline")
 }
 
+/// Hidden by an attribute, an inline style or a hiding class (cached with the hints).
 pub(crate) fn is_invisible(el: ElementRef<'_>) -> bool {
-    if el.attr("hidden").is_some() || el.attr("aria-hidden").is_some_and(|v| v == "true") {
-        return true;
-    }
-    if el.attr("style").is_some_and(|s| {
-        let lower = s.to_ascii_lowercase();
-        if !lower.contains("none") && !lower.contains("hidden") {
-            return false;
-        }
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-        s.contains("display:none") || s.contains("visibility:hidden")
-    }) {
-        return true;
-    }
-    hints(el).hidden
+    hints(el).invisible
 }
 
 /// A large block of prose: never treated as a boilerplate section on class names alone.
@@ -619,26 +714,10 @@ fn is_substantial(el: ElementRef<'_>) -> bool {
     hints(el).positive && long_paragraphs(el, 4) >= 4
 }
 
-/// Non-whitespace characters in a paragraph of about 80 characters.
-const LONG_PARAGRAPH: u32 = 68;
-
 /// How many paragraphs of sentence length (`<p>`, or a `<div>` of text alone) an element
-/// holds, counting up to `enough`.
+/// holds, counting up to `enough` (counted for every element when the page is reset).
 fn long_paragraphs(el: ElementRef<'_>, enough: usize) -> usize {
-    el.descendent_elements()
-        .filter(|e| {
-            let name = e.value().name();
-            (name == "p" || name == "div" && !has_block_child(*e))
-                && dom::counts(*e).text >= LONG_PARAGRAPH
-                && link_density(*e) < 0.5
-        })
-        .take(enough)
-        .count()
-}
-
-/// Whole `class` names, lower-cased.
-fn whole_class_names(el: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
-    el.attr("class").unwrap_or("").split_whitespace().map(str::to_ascii_lowercase)
+    (dom::counts(el).long_paragraphs as usize).min(enough)
 }
 
 /// Whether an element holds prose: two or more paragraphs of sentence length with few links,
@@ -679,6 +758,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
+    // Broken markup (an unclosed `<aside>`) or a page builder can wrap most of the page in
+    // an element that looks like a section: what holds most of the text is not a section.
+    let page = dom::page().text;
+    if kind != Comments && page >= 500 && dom::counts(el).text * 10 >= page * 6 {
+        return None;
+    }
     if by_tag.is_none() && is_substantial(el) {
         return None;
     }
@@ -971,14 +1056,31 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // paragraph of prose after it means the article went on.
     let mut resumable = false;
     let mut kept: Vec<(String, BlockTag)> = Vec::new();
-    for block in blocks {
-        let words = word_count(&block.text);
-        let chars = block.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    // Words of prose paragraphs in each block (zero for other blocks), and how many words of
+    // prose follow each block: a cue that ends articles ("About the author") followed by as
+    // much prose again is a box inside the article.
+    let sizes: Vec<(usize, usize)> = blocks
+        .iter()
+        .map(|b| (word_count(&b.text), b.text.chars().filter(|c| !c.is_whitespace()).count().max(1)))
+        .collect();
+    let prose_words: Vec<usize> = blocks
+        .iter()
+        .zip(&sizes)
+        .map(|(b, &(words, chars))| prose_paragraph_words(b, words, chars))
+        .collect();
+    let mut prose_after: Vec<(usize, usize)> = vec![(0, 0); prose_words.len()];
+    let mut acc = (0, 0);
+    for (i, &w) in prose_words.iter().enumerate().rev() {
+        prose_after[i] = acc;
+        if w > 0 {
+            acc = (acc.0 + w, acc.1 + 1);
+        }
+    }
+    let mut prose_words_kept = 0;
+    for (i, block) in blocks.into_iter().enumerate() {
+        let (words, chars) = sizes[i];
         if ended {
-            let prose = words >= 25
-                && ends_sentence(&block.text)
-                && block.link_chars * 4 < chars
-                && block.tag == BlockTag::Paragraph;
+            let prose = prose_words[i] > 0;
             if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
                 push_or_append(
                     &mut content.removed,
@@ -997,7 +1099,11 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
             continue;
         }
         if let Some(cue) = boilerplate::cue(&block.text) {
-            if cue.ends_article && prose_seen > 0 {
+            let (after_words, after_blocks) = prose_after[i];
+            let mid_article = cue.kind != BoilerplateKind::Comments
+                && after_blocks >= 2
+                && after_words * 2 >= prose_words_kept;
+            if cue.ends_article && prose_seen > 0 && !mid_article {
                 ended = true;
                 resumable = cue.kind == BoilerplateKind::RelatedPosts;
             }
@@ -1024,6 +1130,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         if words >= 10 && ends_sentence(&block.text) {
             prose_seen += 1;
         }
+        prose_words_kept += prose_words[i];
         kept.push((block.text, block.tag));
     }
     // Short headings before the first paragraph label sections, not the article's start.
@@ -1050,6 +1157,15 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     }
     content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
     content
+}
+
+/// The words of a block that is a paragraph of prose (long, a sentence, few links), else 0.
+fn prose_paragraph_words(block: &Block, words: usize, chars: usize) -> usize {
+    let prose = words >= 25
+        && ends_sentence(&block.text)
+        && block.link_chars * 4 < chars
+        && block.tag == BlockTag::Paragraph;
+    if prose { words } else { 0 }
 }
 
 fn push_or_append(removed: &mut Vec<RemovedBlock>, kind: Option<BoilerplateKind>, text: String) {
@@ -1512,7 +1628,7 @@ mod tests {
         let doc = Html::parse_document(
             "<html><body><div id=\"x\">ab <a href=\"/\">cd</a><script>var x = 1;</script></div></body></html>",
         );
-        dom::reset(doc.root_element(), is_skipped_tag);
+        dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
         let div = doc.root_element().descendent_elements().find(|e| e.value().name() == "div");
         let counts = div.map(dom::counts).unwrap_or_default();
         dom::clear();

@@ -19,6 +19,7 @@ mod dom;
 mod html;
 mod lang;
 mod meta;
+mod raw;
 mod text;
 
 use domain::{Article, Diagnostic, RawPage};
