@@ -23,8 +23,7 @@ use scraper::{ElementRef, Html, Node};
 use crate::boilerplate::{self, ends_sentence, word_count};
 use crate::dom::{self, Hints};
 use crate::meta::{
-    JsonLd, MetaTags, document_title, is_article_element, meta_author, publication_date, strip_site_name,
-    visible_author,
+    JsonLd, MetaTags, article_author, document_title, is_article_element, publication_date, strip_site_name,
 };
 use crate::{byline, date};
 
@@ -92,15 +91,13 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     removed.extend(outside_blocks(body, root));
     removed.retain(|r| r.text.chars().filter(|c| !c.is_whitespace()).count() >= 2);
 
-    // An organisation named as the author in JSON-LD is the publisher more often than not:
-    // a person in a byline is preferred to it.
-    let ld_people = json_ld.authors.clone().filter(|a| !a.is_empty() && !json_ld.authors_are_organisations);
-    let author = ld_people
-        .or_else(|| meta_author(&meta))
-        .or_else(|| visible_author(body, root, headline_in_root.or(headline)))
-        .or_else(|| (!content.byline_authors.is_empty()).then(|| content.byline_authors.clone()))
-        .or_else(|| json_ld.authors.clone().filter(|a| !a.is_empty()))
-        .and_then(|a| byline::join(&a));
+    let author = article_author(
+        &json_ld,
+        &meta,
+        (body, root, headline_in_root.or(headline)),
+        &content.byline_authors,
+        url,
+    );
 
     let (published, published_from) =
         publication_date(doc, &json_ld, &meta, (body, root, headline_in_root.or(headline)), url, &content);
