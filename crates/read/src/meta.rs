@@ -313,20 +313,7 @@ impl Publisher {
             .filter(|n| n.len() >= 3)
             .collect();
         names.dedup();
-        let host = url
-            .and_then(|u| u.split("://").nth(1))
-            .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let labels: Vec<&str> = host.split('.').collect();
-        // The last label is the top-level domain; a short one before it is a second level
-        // ("co" in example.co.uk).
-        let labels = labels
-            .iter()
-            .take(labels.len().saturating_sub(1))
-            .filter(|l| l.len() >= 4 && !SUBDOMAIN_WORDS.contains(l))
-            .map(|l| squash(l))
-            .collect();
+        let labels = url.map(host_labels).unwrap_or_default();
         Publisher { names, labels }
     }
 
@@ -1040,27 +1027,150 @@ pub(crate) fn document_title(doc: &Html) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " • ", " » ", " ~ "];
+
 /// "Headline | Site" → "Headline" when the tail is the site name or short.
+#[cfg(test)]
 pub(crate) fn strip_site_name(title: &str, site: Option<&str>) -> String {
+    strip_site(title, site, None)
+}
+
+/// "Headline | Site" → "Headline" when the tail is the site (its name, its host or a domain
+/// name) or short; "Site | Headline" → "Headline". A site named twice goes twice.
+pub(crate) fn strip_site(title: &str, site: Option<&str>, url: Option<&str>) -> String {
     let title = clean_space(title);
-    for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " • ", " » ", " ~ "] {
+    for sep in TITLE_SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()))
-                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4);
-            if tail_is_site && !head.trim().is_empty() {
-                return head.trim().to_owned();
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            let named = names_site(tail, site, url);
+            let short = tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4;
+            if named && !head.is_empty() {
+                return strip_site(head, site, url);
+            }
+            if short && !head.is_empty() {
+                return head.to_owned();
             }
         }
         // "Site | Headline"
         if let Some(pos) = title.find(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            if site.is_some_and(|s| s.eq_ignore_ascii_case(head.trim())) && !tail.trim().is_empty() {
-                return tail.trim().to_owned();
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            if site.is_some_and(|s| s.eq_ignore_ascii_case(head)) && !tail.is_empty() {
+                return tail.to_owned();
             }
         }
     }
+    // "example.com Headline"
+    if let Some((first, rest)) = title.split_once(' ')
+        && is_domain_name(first)
+        && !rest.trim().is_empty()
+    {
+        return rest.trim().to_owned();
+    }
     title
+}
+
+/// Whether `text` names the site: its name (or most of it), a label of its host, or a
+/// domain name ("Example.com").
+fn names_site(text: &str, site: Option<&str>, url: Option<&str>) -> bool {
+    let squashed = squash(text);
+    if squashed.len() < 3 {
+        return false;
+    }
+    let site_match = site.map(squash).is_some_and(|s| {
+        s == squashed
+            || s.len() >= 4 && squashed.len() >= 4 && (s.contains(&squashed) || squashed.contains(&s))
+    });
+    let host_match = url.is_some_and(|u| {
+        host_labels(u).iter().any(|l| l.len() >= 4 && (squashed == *l || squashed.contains(l.as_str())))
+    });
+    site_match || host_match || is_domain_name(text)
+}
+
+/// "Example.com", "news.example.org": one word, a dot and a top-level domain.
+fn is_domain_name(text: &str) -> bool {
+    let text = text.trim();
+    !text.contains(char::is_whitespace)
+        && text.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+/// The distinctive labels of a URL's host, squashed ("clemson" for news.clemson.edu).
+fn host_labels(url: &str) -> Vec<String> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    labels
+        .iter()
+        .take(labels.len().saturating_sub(1))
+        .filter(|l| l.len() >= 4 && !SUBDOMAIN_WORDS.contains(l))
+        .map(|l| squash(l))
+        .collect()
+}
+
+/// The headline a page shows, tidied: the site's name after a separator, a date run into it
+/// ("Dec 18 2025 Preparing a transition") or a label before it ("Blog: ...") goes when the
+/// metadata title is the rest.
+pub(crate) fn tidy_headline(
+    headline: &str,
+    meta_title: Option<&str>,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> String {
+    let headline = clean_space(&decode_entities(headline));
+    let mut out = headline.clone();
+    for sep in TITLE_SEPARATORS {
+        if let Some(pos) = out.rfind(sep) {
+            let (head, tail) = (out[..pos].trim(), out[pos + sep.len()..].trim());
+            if !head.is_empty() && names_site(tail, site, url) {
+                out = head.to_owned();
+            }
+        }
+    }
+    let Some(meta) = meta_title.filter(|m| m.split_whitespace().count() >= 3) else { return out };
+    let lower = out.to_lowercase();
+    let Some(pos) = lower.find(&meta.to_lowercase()) else { return out };
+    let (before, after) = (&out[..pos], &out[pos + meta.len()..]);
+    let extra = format!("{before} {after}");
+    let extra = extra.trim();
+    let words = extra.split_whitespace().count();
+    let is_date = words <= 5 && date::find_date(extra).is_some();
+    let is_label = words == 1 && before.trim_end().ends_with(':') && after.trim().is_empty();
+    if (is_date || is_label) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
+        return out[pos..pos + meta.len()].to_owned();
+    }
+    out
+}
+
+/// Whether a page's only heading is the site's name rather than the article's: the site or
+/// a domain name, the part of the `<title>` after the headline, or "Someone's Blog".
+pub(crate) fn is_site_heading(
+    heading: &str,
+    raw_title: Option<&str>,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> bool {
+    let heading = heading.trim();
+    let words = heading.split_whitespace().count();
+    if words == 0 || words > 4 {
+        return false;
+    }
+    let squashed = squash(heading);
+    let title_tail = raw_title.is_some_and(|t| {
+        let t = clean_space(t);
+        TITLE_SEPARATORS.iter().any(|sep| {
+            t.rfind(sep).is_some_and(|pos| {
+                squash(&t[pos + sep.len()..]) == squashed && squash(&t[..pos]).len() > squashed.len()
+            })
+        })
+    });
+    let blog = heading.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case("blog"));
+    let host = url.is_some_and(|u| host_labels(u).contains(&squashed));
+    title_tail || blog || host || is_domain_name(heading) || site.is_some_and(|s| squash(s) == squashed)
 }
 
 #[cfg(test)]
@@ -1182,6 +1292,53 @@ mod tests {
              <div>{BODY}</div></article></div></body></html>"
         );
         assert_eq!(published(&wrapped).as_deref(), Some("2025-12-19"));
+    }
+
+    #[test]
+    fn site_names_leave_titles() {
+        use super::{is_site_heading, strip_site, tidy_headline};
+        assert_eq!(
+            strip_site("Boats sent back – Lantern - Lantern", Some("Lantern"), None),
+            "Boats sent back"
+        );
+        assert_eq!(strip_site("GAME ON | Shopfront.com", None, None), "GAME ON");
+        assert_eq!(
+            strip_site("Harbor news | Lantern Media", Some("Lantern Media Group"), None),
+            "Harbor news"
+        );
+        let url = Some("https://www.lanternmedia.example/a");
+        assert_eq!(strip_site("Harbor news | Lantern Media", None, url), "Harbor news");
+        assert_eq!(strip_site("lanternnotes.com Boats at dawn", None, None), "Boats at dawn");
+        assert_eq!(strip_site("Boats at dawn", None, None), "Boats at dawn");
+
+        let tidy = |h: &str, meta: Option<&str>, site: Option<&str>| tidy_headline(h, meta, site, None);
+        assert_eq!(
+            tidy("Dec 18 2025 Preparing a transition", Some("Preparing a transition"), None),
+            "Preparing a transition"
+        );
+        assert_eq!(tidy("Blog: Best boats of 2025", Some("Best boats of 2025"), None), "Best boats of 2025");
+        assert_eq!(tidy("Best boats of 2025 – Lantern", None, Some("Lantern")), "Best boats of 2025");
+        // A subtitle is the headline's own.
+        assert_eq!(
+            tidy("Best boats of 2025: a guide", Some("Best boats of 2025"), None),
+            "Best boats of 2025: a guide"
+        );
+
+        let raw = Some("Boats at dawn | Mira Notes");
+        assert!(is_site_heading("Mira Notes", raw, None, None));
+        assert!(is_site_heading("Mira's Blog", None, None, None));
+        assert!(is_site_heading("miranotes.org", None, None, None));
+        assert!(!is_site_heading("Boats at dawn", raw, None, None));
+    }
+
+    #[test]
+    fn the_title_not_the_blogs_name() {
+        let html = format!(
+            "<!doctype html><html><head><title>Boats at dawn | Mira Notes</title></head><body>\
+             <header><h1><a href=\"/\">Mira Notes</a></h1></header><article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read_html(&html, Some("https://miranotes.example/boats"), &mut Vec::new());
+        assert_eq!(article.title.as_deref(), Some("Boats at dawn"));
     }
 
     #[test]
