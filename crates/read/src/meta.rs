@@ -306,7 +306,7 @@ struct Publisher {
 
 impl Publisher {
     fn new(meta: &MetaTags, url: Option<&str>) -> Publisher {
-        let mut names: Vec<String> = ["og:site_name", "application-name", "twitter:site", "twitter:creator"]
+        let mut names: Vec<String> = ["og:site_name", "application-name", "twitter:site"]
             .iter()
             .filter_map(|k| meta.first(&[k]))
             .map(squash)
@@ -1214,6 +1214,11 @@ mod tests {
         let host = r#"<meta name="author" content="The Lantern Group">"#;
         let with_byline = page(host, r#"<p>By Ana Ruiz</p>"#, "");
         assert_eq!(author(&with_byline).as_deref(), Some("Ana Ruiz"));
+        // The creator's own social handle names the writer, not the publisher.
+        let creator =
+            r#"<meta name="twitter:creator" content="@MiraHolt"><meta name="author" content="Mira Holt">"#;
+        let with_byline = page(creator, r#"<p>By Ana Ruiz</p>"#, "");
+        assert_eq!(author(&with_byline).as_deref(), Some("Mira Holt"));
     }
 
     #[test]
