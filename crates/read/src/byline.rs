@@ -321,6 +321,10 @@ pub fn names(text: &str, lenient: bool) -> Option<Vec<String>> {
             }
         } else if idx == 0 {
             return None;
+        } else if has_role_word(piece) {
+            // "Ana Ruiz, Senior Director, Content & Marketing, Example Institute": what
+            // follows a job title describes it.
+            break;
         }
     }
     (!out.is_empty()).then_some(out)
@@ -358,10 +362,13 @@ pub fn is_name(text: &str, lenient: bool) -> bool {
 }
 
 fn is_role(piece: &str) -> bool {
+    has_role_word(piece) || (piece.split_whitespace().count() == 1)
+}
+
+fn has_role_word(piece: &str) -> bool {
     piece
         .split_whitespace()
         .any(|w| ROLES.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic())))
-        || (piece.split_whitespace().count() == 1)
 }
 
 /// Joins several authors the way the extract JSON contract does.
@@ -392,6 +399,12 @@ mod tests {
         );
         check("Sunday 3 April 2022 · Edited by Sam Oduya", false, &["Sam Oduya"], Some("2022-04-03"));
         check("By Rights Network", false, &["Rights Network"], None);
+        check(
+            "By Ana Ruiz, Senior Director, Content & Outreach, Harbor Institute",
+            false,
+            &["Ana Ruiz"],
+            None,
+        );
     }
 
     #[test]
