@@ -508,6 +508,20 @@ fn unglued(el: ElementRef<'_>, mut names: Vec<String>) -> Vec<String> {
     names
 }
 
+/// Whether a line that starts like a byline is a sentence ("By Christmas, the harbour was
+/// full."): three or more lower-case words before any number.
+fn is_prose(line: &str) -> bool {
+    let head = line.split(|c: char| c.is_ascii_digit()).next().unwrap_or("");
+    head.split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .filter(|w| {
+            !matches!(*w, "by" | "and" | "on" | "de" | "van" | "von" | "der" | "da" | "di" | "le" | "la")
+        })
+        .count()
+        >= 3
+}
+
 /// The first words of an element's text, spaces collapsed: enough to test for a label
 /// without building the whole text of every element on the page.
 fn text_start(el: ElementRef<'_>) -> String {
@@ -613,7 +627,11 @@ fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors
         {
             continue;
         }
-        let parsed = byline::parse(&byline_text(el), false);
+        let text = byline_text(el);
+        if is_prose(&text) {
+            continue;
+        }
+        let parsed = byline::parse(&text, false);
         if parsed.labelled && !parsed.authors.is_empty() {
             return Some(Authors::strong(parsed.authors));
         }
@@ -662,6 +680,9 @@ fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Op
                 continue;
             }
             let text = byline_text(el);
+            if is_prose(&text) {
+                continue;
+            }
             let parsed = byline::parse(&text, false);
             if parsed.labelled && !parsed.authors.is_empty() {
                 return Some(Authors::strong(parsed.authors));
@@ -1344,6 +1365,12 @@ mod tests {
         );
         let article = read_html(&html, Some("https://miranotes.example/boats"), &mut Vec::new());
         assert_eq!(article.title.as_deref(), Some("Boats at dawn"));
+    }
+
+    #[test]
+    fn sentences_that_start_like_bylines() {
+        let prose = page("", "", r#"<p>By Christmas, the harbour was full again.</p>"#);
+        assert_eq!(author(&prose), None);
     }
 
     #[test]
