@@ -19,15 +19,17 @@ pub struct Byline {
     pub group_credit: bool,
     /// The line carried an explicit label ("By", "Author:", "Posted by").
     pub labelled: bool,
+    /// The credited group as written ("the Lantern team") when a label names a group.
+    pub group: Option<String>,
 }
 
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:(?:written|posted|words|story|reported|edited|text|photos and text)\s+by|by|text|author|authors|autor|von|par|por)\s*:?\s+",
+        r"(?i)^(?:(?:(?:written|posted|words|story|reported|edited|text|photos and text|article)\s+by|by|author|authors|autor|von|par|por)\s*:?\s+|text\s*:\s*)",
     )
 });
 static SEGMENT_SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\s+[|·•—–]\s+|\s+-\s+|\s{3,}|\s*\|\s*|\s+·\s*"));
+    LazyLock::new(|| re(r"\s+[|·•—–⋅∙●‧]\s+|\s+-\s+|\s{3,}|\s*\|\s*|\s+[·⋅∙•]\s*"));
 static NAME_SEPARATOR: LazyLock<Regex> =
     LazyLock::new(|| re(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*"));
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:last\s+)?(?:updated|modified|amended)\b"));
@@ -69,17 +71,6 @@ const NOT_NAMES: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "min",
     "photo",
     "video",
@@ -91,6 +82,39 @@ const NOT_NAMES: &[&str] = &[
     "by",
     "author",
     "authors",
+    "about",
+    "link",
+    "links",
+    "topic",
+    "topics",
+    "category",
+    "categories",
+    "industry",
+    "popularity",
+    "relevance",
+    "newest",
+    "oldest",
+    "spotlight",
+    "venue",
+    "more",
+    "view",
+    "all",
+];
+
+/// Month names: a name may be "April Fulton", but a month alone is no name.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Words that describe a role rather than name a person ("Home Affairs Correspondent").
@@ -161,22 +185,35 @@ pub fn parse(line: &str, bare_names: bool) -> Byline {
     let line = glued.as_deref().unwrap_or(line);
     let cut = before_update(line);
     let mut byline = Byline { date: date::find_date(cut), ..Byline::default() };
+    // Bare names may open the line or follow its date ("Dec 19, 2025 · Ana Ruiz").
+    let mut first_words = 0;
     for (idx, segment) in SEGMENT_SEPARATOR.split(cut).enumerate() {
+        if idx == first_words && is_date_segment(segment) {
+            first_words += 1;
+            continue;
+        }
         let segment = segment.trim().trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']');
         let (segment, labelled) = match LABEL.find(segment) {
             Some(m) => (&segment[m.end()..], true),
             None => (segment, false),
         };
+        // After a label the name ends where a date or a number starts ("by: Ana Ruiz, Dec
+        // 17, 2025"); an unlabelled segment with digits is no name at all.
+        let segment = if labelled { before_digits(segment) } else { segment };
         if segment.is_empty() || segment.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
-        if !(labelled || bare_names && idx == 0) {
+        if !(labelled || bare_names && idx == first_words) {
             continue;
         }
+        let segment = before_connector(segment);
         if GROUP_WORD.is_match(segment) || segment.split_whitespace().next().is_some_and(is_lower_start) {
             byline.group_credit = labelled || byline.group_credit || is_staff_credit(segment);
             if labelled {
                 byline.labelled = true;
+                if byline.group.is_none() && is_staff_credit(segment) && !segment.contains(['.', '!', '?']) {
+                    byline.group = Some(segment.to_owned());
+                }
             }
             continue;
         }
@@ -188,6 +225,76 @@ pub fn parse(line: &str, bare_names: bool) -> Byline {
         }
     }
     byline
+}
+
+/// Whether a byline segment is a date alone ("Dec. 19, 2025", "20.05.2023 14:02").
+fn is_date_segment(segment: &str) -> bool {
+    date::find_date_at(segment).is_some_and(|(pos, _)| segment[..pos].split_whitespace().count() <= 1)
+        && segment.split_whitespace().count() <= 7
+        && !LABEL.is_match(segment.trim_start())
+}
+
+/// A name up to a lower-case connecting word that starts what follows it: "Ana Ruiz on
+/// behalf of the team" → "Ana Ruiz", "Ana Ruiz in Politics" → "Ana Ruiz".
+fn before_connector(segment: &str) -> &str {
+    let mut offset = 0;
+    for word in segment.split_inclusive(char::is_whitespace) {
+        let bare = word.trim();
+        if offset > 0 && ["on", "in", "at", "for", "from", "via", "who", "is", "was"].contains(&bare) {
+            return segment[..offset].trim_end();
+        }
+        offset += word.len();
+    }
+    segment
+}
+
+/// The part of a labelled segment before a date or a number, without the punctuation,
+/// weekday and connecting words that lead up to it ("Ana Ruiz on Friday", "Ana Ruiz,").
+fn before_digits(segment: &str) -> &str {
+    let cut = date::find_date_at(segment)
+        .map(|(pos, _)| pos)
+        .into_iter()
+        .chain(segment.find(|c: char| c.is_ascii_digit()))
+        .min()
+        .unwrap_or(segment.len());
+    let trim = |s: &str| s.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—(@".contains(c)).len();
+    let mut head = &segment[..cut];
+    if cut == segment.len() {
+        return head;
+    }
+    // "Author: Ana Ruiz Released: 17 June 2025" is a list of fields, not a byline.
+    if head.contains(':') {
+        return "";
+    }
+    loop {
+        head = &head[..trim(head)];
+        match head.rsplit_once(' ') {
+            Some((rest, last))
+                if ["on", "at", "in", "from", "the"].contains(&last) || is_calendar_word(last) =>
+            {
+                head = rest;
+            }
+            _ => return head,
+        }
+    }
+}
+
+fn is_calendar_word(word: &str) -> bool {
+    let lower = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    let weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    MONTHS.contains(&lower.as_str())
+        || weekday.contains(&lower.as_str())
+        || MONTHS.iter().any(|m| m.get(..3) == Some(lower.as_str()))
+}
+
+/// A team or desk credited as written ("Podium Staff", "The Lantern Team"), if `text` is one.
+pub fn group_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    (is_staff_credit(text)
+        && !text.chars().any(|c| c.is_ascii_digit() || ".!?:|".contains(c))
+        && text.split_whitespace().last().is_some_and(|w| GROUP_WORD.is_match(w))
+        && !is_lower_start(text))
+    .then(|| text.to_owned())
 }
 
 fn is_staff_credit(segment: &str) -> bool {
@@ -214,6 +321,10 @@ pub fn names(text: &str, lenient: bool) -> Option<Vec<String>> {
             }
         } else if idx == 0 {
             return None;
+        } else if has_role_word(piece) {
+            // "Ana Ruiz, Senior Director, Content & Marketing, Example Institute": what
+            // follows a job title describes it.
+            break;
         }
     }
     (!out.is_empty()).then_some(out)
@@ -238,7 +349,7 @@ pub fn is_name(text: &str, lenient: bool) -> bool {
     for word in &words {
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
         let lower = bare.to_lowercase();
-        if NOT_NAMES.contains(&lower.as_str()) {
+        if NOT_NAMES.contains(&lower.as_str()) || words.len() == 1 && MONTHS.contains(&lower.as_str()) {
             return false;
         }
         match bare.chars().next() {
@@ -251,10 +362,13 @@ pub fn is_name(text: &str, lenient: bool) -> bool {
 }
 
 fn is_role(piece: &str) -> bool {
+    has_role_word(piece) || (piece.split_whitespace().count() == 1)
+}
+
+fn has_role_word(piece: &str) -> bool {
     piece
         .split_whitespace()
         .any(|w| ROLES.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphabetic())))
-        || (piece.split_whitespace().count() == 1)
 }
 
 /// Joins several authors the way the extract JSON contract does.
@@ -285,6 +399,12 @@ mod tests {
         );
         check("Sunday 3 April 2022 · Edited by Sam Oduya", false, &["Sam Oduya"], Some("2022-04-03"));
         check("By Rights Network", false, &["Rights Network"], None);
+        check(
+            "By Ana Ruiz, Senior Director, Content & Outreach, Harbor Institute",
+            false,
+            &["Ana Ruiz"],
+            None,
+        );
     }
 
     #[test]
@@ -309,6 +429,37 @@ mod tests {
         assert_eq!(staff.date.map(|d| d.to_string()).as_deref(), Some("2023-10-04"));
         let team = parse("Posted by the Lantern team", false);
         assert!(team.group_credit && team.authors.is_empty());
+    }
+
+    #[test]
+    fn names_end_where_the_date_or_a_connecting_word_starts() {
+        check("by: Ana Ruiz, Dec 17, 2025", false, &["Ana Ruiz"], Some("2025-12-17"));
+        check("Posted by TomLee on Friday March 7, 2025 @08:00PM", false, &["TomLee"], Some("2025-03-07"));
+        check("Dec. 19, 2025 · Nora Vance on behalf of the board", true, &["Nora Vance"], Some("2025-12-19"));
+        check("By Eli Stone ⋅ Review Editor ⋅ Updated May 6, 2025", false, &["Eli Stone"], None);
+        check("Ana Ruiz in Politics", true, &["Ana Ruiz"], None);
+        // A list of fields is no byline.
+        check("Author: H.G. Mist Released: June 17, 2025", false, &[], Some("2025-06-17"));
+    }
+
+    #[test]
+    fn month_names_in_names() {
+        check("By April Nolan", false, &["April Nolan"], None);
+        check("By June", false, &[], None);
+    }
+
+    #[test]
+    fn text_needs_a_colon_to_be_a_label() {
+        check("Text: Mira Holt", false, &["Mira Holt"], None);
+        check("Text Messaging", false, &[], None);
+    }
+
+    #[test]
+    fn group_names() {
+        assert_eq!(parse("By the Lantern Team", false).group.as_deref(), Some("the Lantern Team"));
+        assert_eq!(group_name("Lantern Staff").as_deref(), Some("Lantern Staff"));
+        assert_eq!(group_name("Staff picks: 3 new books"), None);
+        assert_eq!(group_name("Ana Ruiz"), None);
     }
 
     #[test]

@@ -18,6 +18,9 @@ static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MONTH_DAY: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")));
+/// Citation order: "2023 Jan 7".
+static YEAR_MONTH_DAY: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"(?i)\b(\d{{4}})\s+({MONTHS})\.?\s+(\d{{1,2}})\b")));
 static URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|$)"));
 
@@ -54,6 +57,10 @@ pub fn find_date_at(text: &str) -> Option<(usize, NaiveDate)> {
     }
     for caps in DAY_MONTH.captures_iter(text) {
         let date = month_number(&caps[2]).and_then(|m| ymd(&caps[3], &m.to_string(), &caps[1]));
+        consider(caps.get(0).map_or(0, |m| m.start()), date);
+    }
+    for caps in YEAR_MONTH_DAY.captures_iter(text) {
+        let date = month_number(&caps[2]).and_then(|m| ymd(&caps[1], &m.to_string(), &caps[3]));
         consider(caps.get(0).map_or(0, |m| m.start()), date);
     }
     for caps in MONTH_DAY.captures_iter(text) {
@@ -110,6 +117,7 @@ mod tests {
         check("SEOUL, Sept. 18th, 2025", Some("2025-09-18"));
         check("30 July 2019, Tuesday", Some("2019-07-30"));
         check("on the 3rd of May 2021", Some("2021-05-03"));
+        check("Cureus. 2023 Jan 7;15(1):e33475", Some("2023-01-07"));
     }
 
     #[test]

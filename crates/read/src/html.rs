@@ -22,9 +22,11 @@ use scraper::{ElementRef, Html, Node};
 
 use crate::boilerplate::{self, ends_sentence, word_count};
 use crate::dom::{self, Hints};
+#[cfg(test)]
+use crate::meta::strip_site_name;
 use crate::meta::{
-    JsonLd, MetaTags, document_title, is_article_element, meta_author, publication_date, strip_site_name,
-    visible_author,
+    JsonLd, MetaTags, article_author, document_title, is_article_element, is_site_heading, publication_date,
+    strip_site, tidy_headline,
 };
 use crate::{byline, date};
 
@@ -54,16 +56,23 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
         .map(|t| clean_space(&decode_entities(t)))
         .filter(|t| !t.is_empty())
         .or_else(|| json_ld.headline.clone())
-        .map(|t| strip_site_name(&t, site))
+        .map(|t| strip_site(&t, site, url))
         .filter(|t| !t.is_empty());
-    let page_title = document_title(doc).map(|t| strip_site_name(&t, site)).filter(|t| !t.is_empty());
+    let raw_title = document_title(doc);
+    let page_title = raw_title.as_deref().map(|t| strip_site(t, site, url)).filter(|t| !t.is_empty());
     // The headline the page shows is the article's title; metadata titles are often written
     // for search engines and social cards. It is trusted when it is the only one or agrees
     // with the metadata, and is not the site's name.
+    let other_title = meta_title.as_deref().or(page_title.as_deref());
     let title = body
-        .and_then(|b| shown_headline(b, meta_title.as_deref().or(page_title.as_deref()), site))
-        .or(meta_title)
-        .or_else(|| body.and_then(first_h1).map(|h| element_text(h)))
+        .and_then(|b| shown_headline(b, other_title, site))
+        .map(|h| tidy_headline(&h, other_title, site, url))
+        .or(meta_title.clone())
+        .or_else(|| {
+            body.and_then(first_h1)
+                .map(|h| element_text(h))
+                .filter(|h| !is_site_heading(h, raw_title.as_deref(), site, url))
+        })
         .or(page_title)
         .filter(|t| !t.is_empty());
 
@@ -92,15 +101,13 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     removed.extend(outside_blocks(body, root));
     removed.retain(|r| r.text.chars().filter(|c| !c.is_whitespace()).count() >= 2);
 
-    // An organisation named as the author in JSON-LD is the publisher more often than not:
-    // a person in a byline is preferred to it.
-    let ld_people = json_ld.authors.clone().filter(|a| !a.is_empty() && !json_ld.authors_are_organisations);
-    let author = ld_people
-        .or_else(|| meta_author(&meta))
-        .or_else(|| visible_author(body, root, headline_in_root.or(headline)))
-        .or_else(|| (!content.byline_authors.is_empty()).then(|| content.byline_authors.clone()))
-        .or_else(|| json_ld.authors.clone().filter(|a| !a.is_empty()))
-        .and_then(|a| byline::join(&a));
+    let author = article_author(
+        &json_ld,
+        &meta,
+        (body, root, headline_in_root.or(headline)),
+        &content.byline_authors,
+        url,
+    );
 
     let (published, published_from) =
         publication_date(doc, &json_ld, &meta, (body, root, headline_in_root.or(headline)), url, &content);

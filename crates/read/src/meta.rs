@@ -14,32 +14,40 @@ use domain::Diagnostic;
 use crate::boilerplate;
 use crate::dom;
 use crate::html::{
-    Content, NodeR, clean_space, decode_entities, element_text, element_text_blocks, hints, in_section,
-    is_invisible,
+    Content, NodeR, clean_space, decode_entities, element_text, element_text_blocks, hints, is_invisible,
 };
 use crate::{byline, date};
 // ---------------------------------------------------------------------------------------
 // Metadata
 
-/// `<meta>` values by lower-cased `property`, `name` or `itemprop`; the first one wins.
-pub(crate) struct MetaTags(pub(crate) HashMap<String, String>);
+/// `<meta>` values by lower-cased `property`, `name` or `itemprop`, in document order.
+pub(crate) struct MetaTags(pub(crate) HashMap<String, Vec<String>>);
 
 impl MetaTags {
     pub(crate) fn collect(doc: &Html) -> MetaTags {
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for el in doc.root_element().descendent_elements().filter(|e| e.value().name() == "meta") {
             let Some(content) = el.attr("content") else { continue };
             for key in ["property", "name", "itemprop"] {
                 if let Some(k) = el.attr(key) {
-                    map.entry(k.trim().to_ascii_lowercase()).or_insert_with(|| content.trim().to_owned());
+                    map.entry(k.trim().to_ascii_lowercase()).or_default().push(content.trim().to_owned());
                 }
             }
         }
         MetaTags(map)
     }
 
+    /// The first non-empty value of the first key present.
     pub(crate) fn first(&self, keys: &[&str]) -> Option<&str> {
-        keys.iter().find_map(|k| self.0.get(*k)).map(String::as_str).filter(|v| !v.is_empty())
+        keys.iter()
+            .find_map(|k| self.0.get(*k).and_then(|v| v.first()))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every non-empty value of one key.
+    pub(crate) fn all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.0.get(key).into_iter().flatten().map(String::as_str).filter(|v| !v.is_empty())
     }
 }
 
@@ -227,41 +235,209 @@ fn clean_author(name: &str) -> String {
     }
 }
 
-pub(crate) fn meta_author(meta: &MetaTags) -> Option<Vec<String>> {
+/// Author names and how far they can be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Authors {
+    pub(crate) names: Vec<String>,
+    /// A handle, a team or the publisher rather than a person's name: used only when no
+    /// source names a person.
+    pub(crate) weak: bool,
+}
+
+impl Authors {
+    fn strong(names: Vec<String>) -> Authors {
+        Authors { names, weak: false }
+    }
+
+    fn weak(names: Vec<String>) -> Authors {
+        Authors { names, weak: true }
+    }
+}
+
+/// The article's author: a person named by JSON-LD, a `<meta>` tag or a visible byline (in
+/// that order), else a person in a byline inside the text, else a handle, team or publisher
+/// credited by those sources, else an organisation JSON-LD names.
+pub(crate) fn article_author(
+    json_ld: &JsonLd,
+    meta: &MetaTags,
+    (body, root, headline): (ElementRef<'_>, ElementRef<'_>, Option<ElementRef<'_>>),
+    text_bylines: &[String],
+    url: Option<&str>,
+) -> Option<String> {
+    let publisher = Publisher::new(meta, url);
+    let mut weak: Vec<Vec<String>> = Vec::new();
+    let mut sources = Vec::new();
+    if let Some(people) =
+        json_ld.authors.clone().filter(|a| !a.is_empty() && !json_ld.authors_are_organisations)
+    {
+        sources.push(Authors::strong(people));
+    }
+    sources.extend(meta_author(meta));
+    for found in sources {
+        if found.weak || found.names.iter().any(|n| publisher.is(n)) {
+            weak.push(found.names);
+        } else {
+            return byline::join(&found.names);
+        }
+    }
+    if let Some(found) = visible_author(body, root, headline) {
+        if !found.weak && !found.names.iter().any(|n| publisher.is(n)) {
+            return byline::join(&found.names);
+        }
+        weak.push(found.names);
+    }
+    if !text_bylines.is_empty() {
+        return byline::join(text_bylines);
+    }
+    weak.into_iter()
+        .next()
+        .or_else(|| json_ld.authors.clone().filter(|a| !a.is_empty()))
+        .and_then(|a| byline::join(&a))
+}
+
+/// What says who publishes the page: its site name, its host and its social handles. An
+/// author credit that names the publisher names no writer.
+struct Publisher {
+    /// Lower-cased letters and digits of the site name and handles.
+    names: Vec<String>,
+    /// The host's distinctive labels ("clemson" in news.clemson.edu).
+    labels: Vec<String>,
+}
+
+impl Publisher {
+    fn new(meta: &MetaTags, url: Option<&str>) -> Publisher {
+        let mut names: Vec<String> = ["og:site_name", "application-name", "twitter:site"]
+            .iter()
+            .filter_map(|k| meta.first(&[k]))
+            .map(squash)
+            .filter(|n| n.len() >= 3)
+            .collect();
+        names.dedup();
+        let labels = url.map(host_labels).unwrap_or_default();
+        Publisher { names, labels }
+    }
+
+    /// Whether `name` is the publisher's: its site name or handle, its host, or a domain.
+    fn is(&self, name: &str) -> bool {
+        let squashed = squash(name);
+        if squashed.is_empty() {
+            return false;
+        }
+        let looks_like_domain = name.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && (2..=4).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
+        }) && !name.contains(' ');
+        looks_like_domain
+            || self.names.contains(&squashed)
+            || self.labels.iter().any(|l| {
+                squashed.contains(l.as_str()) || l.contains(squashed.as_str()) && squashed.len() >= 5
+            })
+    }
+}
+
+/// How far up the tree a walk from an element goes (as the reader's own walks).
+const MAX_WALK: usize = 200;
+
+/// Host labels that name a part of a site, not its publisher.
+const SUBDOMAIN_WORDS: &[&str] = &[
+    "www",
+    "www2",
+    "blog",
+    "blogs",
+    "news",
+    "health",
+    "shop",
+    "store",
+    "learn",
+    "help",
+    "support",
+    "docs",
+    "developer",
+    "developers",
+    "business",
+    "home",
+    "info",
+    "about",
+    "community",
+    "resources",
+    "insights",
+];
+
+/// Lower-cased letters and digits only: "The Five Books" → "thefivebooks".
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The author `<meta>` tags name: people's names, else a handle or a team as written.
+pub(crate) fn meta_author(meta: &MetaTags) -> Option<Authors> {
+    // Scholarly pages give one `citation_author` per author, often "Last, First".
+    let scholars: Vec<String> = meta.all("citation_author").filter_map(scholar_name).collect();
+    if !scholars.is_empty() {
+        return Some(Authors::strong(scholars));
+    }
+    let mut weak = None;
     for key in [
         "author",
         "article:author",
         "byl",
         "parsely-author",
         "sailthru.author",
+        "cxenseparse:author",
         "dc.creator",
         "dcterms.creator",
     ] {
-        let Some(value) = meta.first(&[key]) else { continue };
-        if value.contains("://") || value.starts_with('@') {
+        let Some(value) = meta.first(&[key]).map(|v| clean_space(&decode_entities(v))) else { continue };
+        if value.contains("://") || value.contains('@') || value.to_lowercase().contains("admin") {
             continue;
         }
-        let parsed = byline::parse(value, true);
+        let parsed = byline::parse(&value, true);
         if !parsed.authors.is_empty() {
-            return Some(parsed.authors);
+            let single_token = parsed.authors.len() == 1 && !value.contains(' ');
+            let found =
+                if single_token { Authors::weak(parsed.authors) } else { Authors::strong(parsed.authors) };
+            return Some(found);
         }
-        if parsed.group_credit {
-            continue;
+        if !parsed.group_credit
+            && let Some(names) = byline::names(&value, true)
+        {
+            return Some(Authors::strong(names));
         }
-        let names = byline::names(value, true);
-        if names.is_some() {
-            return names;
+        if weak.is_none() && is_handle_or_credit(&value) {
+            weak = Some(Authors::weak(vec![value]));
         }
     }
-    None
+    weak
 }
 
-/// `rel=author` links, `itemprop=author` and byline elements outside boilerplate sections.
+/// "Roy, Aniruddha" → "Aniruddha Roy"; a name already in reading order stays as it is.
+fn scholar_name(value: &str) -> Option<String> {
+    let value = clean_space(&decode_entities(value));
+    let name = match value.split_once(',') {
+        Some((last, first)) if !first.contains(',') && byline::is_name(first.trim(), true) => {
+            format!("{} {}", first.trim(), last.trim())
+        }
+        _ => value,
+    };
+    byline::is_name(&name, true).then_some(name)
+}
+
+/// A credit that is no personal name but still says who wrote: a user name ("jdoe42" is not,
+/// "jane.doe" is), a team ("Our Editors") or a name written in lower case.
+fn is_handle_or_credit(value: &str) -> bool {
+    let words = value.split_whitespace().count();
+    (1..=5).contains(&words)
+        && value.chars().count() <= 50
+        && !value.chars().any(|c| c.is_ascii_digit() || "|:;!?<>{}[]()\"\\".contains(c))
+        && !value.to_lowercase().contains("author")
+        && value.chars().any(char::is_alphabetic)
+}
+
+/// `rel=author` links, `itemprop=author` and byline elements outside boilerplate sections,
+/// then a labelled byline anywhere outside them.
 pub(crate) fn visible_author(
     body: ElementRef<'_>,
     root: ElementRef<'_>,
     headline: Option<ElementRef<'_>>,
-) -> Option<Vec<String>> {
+) -> Option<Authors> {
     if let Some(names) = labelled_byline(root, headline) {
         return Some(names);
     }
@@ -271,19 +447,18 @@ pub(crate) fn visible_author(
             0
         } else if el.attr("itemprop").is_some_and(|p| p == "author" || p == "creator") {
             1
+        } else if hints(el).byline {
+            2
         } else {
-            if hints(el).byline {
-                2
-            } else {
-                continue;
-            }
+            continue;
         };
-        if in_section(el, root) {
+        if outside_article(el, root) || is_invisible(el) {
             continue;
         }
         candidates.push((rank, el));
     }
     candidates.sort_by_key(|(rank, _)| *rank);
+    let mut weak = None;
     for (rank, el) in candidates {
         let text = byline_text(el);
         if text.is_empty() || text.len() > 200 {
@@ -291,15 +466,180 @@ pub(crate) fn visible_author(
         }
         let parsed = byline::parse(&text, true);
         if !parsed.authors.is_empty() {
-            return Some(parsed.authors);
+            return Some(Authors::strong(unglued(el, parsed.authors)));
         }
-        if rank < 2
-            && let Some(names) = byline::names(&text, true)
-        {
-            return Some(names);
+        // A byline element that holds a team's name alone, or one capitalised word (a first
+        // name or a brand).
+        let short = element_text(el).chars().count() <= 40;
+        let group = parsed.group.or_else(|| byline::group_name(&text));
+        let word = (short && !text.contains(' ') && byline::is_name(&text, true)).then(|| text.clone());
+        if let Some(credit) = group.or(word).filter(|_| weak.is_none()) {
+            weak = Some(Authors::weak(vec![credit]));
+        }
+        if rank < 2 {
+            if let Some(names) = byline::names(&text, true) {
+                return Some(Authors::strong(names));
+            }
+            // A link that says it leads to the author names them, however they write it.
+            if weak.is_none() && !text.contains(' ') && is_handle_or_credit(&text) {
+                weak = Some(Authors::weak(vec![text]));
+            }
         }
     }
-    None
+    anywhere_byline(body, root).or(weak)
+}
+
+/// Names read from an element whose inline children run together ("Ana RuizEditor" from
+/// `<span>Ana Ruiz</span><span>Editor</span>`): a child that holds the first name alone
+/// gives it back.
+fn unglued(el: ElementRef<'_>, mut names: Vec<String>) -> Vec<String> {
+    let Some(first) = names.first_mut() else { return names };
+    for child in el.descendent_elements().skip(1) {
+        let text = element_text(child);
+        let text = text.trim();
+        if text.len() < first.len() && first.starts_with(text) && byline::is_name(text, false) {
+            let rest = &first[text.len()..];
+            if rest.chars().next().is_some_and(char::is_uppercase) {
+                *first = text.to_owned();
+                break;
+            }
+        }
+    }
+    names
+}
+
+/// Whether a line that starts like a byline is a sentence ("By Christmas, the harbour was
+/// full."): three or more lower-case words before any number.
+fn is_prose(line: &str) -> bool {
+    let head = line.split(|c: char| c.is_ascii_digit()).next().unwrap_or("");
+    head.split_whitespace()
+        .skip(1)
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .filter(|w| {
+            !matches!(*w, "by" | "and" | "on" | "de" | "van" | "von" | "der" | "da" | "di" | "le" | "la")
+        })
+        .count()
+        >= 3
+}
+
+/// The first words of an element's text, spaces collapsed: enough to test for a label
+/// without building the whole text of every element on the page.
+fn text_start(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for piece in el.text() {
+        for word in piece.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether `el` sits in a part of the page that is not the article: navigation, a sidebar,
+/// comments, related posts, share bars, or a footer that is not the article's own. Class
+/// names on elements that wrap the content root (`<body>`, layout grids) are not read.
+fn outside_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    let wrappers: Vec<_> = root.ancestors().take(MAX_WALK).map(|a| a.id()).collect();
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_WALK) {
+        // A wrapper around the article's text is layout, whatever its class says.
+        if node.id() == root.id() || wrappers.contains(&node.id()) {
+            return false;
+        }
+        let Some(e) = ElementRef::wrap(node) else { continue };
+        let name = e.value().name();
+        if matches!(name, "body" | "html") {
+            return false;
+        }
+        let in_article = || e.ancestors().take(MAX_WALK).any(is_article_element);
+        if name == "nav" || matches!(name, "aside" | "footer") && !in_article() {
+            return true;
+        }
+        use domain::BoilerplateKind::{Comments, Navigation, RelatedPosts, ShareButtons};
+        match hints(e).section {
+            Some(Comments | RelatedPosts | ShareButtons) => return true,
+            // "footer" in a class name is the article's own footer inside an article.
+            Some(Navigation) if !(has_class_token(e, "footer") && in_article()) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether `el` is in a list item, a heading, a form or a caption: "by" there credits a
+/// book, a product, a filter or a photo, not the article.
+fn in_list_or_form(el: ElementRef<'_>) -> bool {
+    std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).take(MAX_WALK).any(|a| {
+        match a.value().name() {
+            // A list of the article's details ("ul.article-meta") is no list of other things.
+            "li" => !a
+                .parent()
+                .and_then(ElementRef::wrap)
+                .is_some_and(|list| hints(list).meta || hints(list).byline),
+            name => matches!(
+                name,
+                "h1" | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "form"
+                    | "button"
+                    | "label"
+                    | "select"
+                    | "figcaption"
+                    | "td"
+                    | "th"
+            ),
+        }
+    })
+}
+
+fn has_class_token(el: ElementRef<'_>, token: &str) -> bool {
+    ["class", "id"]
+        .iter()
+        .filter_map(|a| el.attr(a))
+        .any(|v| v.split(|c: char| !c.is_alphanumeric()).any(|t| t.eq_ignore_ascii_case(token)))
+}
+
+/// The first labelled byline ("By Ana Ruiz", "Written by: Ana Ruiz") in the body outside
+/// navigation, sidebars, comments and related posts: the smallest element that holds it.
+fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors> {
+    let mut weak = None;
+    for el in body.descendent_elements() {
+        let counts = dom::counts(el);
+        if counts.text < 4 || counts.text > 120 {
+            continue;
+        }
+        if !byline::starts_with_label(&text_start(el))
+            || outside_article(el, root)
+            || is_invisible(el)
+            || in_list_or_form(el)
+        {
+            continue;
+        }
+        // The smallest element: none of its children holds the label and a name too.
+        if el.child_elements().any(|c| dom::counts(c).text >= 4 && byline::starts_with_label(&text_start(c)))
+        {
+            continue;
+        }
+        let text = byline_text(el);
+        if is_prose(&text) {
+            continue;
+        }
+        let parsed = byline::parse(&text, false);
+        if parsed.labelled && !parsed.authors.is_empty() {
+            return Some(Authors::strong(parsed.authors));
+        }
+        if let Some(group) = parsed.group.filter(|_| weak.is_none()) {
+            weak = Some(Authors::weak(vec![group]));
+        }
+    }
+    weak
 }
 
 /// The first line of a byline element (a name, not the job title or bio under it), with a
@@ -311,28 +651,41 @@ fn byline_text(el: ElementRef<'_>) -> String {
     if byline::is_label(first) {
         return format!("{first} {}", lines.next().unwrap_or(""));
     }
+    // A label broken over two lines ("Posted" over "by Ana Ruiz").
+    if let Some(next) = lines.next()
+        && !byline::starts_with_label(first)
+        && first.split_whitespace().count() == 1
+    {
+        let joined = format!("{first} {next}");
+        if byline::starts_with_label(&joined) {
+            return joined;
+        }
+    }
     first.to_owned()
 }
 
 /// A labelled byline ("By Ana Ruiz", "Written by" over a name) in the article's area: the
 /// content root, or the block around the headline. The smallest element whose text starts
 /// with the label holds the whole byline (the label and the name may be separate elements).
-fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Option<Vec<String>> {
+fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Option<Authors> {
     let header = headline.and_then(|h| h.ancestors().filter_map(ElementRef::wrap).nth(2));
     let areas = std::iter::once(root).chain(header.filter(|h| !h.ancestors().any(|a| a.id() == root.id())));
     for area in areas {
         for el in area.descendent_elements() {
             let counts = dom::counts(el);
-            if counts.text < 4 || counts.text > 80 || in_section(el, area) || is_invisible(el) {
+            if counts.text < 4 || counts.text > 80 || outside_article(el, area) || is_invisible(el) {
                 continue;
             }
             if !byline::starts_with_label(&element_text(el)) {
                 continue;
             }
             let text = byline_text(el);
+            if is_prose(&text) {
+                continue;
+            }
             let parsed = byline::parse(&text, false);
             if parsed.labelled && !parsed.authors.is_empty() {
-                return Some(parsed.authors);
+                return Some(Authors::strong(parsed.authors));
             }
         }
     }
@@ -378,9 +731,14 @@ pub(crate) fn publication_date(
         "article:published_date",
         "pub_date",
         "publish_time",
+        "published-date",
+        "publication-date",
     ];
     if let Some(date) = KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
         return (Some(date), Some(DateSource::Meta));
+    }
+    if let Some(date) = labelled_date(body, root) {
+        return (Some(date), Some(DateSource::Text));
     }
     if let Some(date) = time_element_date(body, root) {
         return (Some(date), Some(DateSource::TimeElement));
@@ -389,7 +747,7 @@ pub(crate) fn publication_date(
         return (Some(date), Some(DateSource::Url));
     }
     let header = header_dates(body, root, headline);
-    if let Some(date) = content.byline_date.or_else(|| visible_date(body, root)).or(header.published) {
+    if let Some(date) = content.byline_date.or(header.published).or_else(|| visible_date(body, root)) {
         return (Some(date), Some(DateSource::Text));
     }
     if let Some(date) = script_date(doc) {
@@ -404,10 +762,112 @@ pub(crate) fn publication_date(
     if let Some(date) = MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
         return (Some(date), Some(DateSource::Meta));
     }
-    match header.updated {
+    match header.updated.or_else(|| updated_line(body, root)) {
         Some(date) => (Some(date), Some(DateSource::Text)),
         None => (None, None),
     }
+}
+
+/// "Published", "Posted on", "Publication date" and the like, at the start of a line.
+static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^(?:first\s+|originally\s+)?(?:published|posted|publish\s+date|date\s+published|publication\s+date|release\s+date)(?:\s+(?:on|at))?(?:\s+the)?\s*:?\s*",
+    )
+    .ok()
+});
+
+/// "Updated", "Last updated", "Page updated", "Last modified" at the start of a line.
+static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^(?:last\s+|page\s+)?(?:updated|modified|reviewed)(?:\s+on)?\s*:?\s*").ok()
+});
+
+/// A date under an explicit publication label: "Published: 3 May 2024", "Posted on the
+/// 03/05/2024 at 19:00", or a "Published" heading over an element that holds the date. Not
+/// from comments, navigation or lists of other posts.
+fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
+    let label = PUBLISHED_LABEL.as_ref()?;
+    for el in body.descendent_elements() {
+        let counts = dom::counts(el);
+        if counts.text < 4 || counts.text > 80 {
+            continue;
+        }
+        if !label.is_match(&text_start(el)) {
+            continue;
+        }
+        let text = element_text(el);
+        let Some(m) = label.find(&text) else { continue };
+        if not_the_articles(el, root) || is_invisible(el) {
+            continue;
+        }
+        let mut rest = &text[m.end()..];
+        // "Published Publish date 3 May 2024": a visible label and one for screen readers.
+        while let Some(again) = label.find(rest).filter(|m| m.end() > 0) {
+            rest = &rest[again.end()..];
+        }
+        // The label alone: the date is in the next element ("<h4>Published</h4><p>3 May 2024</p>").
+        let rest = if rest.trim().is_empty() {
+            let next = el.next_siblings().filter_map(ElementRef::wrap).find(|n| !is_invisible(*n));
+            match next {
+                Some(next) if dom::counts(next).text <= 60 => element_text(next),
+                _ => continue,
+            }
+        } else {
+            rest.to_owned()
+        };
+        let rest = byline::before_update(&rest);
+        // The date comes right after the label ("Posted by Ana Ruiz on 3 May" is a byline).
+        if let Some((pos, date)) = date::find_date_at(rest)
+            && rest[..pos].split_whitespace().count() <= 1
+        {
+            return Some(date);
+        }
+    }
+    None
+}
+
+/// Whether `el` is in comments, navigation, a list item or an `<aside>` or `<footer>` outside
+/// the article: places where a labelled date belongs to something else than the article. (A
+/// block classed as a sidebar may hold the article's details.)
+fn not_the_articles(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    use domain::BoilerplateKind::{Comments, Navigation};
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .take(MAX_WALK)
+        .take_while(|a| a.id() != root.id() && !matches!(a.value().name(), "body" | "html"))
+        .any(|a| {
+            let name = a.value().name();
+            matches!(name, "nav" | "li")
+                || matches!(name, "aside" | "footer") && !a.ancestors().take(MAX_WALK).any(is_article_element)
+                || matches!(hints(a).section, Some(Comments))
+                || matches!(hints(a).section, Some(Navigation)) && !has_class_token(a, "footer")
+        })
+}
+
+/// A "Last updated: 3 May 2024" line in the article: the closest date a page gives when
+/// nothing says when it was published.
+fn updated_line(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
+    let label = UPDATED_LABEL.as_ref()?;
+    for el in body.descendent_elements() {
+        let counts = dom::counts(el);
+        if counts.text < 6 || counts.text > 60 {
+            continue;
+        }
+        if !label.is_match(&text_start(el)) {
+            continue;
+        }
+        let text = element_text(el);
+        let Some(m) = label.find(&text) else { continue };
+        if outside_article(el, root) || is_invisible(el) {
+            continue;
+        }
+        let rest = &text[m.end()..];
+        if let Some((pos, date)) = date::find_date_at(rest)
+            && rest[..pos].split_whitespace().count() <= 1
+        {
+            return Some(date);
+        }
+    }
+    None
 }
 
 /// Dates shown in the article's header: short elements near the headline (or at the top of
@@ -435,7 +895,7 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
     };
     for el in area.descendent_elements() {
         let counts = dom::counts(el);
-        if counts.text < 6 || counts.text > 60 || in_section(el, area) || is_invisible(el) {
+        if counts.text < 6 || counts.text > 60 || outside_article(el, area) || is_invisible(el) {
             continue;
         }
         let text = byline_text(el);
@@ -455,7 +915,8 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
                 | "last modified"
                 | "reviewed"
         );
-        if published_label && (boilerplate::is_date_line(&text) || !label.is_empty()) {
+        if published_label && (boilerplate::is_date_line(&text) || !label.is_empty()) && !labelled_updated(el)
+        {
             out.published = Some(date);
             return out;
         }
@@ -465,6 +926,14 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
                 return out;
             }
             continue;
+        }
+        // A name and a date: "Ana Ruiz | Senior Writer | 2 July 2025".
+        let bare = byline::parse(&text, true);
+        if !bare.authors.is_empty()
+            && let Some(date) = bare.date
+        {
+            out.published = Some(date);
+            return out;
         }
         if updated_label && out.updated.is_none() {
             out.updated = Some(date);
@@ -508,7 +977,7 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
         if !is_time && !is_published {
             continue;
         }
-        if in_section(el, root) {
+        if outside_article(el, root) {
             continue;
         }
         let value = el
@@ -517,6 +986,9 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
             .map(str::to_owned)
             .unwrap_or_else(|| element_text(el));
         let Some(found) = date::find_date(byline::before_update(&value)) else { continue };
+        if !is_published && labelled_updated(el) {
+            continue;
+        }
         let near = is_published
             || root.id() == el.id()
             || el.ancestors().any(|a| a.id() == root.id() || is_article_element(a));
@@ -533,18 +1005,35 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
 /// A date in a visible byline or date element ("Wednesday 11 August 2021, 09:30 BST").
 fn visible_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     for el in body.descendent_elements() {
-        if !hints(el).date || in_section(el, root) {
+        let hints = hints(el);
+        if !(hints.date || hints.byline) || outside_article(el, root) {
             continue;
         }
         let text = element_text(el);
         if text.is_empty() || text.len() > 200 {
             continue;
         }
-        if let Some(found) = date::find_date(byline::before_update(&text)) {
+        if let Some(found) = date::find_date(byline::before_update(&text))
+            && !labelled_updated(el)
+        {
             return Some(found);
         }
     }
     None
+}
+
+/// Whether the line around `el` labels its date as an update ("Updated <time>3 May</time>").
+fn labelled_updated(el: ElementRef<'_>) -> bool {
+    let Some(parent) = el.parent().and_then(ElementRef::wrap) else { return false };
+    if dom::counts(parent).text > 200 {
+        return false;
+    }
+    let line = element_text(parent);
+    let own = element_text(el);
+    match line.find(own.trim()) {
+        Some(pos) if !own.trim().is_empty() => byline::before_update(&line[..pos]).len() < pos,
+        _ => false,
+    }
 }
 
 pub(crate) fn is_article_element(node: NodeR<'_>) -> bool {
@@ -559,25 +1048,336 @@ pub(crate) fn document_title(doc: &Html) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " • ", " » ", " ~ "];
+
 /// "Headline | Site" → "Headline" when the tail is the site name or short.
+#[cfg(test)]
 pub(crate) fn strip_site_name(title: &str, site: Option<&str>) -> String {
+    strip_site(title, site, None)
+}
+
+/// "Headline | Site" → "Headline" when the tail is the site (its name, its host or a domain
+/// name) or short; "Site | Headline" → "Headline". A site named twice goes twice.
+pub(crate) fn strip_site(title: &str, site: Option<&str>, url: Option<&str>) -> String {
     let title = clean_space(title);
-    for sep in [" | ", " - ", " — ", " – ", " :: ", " · ", " // ", " • ", " » ", " ~ "] {
+    for sep in TITLE_SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            let tail_is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail.trim()))
-                || (tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4);
-            if tail_is_site && !head.trim().is_empty() {
-                return head.trim().to_owned();
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            let named = names_site(tail, site, url);
+            let short = tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4;
+            if named && !head.is_empty() {
+                return strip_site(head, site, url);
+            }
+            if short && !head.is_empty() {
+                return head.to_owned();
             }
         }
         // "Site | Headline"
         if let Some(pos) = title.find(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            if site.is_some_and(|s| s.eq_ignore_ascii_case(head.trim())) && !tail.trim().is_empty() {
-                return tail.trim().to_owned();
+            let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+            if site.is_some_and(|s| s.eq_ignore_ascii_case(head)) && !tail.is_empty() {
+                return tail.to_owned();
             }
         }
     }
+    // "example.com Headline"
+    if let Some((first, rest)) = title.split_once(' ')
+        && is_domain_name(first)
+        && !rest.trim().is_empty()
+    {
+        return rest.trim().to_owned();
+    }
     title
+}
+
+/// Whether `text` names the site: its name (or most of it), a label of its host, or a
+/// domain name ("Example.com").
+fn names_site(text: &str, site: Option<&str>, url: Option<&str>) -> bool {
+    let squashed = squash(text);
+    if squashed.len() < 3 {
+        return false;
+    }
+    let site_match = site.map(squash).is_some_and(|s| {
+        s == squashed
+            || s.len() >= 4 && squashed.len() >= 4 && (s.contains(&squashed) || squashed.contains(&s))
+    });
+    let host_match = url.is_some_and(|u| {
+        host_labels(u).iter().any(|l| l.len() >= 4 && (squashed == *l || squashed.contains(l.as_str())))
+    });
+    site_match || host_match || is_domain_name(text)
+}
+
+/// "Example.com", "news.example.org": one word, a dot and a top-level domain.
+fn is_domain_name(text: &str) -> bool {
+    let text = text.trim();
+    !text.contains(char::is_whitespace)
+        && text.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+/// The distinctive labels of a URL's host, squashed ("clemson" for news.clemson.edu).
+fn host_labels(url: &str) -> Vec<String> {
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#', ':']).next())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    labels
+        .iter()
+        .take(labels.len().saturating_sub(1))
+        .filter(|l| l.len() >= 4 && !SUBDOMAIN_WORDS.contains(l))
+        .map(|l| squash(l))
+        .collect()
+}
+
+/// The headline a page shows, tidied: the site's name after a separator, a date run into it
+/// ("Dec 18 2025 Preparing a transition") or a label before it ("Blog: ...") goes when the
+/// metadata title is the rest.
+pub(crate) fn tidy_headline(
+    headline: &str,
+    meta_title: Option<&str>,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> String {
+    let headline = clean_space(&decode_entities(headline));
+    let mut out = headline.clone();
+    for sep in TITLE_SEPARATORS {
+        if let Some(pos) = out.rfind(sep) {
+            let (head, tail) = (out[..pos].trim(), out[pos + sep.len()..].trim());
+            if !head.is_empty() && names_site(tail, site, url) {
+                out = head.to_owned();
+            }
+        }
+    }
+    let Some(meta) = meta_title.filter(|m| m.split_whitespace().count() >= 3) else { return out };
+    let lower = out.to_lowercase();
+    let Some(pos) = lower.find(&meta.to_lowercase()) else { return out };
+    let (before, after) = (&out[..pos], &out[pos + meta.len()..]);
+    let extra = format!("{before} {after}");
+    let extra = extra.trim();
+    let words = extra.split_whitespace().count();
+    let is_date = words <= 5 && date::find_date(extra).is_some();
+    let is_label = words == 1 && before.trim_end().ends_with(':') && after.trim().is_empty();
+    if (is_date || is_label) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
+        return out[pos..pos + meta.len()].to_owned();
+    }
+    out
+}
+
+/// Whether a page's only heading is the site's name rather than the article's: the site or
+/// a domain name, the part of the `<title>` after the headline, or "Someone's Blog".
+pub(crate) fn is_site_heading(
+    heading: &str,
+    raw_title: Option<&str>,
+    site: Option<&str>,
+    url: Option<&str>,
+) -> bool {
+    let heading = heading.trim();
+    let words = heading.split_whitespace().count();
+    if words == 0 || words > 4 {
+        return false;
+    }
+    let squashed = squash(heading);
+    let title_tail = raw_title.is_some_and(|t| {
+        let t = clean_space(t);
+        TITLE_SEPARATORS.iter().any(|sep| {
+            t.rfind(sep).is_some_and(|pos| {
+                squash(&t[pos + sep.len()..]) == squashed && squash(&t[..pos]).len() > squashed.len()
+            })
+        })
+    });
+    let blog = heading.split_whitespace().last().is_some_and(|w| w.eq_ignore_ascii_case("blog"));
+    let host = url.is_some_and(|u| host_labels(u).contains(&squashed));
+    title_tail || blog || host || is_domain_name(heading) || site.is_some_and(|s| squash(s) == squashed)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::html::read_html;
+
+    const BODY: &str = "<p>Officials sent forty fishermen back across the strait on Friday, their families \
+        said, in the first such return this year.</p><p>The men were driven to the port, put on a ferry \
+        and handed to the coast guard on the other side, two relatives said on Saturday.</p>";
+
+    /// A page with `head` in its `<head>`, `before` between the headline and the text and
+    /// `after` after the article.
+    fn page(head: &str, before: &str, after: &str) -> String {
+        format!(
+            "<!doctype html><html><head><title>Boats sent back at dawn | The Lantern</title>{head}</head>\
+             <body><main><article><h1>Boats sent back at dawn</h1>{before}<div class=\"article-body\">{BODY}</div>\
+             </article>{after}</main></body></html>"
+        )
+    }
+
+    fn author(html: &str) -> Option<String> {
+        read_html(html, Some("https://lantern.example/news/boats"), &mut Vec::new()).author
+    }
+
+    #[test]
+    fn a_handle_in_meta_gives_way_to_a_person_in_the_byline() {
+        let handle = r#"<meta name="author" content="mholt_desk">"#;
+        assert_eq!(author(&page(handle, "", "")).as_deref(), Some("mholt_desk"));
+        let with_byline = page(handle, r#"<p class="byline">By Mira Holt</p>"#, "");
+        assert_eq!(author(&with_byline).as_deref(), Some("Mira Holt"));
+    }
+
+    #[test]
+    fn the_publisher_named_as_author_gives_way_to_a_person() {
+        let ld = r#"<meta property="og:site_name" content="Harbor Clinic">
+            <script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Harbor Clinic"}}</script>"#;
+        assert_eq!(author(&page(ld, "", "")).as_deref(), Some("Harbor Clinic"));
+        let with_byline = page(ld, r#"<div class="meta"><span>Written by Tomas Reyes</span></div>"#, "");
+        assert_eq!(author(&with_byline).as_deref(), Some("Tomas Reyes"));
+        // A name that is the site's host is the publisher too.
+        let host = r#"<meta name="author" content="The Lantern Group">"#;
+        let with_byline = page(host, r#"<p>By Ana Ruiz</p>"#, "");
+        assert_eq!(author(&with_byline).as_deref(), Some("Ana Ruiz"));
+        // The creator's own social handle names the writer, not the publisher.
+        let creator =
+            r#"<meta name="twitter:creator" content="@MiraHolt"><meta name="author" content="Mira Holt">"#;
+        let with_byline = page(creator, r#"<p>By Ana Ruiz</p>"#, "");
+        assert_eq!(author(&with_byline).as_deref(), Some("Mira Holt"));
+    }
+
+    #[test]
+    fn scholarly_authors_in_reading_order() {
+        let head = r#"<meta name="citation_author" content="Ruiz, Ana"><meta name="citation_author" content="Tom Lee">"#;
+        assert_eq!(author(&page(head, "", "")).as_deref(), Some("Ana Ruiz; Tom Lee"));
+    }
+
+    #[test]
+    fn team_credits_and_single_names_when_no_person_is_named() {
+        let team = page("", r#"<p class="authorName">Lantern Staff</p>"#, "");
+        assert_eq!(author(&team).as_deref(), Some("Lantern Staff"));
+        let labelled = page("", r#"<div class="post-meta">By the Lantern Team</div>"#, "");
+        assert_eq!(author(&labelled).as_deref(), Some("the Lantern Team"));
+        let first_name = page("", r#"<div class="author"><a href="/u/kesi">Kesi</a></div>"#, "");
+        assert_eq!(author(&first_name).as_deref(), Some("Kesi"));
+        let handle = page("", r#"<a rel="author" href="/u/mholt">mholt</a>"#, "");
+        assert_eq!(author(&handle).as_deref(), Some("mholt"));
+    }
+
+    #[test]
+    fn bylines_outside_the_text_and_glued_spans() {
+        // The page's layout classes ("sidebar", "footer") on wrappers are not sections.
+        let html = format!(
+            "<!doctype html><html><head><title>Boats</title></head><body class=\"content-sidebar footer-widgets\">\
+             <div class=\"has-rail-right\"><header><h1>Boats sent back at dawn</h1>\
+             <div class=\"entry-meta\"><span class=\"author\"><span class=\"author-name\">Mira Holt</span><span>Editor</span></span></div>\
+             </header><div class=\"article-body\">{BODY}</div></div>\
+             <aside class=\"sidebar\"><p class=\"byline\">By Other Writer</p></aside></body></html>"
+        );
+        assert_eq!(author(&html).as_deref(), Some("Mira Holt"));
+    }
+
+    fn published(html: &str) -> Option<String> {
+        read_html(html, Some("https://lantern.example/news/boats"), &mut Vec::new())
+            .published
+            .map(|d| d.to_string())
+    }
+
+    #[test]
+    fn a_publication_label_over_a_date() {
+        let sidebar = page("", "", r#"<div class="post-sidebar"><h4>Published</h4><p>3 May 2024</p></div>"#);
+        assert_eq!(published(&sidebar).as_deref(), Some("2024-05-03"));
+        let twice = page(
+            "",
+            r#"<div class="meta"><h4>Published</h4><h3 class="sr-only">Publish date</h3><time datetime="2018-11-15">15 November 2018</time></div>"#,
+            "",
+        );
+        assert_eq!(published(&twice).as_deref(), Some("2018-11-15"));
+        let inline = page("", r#"<span>Posted on the 15/12/2025 at 19:00 by Ana</span>"#, "");
+        assert_eq!(published(&inline).as_deref(), Some("2025-12-15"));
+    }
+
+    #[test]
+    fn update_dates_only_when_nothing_else_dates_the_page() {
+        let both = page(
+            "",
+            r#"<p class="meta">Updated <time datetime="2025-02-01">1 Feb 2025</time></p><p class="date">3 January 2025</p>"#,
+            "",
+        );
+        assert_eq!(published(&both).as_deref(), Some("2025-01-03"));
+        let only = page("", "", r#"<p>Last updated: 13 November 2025</p>"#);
+        assert_eq!(published(&only).as_deref(), Some("2025-11-13"));
+    }
+
+    #[test]
+    fn dates_in_bylines_and_layout_wrappers() {
+        let byline = page("", r#"<p>Ana Ruiz | Senior Writer | 2 July 2025</p>"#, "");
+        assert_eq!(published(&byline).as_deref(), Some("2025-07-02"));
+        let author = page("", r#"<p class="author">Ana Ruiz<br>4 August 2010</p>"#, "");
+        assert_eq!(published(&author).as_deref(), Some("2010-08-04"));
+        let wrapped = format!(
+            "<!doctype html><html><head><title>Boats</title></head><body>\
+             <div class=\"main-wrap has-rail-right\"><article><h1>Boats sent back at dawn</h1>\
+             <span class=\"story-byline\">Posted by Ana on <time>Friday December 19, 2025 @08:00PM</time></span>\
+             <div>{BODY}</div></article></div></body></html>"
+        );
+        assert_eq!(published(&wrapped).as_deref(), Some("2025-12-19"));
+    }
+
+    #[test]
+    fn site_names_leave_titles() {
+        use super::{is_site_heading, strip_site, tidy_headline};
+        assert_eq!(
+            strip_site("Boats sent back – Lantern - Lantern", Some("Lantern"), None),
+            "Boats sent back"
+        );
+        assert_eq!(strip_site("GAME ON | Shopfront.com", None, None), "GAME ON");
+        assert_eq!(
+            strip_site("Harbor news | Lantern Media", Some("Lantern Media Group"), None),
+            "Harbor news"
+        );
+        let url = Some("https://www.lanternmedia.example/a");
+        assert_eq!(strip_site("Harbor news | Lantern Media", None, url), "Harbor news");
+        assert_eq!(strip_site("lanternnotes.com Boats at dawn", None, None), "Boats at dawn");
+        assert_eq!(strip_site("Boats at dawn", None, None), "Boats at dawn");
+
+        let tidy = |h: &str, meta: Option<&str>, site: Option<&str>| tidy_headline(h, meta, site, None);
+        assert_eq!(
+            tidy("Dec 18 2025 Preparing a transition", Some("Preparing a transition"), None),
+            "Preparing a transition"
+        );
+        assert_eq!(tidy("Blog: Best boats of 2025", Some("Best boats of 2025"), None), "Best boats of 2025");
+        assert_eq!(tidy("Best boats of 2025 – Lantern", None, Some("Lantern")), "Best boats of 2025");
+        // A subtitle is the headline's own.
+        assert_eq!(
+            tidy("Best boats of 2025: a guide", Some("Best boats of 2025"), None),
+            "Best boats of 2025: a guide"
+        );
+
+        let raw = Some("Boats at dawn | Mira Notes");
+        assert!(is_site_heading("Mira Notes", raw, None, None));
+        assert!(is_site_heading("Mira's Blog", None, None, None));
+        assert!(is_site_heading("miranotes.org", None, None, None));
+        assert!(!is_site_heading("Boats at dawn", raw, None, None));
+    }
+
+    #[test]
+    fn the_title_not_the_blogs_name() {
+        let html = format!(
+            "<!doctype html><html><head><title>Boats at dawn | Mira Notes</title></head><body>\
+             <header><h1><a href=\"/\">Mira Notes</a></h1></header><article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read_html(&html, Some("https://miranotes.example/boats"), &mut Vec::new());
+        assert_eq!(article.title.as_deref(), Some("Boats at dawn"));
+    }
+
+    #[test]
+    fn sentences_that_start_like_bylines() {
+        let prose = page("", "", r#"<p>By Christmas, the harbour was full again.</p>"#);
+        assert_eq!(author(&prose), None);
+    }
+
+    #[test]
+    fn labels_that_are_no_bylines() {
+        let heading = page("", "", r#"<h3>Text Messaging</h3><ul><li>The Long Road by Aria Vance</li></ul>"#);
+        assert_eq!(author(&heading), None);
+        let modal = page("", "", r#"<div class="modal">Text Me Store Information</div>"#);
+        assert_eq!(author(&modal), None);
+    }
 }
