@@ -436,6 +436,19 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
             return Err("participle describing people, not an event".into());
         }
     }
+    // "Exhibitions of her work have been held in Cologne", "talks were held": events are held too.
+    if s.word(trigger.first) == "held" {
+        let mut k = trigger.first;
+        while k > start
+            && (is_adverb(s.word(k - 1)) || BE.contains(&s.word(k - 1)) || s.word(k - 1) == "have")
+        {
+            k -= 1;
+        }
+        let subject_noun = (start..k).rev().take(6).map(|i| s.word(i)).find(|w| is_event_noun(w));
+        if let Some(noun) = subject_noun {
+            return Err(format!("\"{noun} … held\": an event, not a detention"));
+        }
+    }
     // "the coast guard picked the group up": a rescue at sea, not an arrest.
     if s.word(trigger.first) == "picked"
         && (start..s.tokens.len().min(trigger.last + 6)).any(|i| {
@@ -1319,6 +1332,13 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         chosen.splice(0..0, before);
     }
     // Breakdowns ("fourteen people, nine men and five women") follow a total: keep the total.
+    // "seized the group, among them at least one child": who was in it, not how many.
+    chosen.retain(|c| {
+        !(c.first >= 1 && matches!(s.word(c.first - 1), "including" | "includes")
+            || c.first >= 2
+                && s.word(c.first - 2) == "among"
+                && matches!(s.word(c.first - 1), "them" | "whom"))
+    });
     let mut chosen = drop_breakdowns(s, chosen);
 
     // "forcibly returned": the adverb settles the sense a weak verb leaves open.
@@ -1638,6 +1658,55 @@ fn several_places(s: &Sentence<'_>, trigger: &Trigger) -> bool {
                 )
     });
     places >= 3 || spread
+}
+
+/// Things that are held without anyone being detained.
+fn is_event_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "exhibition"
+            | "exhibitions"
+            | "talks"
+            | "meeting"
+            | "meetings"
+            | "election"
+            | "elections"
+            | "event"
+            | "events"
+            | "games"
+            | "ceremony"
+            | "ceremonies"
+            | "concert"
+            | "concerts"
+            | "rally"
+            | "rallies"
+            | "conference"
+            | "conferences"
+            | "hearing"
+            | "hearings"
+            | "discussions"
+            | "festival"
+            | "festivals"
+            | "competition"
+            | "competitions"
+            | "session"
+            | "sessions"
+            | "workshop"
+            | "workshops"
+            | "vote"
+            | "referendum"
+            | "funeral"
+            | "vigil"
+            | "vigils"
+            | "protest"
+            | "protests"
+            | "summit"
+            | "race"
+            | "races"
+            | "auction"
+            | "party"
+            | "celebrations"
+    )
 }
 
 /// "held on arrival", "detained upon landing", "since they arrived".

@@ -298,6 +298,32 @@ fn fill_from_context(
     authority: Option<CountryCode>,
     text: &str,
 ) {
+    // "forced 17 Afghans back today … The 17 were held at a post before": a dateless detention
+    // of the same counted group, told next to its dated return, is of that day.
+    for i in 0..drafts.len() {
+        let d = &drafts[i];
+        let count = &d.claim.count;
+        if d.claim.kind != ClaimKind::Detention
+            || !d.claim.date.is_unknown()
+            || d.claim.aggregate
+            || count.low.is_none()
+            || count.low != count.high
+        {
+            continue;
+        }
+        let (sentence, count) = (d.sentence, count.clone());
+        let dated = drafts.iter().find(|r| {
+            r.claim.kind == ClaimKind::ForcedReturn
+                && !r.claim.aggregate
+                && r.claim.date.precision == domain::DatePrecision::Day
+                && r.claim.count.low == count.low
+                && r.claim.count.high == count.high
+                && r.sentence.abs_diff(sentence) <= NEAR
+        });
+        if let Some(date) = dated.map(|r| r.claim.date) {
+            drafts[i].claim.date = date;
+        }
+    }
     // "the nine" after "nine North Korean defectors … two South Koreans": the people of the same
     // figure, not the people named last.
     for i in 0..drafts.len() {
