@@ -40,12 +40,15 @@ use store::{
 use store::{DocumentIndex, SealedText, SearchRow, Signature};
 use store::{parse_stored as parse_enum, stored_count as from_i64};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{GenericClient, NoTls, Row};
+use tokio_postgres::{GenericClient, Row};
 
 mod backup;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod tls;
 mod users;
+
+pub use tls::{RootCerts, SslMode, TlsSettings};
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
@@ -75,19 +78,30 @@ struct Migration {
 
 /// A PostgreSQL connection string (`postgres://user:password@host:port/db?options=…`). `Debug`
 /// and `Display` show it without the password or options, so it can be logged.
+///
+/// `sslmode` (`disable`, `prefer` (default), `require`, `verify-ca`, `verify-full`) and
+/// `sslrootcert` (a PEM file, or `system`) mean what they mean to libpq; see [`tls`].
 #[derive(Clone)]
 pub struct DatabaseUrl {
     url: String,
     config: tokio_postgres::Config,
+    tls: TlsSettings,
 }
 
 impl DatabaseUrl {
     /// Parses a connection string; both URLs and libpq `key=value` strings are accepted.
     pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
-        let config = tokio_postgres::Config::from_str(url)
+        let (tls, rest) = tls::split_tls(url)?;
+        let mut config = tokio_postgres::Config::from_str(&rest)
             // The parser's message can quote the string, password included: keep it out.
             .map_err(|_| StoreError::InvalidInput("malformed PostgreSQL connection string".to_owned()))?;
-        Ok(DatabaseUrl { url: url.to_owned(), config })
+        config.ssl_mode(tls.driver_mode());
+        Ok(DatabaseUrl { url: url.to_owned(), config, tls })
+    }
+
+    /// How the connection uses TLS.
+    pub fn tls(&self) -> &TlsSettings {
+        &self.tls
     }
 
     /// Whether `text` looks like a PostgreSQL URL (rather than, say, a SQLite file name).
@@ -160,8 +174,12 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("refwatch");
         }
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let connector = url.tls.connector()?;
+        let manager = Manager::from_config(
+            config,
+            connector,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)
@@ -169,6 +187,8 @@ impl PostgresStore {
             .build()
             .map_err(|err| StoreError::Other(format!("cannot build the connection pool: {err}")))?;
         let store = PostgresStore { runtime, pool, url: url.clone() };
+        // The first connection tells TLS failures apart, with the mode that caused them.
+        drop(store.runtime.block_on(store.client()).map_err(|err| connect_error(err, url))?);
         store.runtime.block_on(store.migrate())?;
         Ok(store)
     }
@@ -1527,6 +1547,38 @@ fn db_error(err: tokio_postgres::Error) -> StoreError {
     } else {
         StoreError::Other(message)
     }
+}
+
+/// The first connection's failure, with what TLS had to do with it.
+fn connect_error(err: StoreError, url: &DatabaseUrl) -> StoreError {
+    let message = match &err {
+        StoreError::Unavailable(message) | StoreError::Other(message) => message.clone(),
+        _ => return err,
+    };
+    let mode = url.tls.mode;
+    if message.contains("server does not support TLS") {
+        return StoreError::Unavailable(format!(
+            "{url} does not accept TLS connections, and sslmode={mode} refuses a plain one (enable \
+             ssl on the server, or use sslmode=disable on a trusted network)"
+        ));
+    }
+    if message.contains("TLS") || message.contains("certificate") {
+        let signed_by = match &url.tls.root_cert {
+            Some(RootCerts::File(path)) => format!("a CA in {}", path.display()),
+            _ => "a CA the system trusts (or name the CA's file with sslrootcert=FILE)".to_owned(),
+        };
+        let hint = match url.tls.cert_check() {
+            tls::CertCheck::Full => format!(
+                " (the server's certificate must be signed by {signed_by} and name the host connected to)"
+            ),
+            tls::CertCheck::Chain => format!(" (the server's certificate must be signed by {signed_by})"),
+            tls::CertCheck::None => String::new(),
+        };
+        return StoreError::Unavailable(format!(
+            "TLS connection to {url} failed (sslmode={mode}): {message}{hint}"
+        ));
+    }
+    err
 }
 
 fn pool_error(err: PoolError) -> StoreError {
