@@ -31,7 +31,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod
 use domain::{
     Article, ClaimKind, ContentHash, DateSource, Evidence, NaiveDate, Nationality, RawPage, RemovedBlock,
 };
-use store::audit::{Digest, decision_digest, key_digest};
+use store::audit::{AuditMac, Digest, MacSlot, decision_digest, key_digest};
 use store::{
     Actor, AuditEntry, ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyKind,
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
@@ -58,6 +58,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
     Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
     Migration { version: 6, name: "accept", sql: include_str!("../migrations/0006_accept.sql") },
+    Migration { version: 7, name: "audit_mac", sql: include_str!("../migrations/0007_audit_mac.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
@@ -152,6 +153,8 @@ pub struct PostgresStore {
     runtime: tokio::runtime::Runtime,
     pool: Pool,
     url: DatabaseUrl,
+    /// MACs the audit entries this store appends (see `Store::set_audit_mac`).
+    audit_mac: MacSlot,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -186,7 +189,7 @@ impl PostgresStore {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|err| StoreError::Other(format!("cannot build the connection pool: {err}")))?;
-        let store = PostgresStore { runtime, pool, url: url.clone() };
+        let store = PostgresStore { runtime, pool, url: url.clone(), audit_mac: MacSlot::default() };
         // The first connection tells TLS failures apart, with the mode that caused them.
         drop(store.runtime.block_on(store.client()).map_err(|err| connect_error(err, url))?);
         store.runtime.block_on(store.migrate())?;
@@ -377,7 +380,7 @@ impl PostgresStore {
             }
         }
         let actor = Actor { name: document.actor, at: document.ingested_at };
-        append_audit(&tx, actor, "ingest", &objects, &digest).await?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, "ingest", &objects, &digest).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(PutOutcome::Inserted)
     }
@@ -746,7 +749,7 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
             let id: i64 = row.try_get(0).map_err(db_error)?;
             let actor = Actor { name: &d.actor, at: d.created_at };
-            append_audit(&tx, actor, "decision", &format!("decision:{id}"), &decision_digest(d)).await?;
+            append_audit(&tx, self.audit_mac.get().as_deref(), actor, "decision", &format!("decision:{id}"), &decision_digest(d)).await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -795,8 +798,15 @@ impl Store for PostgresStore {
                 ));
             }
             let id = insert_key(&tx, key, actor.at).await?;
-            append_audit(&tx, actor, "key.init", &format!("key:{id}"), &key_digest("key.init", id, key))
-                .await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "key.init",
+                &format!("key:{id}"),
+                &key_digest("key.init", id, key),
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -866,7 +876,15 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
                 digest.number(person.id).field(&person.sealed);
             }
-            append_audit(&tx, actor, "key.rotate", &format!("key:{id}"), &digest).await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "key.rotate",
+                &format!("key:{id}"),
+                &digest,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -892,7 +910,15 @@ impl Store for PostgresStore {
             insert_person(&tx, person, actor.at).await?;
             let mut digest = Digest::new("person.add");
             digest.number(person.id).number(person.key_id).field(&person.sealed);
-            append_audit(&tx, actor, "person.add", &format!("person:{}", person.id), &digest).await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "person.add",
+                &format!("person:{}", person.id),
+                &digest,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)
         })
     }
@@ -980,7 +1006,8 @@ impl Store for PostgresStore {
                 Some(idx) => format!("person:{person_id} claim:{hash}:{idx}"),
                 None => format!("person:{person_id} document:{hash}"),
             };
-            append_audit(&tx, actor, "person.link", &objects, &digest).await?;
+            append_audit(&tx, self.audit_mac.get().as_deref(), actor, "person.link", &objects, &digest)
+                .await?;
             tx.commit().await.map_err(db_error)
         })
     }
@@ -1015,7 +1042,7 @@ impl Store for PostgresStore {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT seq, at, actor, action, objects, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+                    "SELECT seq, at, actor, action, objects, digest, prev_hash, hash, mac FROM audit_log ORDER BY seq",
                     &[],
                 )
                 .await
@@ -1031,10 +1058,16 @@ impl Store for PostgresStore {
                         digest: r.try_get(5).map_err(db_error)?,
                         prev_hash: r.try_get(6).map_err(db_error)?,
                         hash: r.try_get(7).map_err(db_error)?,
+                        mac: r.try_get(8).map_err(db_error)?,
                     })
                 })
                 .collect()
         })
+    }
+
+    fn set_audit_mac(&self, mac: Option<std::sync::Arc<dyn AuditMac>>) -> bool {
+        self.audit_mac.set(mac);
+        true
     }
 
     fn audit_head(&self) -> Result<(i64, String), StoreError> {
@@ -1113,8 +1146,10 @@ async fn lock_head(tx: &deadpool_postgres::Transaction<'_>) -> Result<(i64, Stri
 }
 
 /// Appends an audit entry and moves the head, inside the caller's transaction.
+/// With `mac`, the entry also stores the MAC of its sequence number and hash.
 async fn append_audit(
     tx: &deadpool_postgres::Transaction<'_>,
+    mac: Option<&dyn AuditMac>,
     actor: Actor<'_>,
     action: &str,
     objects: &str,
@@ -1124,10 +1159,11 @@ async fn append_audit(
     let seq = last + 1;
     let digest = digest.hex();
     let hash = store::audit::entry_hash(seq, actor.at, actor.name, action, objects, &digest, &prev);
+    let mac = mac.map(|mac| mac.mac(seq, &hash));
     tx.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[&seq, &actor.at, &actor.name, &action, &objects, &digest, &prev, &hash],
+        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash, mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[&seq, &actor.at, &actor.name, &action, &objects, &digest, &prev, &hash, &mac],
     )
     .await
     .map_err(db_error)?;
