@@ -9,6 +9,9 @@
 //!   from a passphrase with Argon2id; the Argon2 parameters and salt are stored with it and bound
 //!   into the wrapping's associated data, so weakening them is detected.
 //! - Key material is zeroized on drop, and no `Debug` shows it.
+//! - [`AuditKey`] is a subkey (BLAKE3 `derive_key` with its own context string, so it is
+//!   independent of every other key derived from the same root) that MACs the head of the audit
+//!   chain.
 //!
 //! **Invariant:** no IO and no hidden randomness: callers pass random bytes (nonces, keys,
 //! salts) in, so every function is deterministic and the frozen test vectors stay valid.
@@ -29,6 +32,11 @@ pub const NONCE_LEN: usize = 24;
 pub const SALT_LEN: usize = 16;
 /// Bytes of the Poly1305 tag.
 pub const TAG_LEN: usize = 16;
+
+/// The `derive_key` context of [`AuditKey`]: its domain-separation label.
+const AUDIT_KEY_CONTEXT: &str = "refwatch 2026-11 audit chain MAC key v1";
+/// Prefixes every MAC input, so no other keyed hash under this key can collide with one.
+const AUDIT_MAC_CONTEXT: &[u8] = b"refwatch.audit.mac.v1";
 
 /// The format version opening every sealed value and wrapped key.
 const FORMAT_V1: u8 = 1;
@@ -213,6 +221,50 @@ impl Passphrase {
 impl fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Passphrase(<redacted>)")
+    }
+}
+
+/// The key that MACs audit entries: `MAC = BLAKE3-keyed(key, context || seq || entry hash)`, hex.
+/// An entry's hash covers the entry before it, so the MAC of entry `n` vouches for entries
+/// `1..=n`. Zeroized on drop; `Debug` redacts.
+#[derive(Clone)]
+pub struct AuditKey(Zeroizing<[u8; KEY_LEN]>);
+
+impl AuditKey {
+    /// Derives the audit key from a root key with its own domain-separation label. (The service
+    /// passes the database's first text key, which every later data key carries, so the audit
+    /// key survives rotations.)
+    pub fn derive(root: &[u8; KEY_LEN]) -> AuditKey {
+        AuditKey(Zeroizing::new(blake3::derive_key(AUDIT_KEY_CONTEXT, root)))
+    }
+
+    /// The MAC of audit entry `seq` whose hash is `entry_hash`, as 64 lower-case hex digits.
+    pub fn mac(&self, seq: i64, entry_hash: &str) -> String {
+        self.tag(seq, entry_hash).to_hex().to_string()
+    }
+
+    /// Whether `mac` is the MAC of that entry. Compares in constant time.
+    pub fn verify(&self, seq: i64, entry_hash: &str, mac: &str) -> bool {
+        match blake3::Hash::from_hex(mac) {
+            // `blake3::Hash`'s equality is constant-time.
+            Ok(given) => given == self.tag(seq, entry_hash),
+            Err(_) => false,
+        }
+    }
+
+    fn tag(&self, seq: i64, entry_hash: &str) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new_keyed(&self.0);
+        for field in [AUDIT_MAC_CONTEXT, &seq.to_le_bytes(), entry_hash.as_bytes()] {
+            hasher.update(&(field.len() as u64).to_le_bytes());
+            hasher.update(field);
+        }
+        hasher.finalize()
+    }
+}
+
+impl fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuditKey(<redacted>)")
     }
 }
 

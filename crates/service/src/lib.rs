@@ -187,6 +187,10 @@ pub fn ingest_with<S: Store>(
         (true, Some(key)) => Some(text::text_keys(key)?),
         (false, _) => None,
     };
+    // A process holding the key MACs the audit entries it appends (see `record::unlock`).
+    if let Some(key) = context.key {
+        record::sign_audit_with(store, key);
+    }
     let mut summary = IngestSummary::default();
     let files = list_files(paths, &mut summary.failed);
     let threads = match options.threads {

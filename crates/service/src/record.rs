@@ -5,16 +5,22 @@
 //!   data key in one transaction; [`export_key`] returns the wrapped key for backup.
 //! - Case files: every field of a [`CaseFile`] is sealed as one blob whose associated data binds
 //!   `persons`, the record id and its version; the store sees only the sealed bytes.
-//! - Audit: [`verify_audit`] recomputes the hash chain the stores append to with every write.
+//! - Audit: [`verify_audit`] recomputes the hash chain the stores append to with every write;
+//!   [`check_audit`] also checks the entries' MACs with the key. Whoever unlocks the key
+//!   ([`unlock`], [`init_key`], [`rotate_key`], and ingest or [`add_person`] given the key) hands
+//!   the store an [`AuditMac`] over the audit key, so every entry that process appends carries a
+//!   MAC. Entries appended without the key (user and token changes, decisions and links made
+//!   without it) carry none and are reported as such, until a key holder appends after them.
 //!
 //! Randomness (keys, salts, nonces) comes from the operating system here, so that `crypto` stays
 //! deterministic.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crypto::{CryptoError, DataKey, KdfParams, Kek, Passphrase, Plaintext, RecordId, Sealed, WrappedKey};
-use store::audit::ChainError;
+use store::audit::{AuditMac, ChainError, MacError, MacReport};
 use store::{Actor, AuditEntry, KeyKind, LinkTarget, NewKey, NewPerson, PersonRow, Store, StoreError};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -51,6 +57,37 @@ impl Unlocked {
     /// The keys that seal page texts.
     pub fn text_keys(&self) -> Option<&crate::text::TextKeys> {
         self.text.as_ref()
+    }
+
+    /// What MACs audit entries, for [`Store::set_audit_mac`]. `None` for a key stored before
+    /// texts were sealed (it has no text keys to derive the audit key from; `keys rotate` gives
+    /// it some).
+    pub fn audit_mac(&self) -> Option<Arc<dyn AuditMac>> {
+        self.text.as_ref().map(|keys| Arc::new(AuditSigner(keys.audit_key())) as Arc<dyn AuditMac>)
+    }
+}
+
+/// [`AuditMac`] over `crypto::AuditKey`: the store calls it, the key stays here.
+struct AuditSigner(crypto::AuditKey);
+
+impl AuditMac for AuditSigner {
+    fn mac(&self, seq: i64, hash: &str) -> String {
+        self.0.mac(seq, hash)
+    }
+
+    fn verify(&self, seq: i64, hash: &str, mac: &str) -> bool {
+        self.0.verify(seq, hash, mac)
+    }
+}
+
+/// Makes `store` MAC every audit entry it appends from now on with `key`'s audit key. [`unlock`]
+/// does this for the store it is given; a front end holding several connections (a pool) calls
+/// it for each. Returns whether entries will carry a MAC (not for a store that cannot record
+/// them, nor for a key without text keys).
+pub fn sign_audit_with<S: Store + ?Sized>(store: &S, key: &Unlocked) -> bool {
+    match key.audit_mac() {
+        Some(mac) => store.set_audit_mac(Some(mac)),
+        None => false,
     }
 }
 
@@ -101,8 +138,15 @@ pub fn init_key<S: Store>(store: &mut S, secret: &KeySecret, actor: &str) -> Res
     }
     let key = DataKey::from_random(random()?);
     let mut new = wrap(&key, secret)?;
-    new.wrapped = crate::text::envelope(new.wrapped, &key, &crate::text::TextKeys::first()?)?;
-    Ok(store.init_key(&new, now(actor))?)
+    let text_keys = crate::text::TextKeys::first()?;
+    new.wrapped = crate::text::envelope(new.wrapped, &key, &text_keys)?;
+    // This process holds the new key: its entries, `key.init` first, carry a MAC.
+    store.set_audit_mac(Some(Arc::new(AuditSigner(text_keys.audit_key()))));
+    let stored = store.init_key(&new, now(actor));
+    if stored.is_err() {
+        store.set_audit_mac(None);
+    }
+    Ok(stored?)
 }
 
 /// Unwraps the stored data key with `secret`.
@@ -121,7 +165,10 @@ pub fn unlock<S: Store>(store: &S, secret: &KeySecret) -> Result<Unlocked, Servi
     };
     let key = wrapped.unwrap_key(kek).map_err(|_| ServiceError::WrongKey)?;
     let text = crate::text::open_text_keys(&key, record.id, wrapped_bytes, sealed_text_keys)?;
-    Ok(Unlocked { key_id: record.id, key, text })
+    let unlocked = Unlocked { key_id: record.id, key, text };
+    // From now on this process holds the key: the entries it appends through `store` carry a MAC.
+    sign_audit_with(store, &unlocked);
+    Ok(unlocked)
 }
 
 /// Replaces the data key with a fresh one wrapped under `new_secret`, re-sealing every case file,
@@ -148,7 +195,14 @@ pub fn rotate_key<S: Store>(
         let sealed = key.seal(record_id(row.id, row.version), &case, random()?)?;
         resealed.push(PersonRow { sealed: sealed.to_bytes(), ..row });
     }
-    Ok(store.rotate_key(&new, &resealed, now(actor))?)
+    // The audit key comes from text key generation 1, which the new key carries too; a key
+    // that had no text keys gets its first generation, and so its audit key, here.
+    store.set_audit_mac(Some(Arc::new(AuditSigner(text_keys.audit_key()))));
+    let rotated = store.rotate_key(&new, &resealed, now(actor));
+    if rotated.is_err() {
+        store.set_audit_mac(old.audit_mac());
+    }
+    Ok(rotated?)
 }
 
 /// The wrapped data key as stored (format, Argon2id parameters, salt, nonce, ciphertext), and
@@ -170,6 +224,7 @@ pub fn add_person<S: Store>(
         .first()
         .ok_or_else(|| ServiceError::Store(StoreError::Other("no case-file id was reserved".to_owned())))?;
     let person = seal_new(key, id, case)?;
+    sign_audit_with(store, key);
     store.add_person(&person, now(actor))?;
     Ok(id)
 }
@@ -221,10 +276,61 @@ pub fn audit_log<S: Store>(store: &S) -> Result<Vec<AuditEntry>, ServiceError> {
 }
 
 /// Recomputes the audit chain. `Ok(n)`: all `n` entries verify and the head matches the last.
+/// MACs are not checked (see [`check_audit`]).
 pub fn verify_audit<S: Store>(store: &S) -> Result<Result<usize, ChainError>, ServiceError> {
     let entries = store.audit_log()?;
     let (seq, hash) = store.audit_head()?;
     Ok(store::audit::verify_chain(&entries, (seq, &hash)).map(|()| entries.len()))
+}
+
+/// What [`check_audit`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    /// The entries, in order (for naming the ones a report lists).
+    pub entries: Vec<AuditEntry>,
+    /// The stored head: last sequence number and hash.
+    pub head: (i64, String),
+    /// The chain: every hash, link and the head.
+    pub chain: Result<(), ChainError>,
+    pub macs: MacCheck,
+}
+
+/// The MAC part of [`AuditCheck`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MacCheck {
+    /// No key was given: only the chain was checked. `with_mac` entries carry a MAC.
+    NotChecked {
+        with_mac: usize,
+    },
+    /// The key has no text keys (stored before texts were sealed), so no audit key.
+    NoAuditKey,
+    /// The chain is broken: MACs were not looked at.
+    Skipped,
+    Checked(Result<MacReport, MacError>),
+}
+
+impl AuditCheck {
+    /// Whether nothing failed (uncovered entries are not failures: see [`MacReport::uncovered`]).
+    pub fn passed(&self) -> bool {
+        self.chain.is_ok() && !matches!(self.macs, MacCheck::Checked(Err(_)))
+    }
+}
+
+/// Recomputes the audit chain and, with the key, checks every entry's MAC and how far the MACs
+/// reach.
+pub fn check_audit<S: Store + ?Sized>(store: &S, key: Option<&Unlocked>) -> Result<AuditCheck, ServiceError> {
+    let entries = store.audit_log()?;
+    let head = store.audit_head()?;
+    let chain = store::audit::verify_chain(&entries, (head.0, &head.1));
+    let macs = match (key.map(Unlocked::audit_mac), &chain) {
+        (_, Err(_)) => MacCheck::Skipped,
+        (None, Ok(())) => {
+            MacCheck::NotChecked { with_mac: entries.iter().filter(|e| e.mac.is_some()).count() }
+        }
+        (Some(None), Ok(())) => MacCheck::NoAuditKey,
+        (Some(Some(mac)), Ok(())) => MacCheck::Checked(store::audit::verify_macs(&entries, mac.as_ref())),
+    };
+    Ok(AuditCheck { entries, head, chain, macs })
 }
 
 /// Seals a new case file (version 1) for the reserved `id`.
@@ -457,6 +563,61 @@ mod tests {
         assert!(unlock(&store, &key_file()).is_ok());
         let rotated = rotate_key(&mut store, &key_file(), &short, "root");
         assert!(matches!(rotated, Err(ServiceError::InvalidInput(_))), "{rotated:?}");
+    }
+
+    fn macs(store: &SqliteStore) -> Vec<bool> {
+        store.audit_log().expect("log").iter().map(|e| e.mac.is_some()).collect()
+    }
+
+    #[test]
+    fn processes_holding_the_key_mac_their_entries_and_rotation_keeps_the_audit_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.db");
+        let mut admin = SqliteStore::open(&path).expect("store");
+        let mut analyst = SqliteStore::open(&path).expect("store");
+        let mut clerk = SqliteStore::open(&path).expect("store");
+        init_key(&mut admin, &key_file(), "root").expect("init"); // 1: holds the new key
+        let key = unlock(&analyst, &key_file()).expect("unlock"); // unlocking signs `analyst`
+        add_person(&mut analyst, &key, &CaseFile::named("Canary Testperson-7Q"), "ana").expect("person"); // 2
+        crate::users::create_user(&mut clerk, "cy", store::Role::Admin, "a long password", "root")
+            .expect("user"); // 3: never unlocked
+        let new_secret = KeySecret::KeyFile(Kek::from_bytes([7; 32]));
+        rotate_key(&mut admin, &key_file(), &new_secret, "root").expect("rotate"); // 4
+        crate::users::change_password(&mut clerk, "cy", "another long password", "root").expect("pw"); // 5
+        assert_eq!(macs(&admin), [true, true, false, true, false]);
+
+        // The rotated key checks MACs made before the rotation: the audit key did not change.
+        let new_key = unlock(&clerk, &new_secret).expect("unlock new");
+        let check = check_audit(&clerk, Some(&new_key)).expect("check");
+        assert!(check.passed(), "{check:?}");
+        let expected = MacReport { covered_through: 4, vouched: vec![3], uncovered: vec![5] };
+        assert_eq!(check.macs, MacCheck::Checked(Ok(expected)));
+        // Without the key only the chain is checked, and the check says so.
+        let check = check_audit(&clerk, None).expect("check");
+        assert_eq!(check.macs, MacCheck::NotChecked { with_mac: 3 });
+        assert!(check.chain.is_ok() && check.passed());
+        // `clerk` unlocked above: from now on its entries carry a MAC too.
+        crate::users::set_disabled(&mut clerk, "cy", true, "root").expect_err("last admin");
+        crate::users::create_user(&mut clerk, "dee", store::Role::Viewer, "a long password", "root")
+            .expect("user");
+        assert_eq!(macs(&admin).last(), Some(&true));
+    }
+
+    #[test]
+    fn a_key_from_before_sealed_texts_has_no_audit_key_until_rotated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SqliteStore::open(&dir.path().join("a.db")).expect("store");
+        // A data key stored the way refwatch did before texts were sealed: no text keys.
+        let legacy = wrap(&DataKey::from_random([4; 32]), &key_file()).expect("wrap");
+        store.init_key(&legacy, now("root")).expect("init");
+        let key = unlock(&store, &key_file()).expect("unlock");
+        assert!(key.audit_mac().is_none());
+        assert_eq!(check_audit(&store, Some(&key)).expect("check").macs, MacCheck::NoAuditKey);
+        rotate_key(&mut store, &key_file(), &key_file(), "root").expect("rotate");
+        let key = unlock(&store, &key_file()).expect("unlock");
+        let check = check_audit(&store, Some(&key)).expect("check");
+        let expected = MacReport { covered_through: 2, vouched: vec![1], uncovered: vec![] };
+        assert_eq!(check.macs, MacCheck::Checked(Ok(expected)));
     }
 
     #[test]

@@ -98,6 +98,13 @@ impl TextKeys {
         Zeroizing::new(blake3::derive_key(context, first.as_slice()))
     }
 
+    /// The key of the audit chain's MACs, derived (in `crypto`, with its own label) from
+    /// generation 1 like the others, so that it survives rotations.
+    pub(crate) fn audit_key(&self) -> crypto::AuditKey {
+        let (_, first) = self.keys.first().expect("text keys are never empty");
+        crypto::AuditKey::derive(first)
+    }
+
     /// The number of generations.
     pub fn len(&self) -> usize {
         self.keys.len()

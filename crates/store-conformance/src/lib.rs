@@ -50,6 +50,7 @@ pub const CHECKS: &[&str] = &[
     "case_files_round_trip_sealed_with_links",
     "every_write_appends_to_the_audit_chain",
     "audit_tampering_is_detected",
+    "audit_macs_cover_keyed_writes_and_catch_a_rewrite",
     "users_and_tokens_round_trip",
     "backup_streams_every_table_and_restore_needs_an_empty_store",
     "search_ranks_the_same_on_every_backend",
@@ -72,6 +73,7 @@ pub fn run_all<B: Backend>(make: impl Fn() -> B) {
     case_files_round_trip_sealed_with_links(&make());
     every_write_appends_to_the_audit_chain(&make());
     audit_tampering_is_detected(&make());
+    audit_macs_cover_keyed_writes_and_catch_a_rewrite(&make());
     users_and_tokens_round_trip(&make());
     backup_streams_every_table_and_restore_needs_an_empty_store(&make());
     search_ranks_the_same_on_every_backend(&make());
@@ -98,6 +100,7 @@ macro_rules! tests {
             case_files_round_trip_sealed_with_links,
             every_write_appends_to_the_audit_chain,
             audit_tampering_is_detected,
+            audit_macs_cover_keyed_writes_and_catch_a_rewrite,
             users_and_tokens_round_trip,
             backup_streams_every_table_and_restore_needs_an_empty_store,
             search_ranks_the_same_on_every_backend,
@@ -780,6 +783,104 @@ pub fn audit_tampering_is_detected(backend: &dyn Backend) {
     let log = store.audit_log().expect("log");
     assert_eq!(store::audit::verify_chain(&log, (head_seq, &head_hash)), Ok(()), "restore failed");
     assert!(tried >= 8 * n as usize, "only {tried} tamperings tried");
+}
+
+/// A stand-in for the service's MAC (which lives over `crypto`): a hash of a secret, the entry's
+/// sequence number and its hash.
+struct TestMac(&'static str);
+
+impl store::audit::AuditMac for TestMac {
+    fn mac(&self, seq: i64, hash: &str) -> String {
+        store::audit::Digest::new("test-mac")
+            .field(self.0.as_bytes())
+            .number(seq)
+            .field(hash.as_bytes())
+            .hex()
+    }
+
+    fn verify(&self, seq: i64, hash: &str, mac: &str) -> bool {
+        self.mac(seq, hash) == mac
+    }
+}
+
+/// A store handed an `AuditMac` stores its MAC with every entry it appends; a store (another
+/// connection) without one stores none. `verify_macs` then reports the same coverage on every
+/// backend, and a chain rewritten consistently without the key (every hash and the head
+/// recomputed) still verifies as a chain but fails its MACs; removing the MACs as well is named.
+pub fn audit_macs_cover_keyed_writes_and_catch_a_rewrite(backend: &dyn Backend) {
+    use store::audit::{MacError, MacReport, verify_chain, verify_macs};
+    let keyed_mac = std::sync::Arc::new(TestMac("key one"));
+    let mut keyed = open(backend);
+    assert!(keyed.set_audit_mac(Some(keyed_mac.clone())), "the backend does not record MACs");
+    let mut plain = open(backend);
+    let key_id = keyed.init_key(&key(1), ACTOR).expect("init"); // 1, MAC
+    put(keyed.as_mut(), b"page one", "One", &[full_claim()]).expect("put"); // 2, MAC
+    let user = store::NewUser { name: "ana".into(), role: store::Role::Admin, password_hash: "h".into() };
+    plain.add_user(&user, ACTOR).expect("user"); // 3, none
+    let id = keyed.reserve_person_ids(1).expect("reserve")[0];
+    keyed.add_person(&NewPerson { id, key_id, sealed: vec![5; 50] }, ACTOR).expect("person"); // 4, MAC
+    let page = keyed.list_documents().expect("documents")[0].hash;
+    plain.link_person(id, &LinkTarget::Document(page), ACTOR).expect("link"); // 5, none
+    drop((keyed, plain));
+
+    let store = open(backend);
+    let log = store.audit_log().expect("log");
+    let (head, hash) = store.audit_head().expect("head");
+    assert_eq!(verify_chain(&log, (head, &hash)), Ok(()));
+    let macd: Vec<bool> = log.iter().map(|e| e.mac.is_some()).collect();
+    assert_eq!(macd, [true, true, false, true, false]);
+    for entry in log.iter().filter(|e| e.mac.is_some()) {
+        let expected = store::audit::AuditMac::mac(keyed_mac.as_ref(), entry.seq, &entry.hash);
+        assert_eq!(entry.mac.as_deref(), Some(expected.as_str()), "entry {}", entry.seq);
+    }
+    let report = verify_macs(&log, keyed_mac.as_ref()).expect("MACs verify");
+    assert_eq!(report, MacReport { covered_through: 4, vouched: vec![3], uncovered: vec![5] });
+    assert_eq!(verify_macs(&log, &TestMac("another key")), Err(MacError::Mismatch { seq: 1 }));
+    drop(store);
+
+    // Rewrite entry 3 (appended without the key) and everything after it consistently.
+    let mut forged = log.clone();
+    forged[2].actor = "mallory".into();
+    let mut prev = forged[1].hash.clone();
+    let mut sql = String::new();
+    for entry in &mut forged[2..] {
+        entry.prev_hash = prev.clone();
+        entry.hash = store::audit::entry_hash(
+            entry.seq,
+            entry.at,
+            &entry.actor,
+            &entry.action,
+            &entry.objects,
+            &entry.digest,
+            &entry.prev_hash,
+        );
+        prev = entry.hash.clone();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};",
+            entry.actor, entry.prev_hash, entry.hash, entry.seq
+        ));
+    }
+    sql.push_str(&format!("UPDATE audit_head SET hash = '{prev}';"));
+    backend.execute(&sql).expect("rewrite");
+    let store = open(backend);
+    let log = store.audit_log().expect("log");
+    let (head, hash) = store.audit_head().expect("head");
+    assert_eq!(verify_chain(&log, (head, &hash)), Ok(()), "the rewrite should pass as a chain");
+    assert_eq!(verify_macs(&log, keyed_mac.as_ref()), Err(MacError::Mismatch { seq: 4 }));
+    drop(store);
+
+    // Removing the MACs from the rewritten part: entry 4 (a case file) needs the key.
+    backend.execute("UPDATE audit_log SET mac = NULL WHERE seq >= 3;").expect("strip");
+    let log = open(backend).audit_log().expect("log");
+    assert_eq!(
+        verify_macs(&log, keyed_mac.as_ref()),
+        Err(MacError::Missing { seq: 4, action: "person.add".into() })
+    );
+    // Removing every MAC leaves nothing covered, which the report says.
+    backend.execute("UPDATE audit_log SET mac = NULL;").expect("strip all");
+    let log = open(backend).audit_log().expect("log");
+    let report = verify_macs(&log, keyed_mac.as_ref()).expect("nothing to fail");
+    assert_eq!((report.covered_through, report.uncovered), (0, vec![1, 2, 3, 4, 5]));
 }
 
 fn entry_field<'a>(entry: &'a store::AuditEntry, column: &str) -> &'a str {

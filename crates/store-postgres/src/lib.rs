@@ -31,7 +31,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod
 use domain::{
     Article, ClaimKind, ContentHash, DateSource, Evidence, NaiveDate, Nationality, RawPage, RemovedBlock,
 };
-use store::audit::{Digest, decision_digest, key_digest};
+use store::audit::{AuditMac, Digest, MacSlot, decision_digest, key_digest};
 use store::{
     Actor, AuditEntry, ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyKind,
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
@@ -40,12 +40,15 @@ use store::{
 use store::{DocumentIndex, SealedText, SearchRow, Signature};
 use store::{parse_stored as parse_enum, stored_count as from_i64};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{GenericClient, NoTls, Row};
+use tokio_postgres::{GenericClient, Row};
 
 mod backup;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod tls;
 mod users;
+
+pub use tls::{RootCerts, SslMode, TlsSettings};
 
 /// The migrations, in order. Append only: never edit or reorder a released entry.
 const MIGRATIONS: &[Migration] = &[
@@ -55,6 +58,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
     Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
     Migration { version: 6, name: "accept", sql: include_str!("../migrations/0006_accept.sql") },
+    Migration { version: 7, name: "audit_mac", sql: include_str!("../migrations/0007_audit_mac.sql") },
 ];
 
 /// zstd level for raw pages, as in store-sqlite.
@@ -75,19 +79,30 @@ struct Migration {
 
 /// A PostgreSQL connection string (`postgres://user:password@host:port/db?options=…`). `Debug`
 /// and `Display` show it without the password or options, so it can be logged.
+///
+/// `sslmode` (`disable`, `prefer` (default), `require`, `verify-ca`, `verify-full`) and
+/// `sslrootcert` (a PEM file, or `system`) mean what they mean to libpq; see [`tls`].
 #[derive(Clone)]
 pub struct DatabaseUrl {
     url: String,
     config: tokio_postgres::Config,
+    tls: TlsSettings,
 }
 
 impl DatabaseUrl {
     /// Parses a connection string; both URLs and libpq `key=value` strings are accepted.
     pub fn parse(url: &str) -> Result<DatabaseUrl, StoreError> {
-        let config = tokio_postgres::Config::from_str(url)
+        let (tls, rest) = tls::split_tls(url)?;
+        let mut config = tokio_postgres::Config::from_str(&rest)
             // The parser's message can quote the string, password included: keep it out.
             .map_err(|_| StoreError::InvalidInput("malformed PostgreSQL connection string".to_owned()))?;
-        Ok(DatabaseUrl { url: url.to_owned(), config })
+        config.ssl_mode(tls.driver_mode());
+        Ok(DatabaseUrl { url: url.to_owned(), config, tls })
+    }
+
+    /// How the connection uses TLS.
+    pub fn tls(&self) -> &TlsSettings {
+        &self.tls
     }
 
     /// Whether `text` looks like a PostgreSQL URL (rather than, say, a SQLite file name).
@@ -138,6 +153,8 @@ pub struct PostgresStore {
     runtime: tokio::runtime::Runtime,
     pool: Pool,
     url: DatabaseUrl,
+    /// MACs the audit entries this store appends (see `Store::set_audit_mac`).
+    audit_mac: MacSlot,
 }
 
 impl fmt::Debug for PostgresStore {
@@ -160,15 +177,21 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("refwatch");
         }
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let connector = url.tls.connector()?;
+        let manager = Manager::from_config(
+            config,
+            connector,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|err| StoreError::Other(format!("cannot build the connection pool: {err}")))?;
-        let store = PostgresStore { runtime, pool, url: url.clone() };
+        let store = PostgresStore { runtime, pool, url: url.clone(), audit_mac: MacSlot::default() };
+        // The first connection tells TLS failures apart, with the mode that caused them.
+        drop(store.runtime.block_on(store.client()).map_err(|err| connect_error(err, url))?);
         store.runtime.block_on(store.migrate())?;
         Ok(store)
     }
@@ -357,7 +380,7 @@ impl PostgresStore {
             }
         }
         let actor = Actor { name: document.actor, at: document.ingested_at };
-        append_audit(&tx, actor, "ingest", &objects, &digest).await?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, "ingest", &objects, &digest).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(PutOutcome::Inserted)
     }
@@ -726,7 +749,7 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
             let id: i64 = row.try_get(0).map_err(db_error)?;
             let actor = Actor { name: &d.actor, at: d.created_at };
-            append_audit(&tx, actor, "decision", &format!("decision:{id}"), &decision_digest(d)).await?;
+            append_audit(&tx, self.audit_mac.get().as_deref(), actor, "decision", &format!("decision:{id}"), &decision_digest(d)).await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -775,8 +798,15 @@ impl Store for PostgresStore {
                 ));
             }
             let id = insert_key(&tx, key, actor.at).await?;
-            append_audit(&tx, actor, "key.init", &format!("key:{id}"), &key_digest("key.init", id, key))
-                .await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "key.init",
+                &format!("key:{id}"),
+                &key_digest("key.init", id, key),
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -846,7 +876,15 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
                 digest.number(person.id).field(&person.sealed);
             }
-            append_audit(&tx, actor, "key.rotate", &format!("key:{id}"), &digest).await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "key.rotate",
+                &format!("key:{id}"),
+                &digest,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)?;
             Ok(id)
         })
@@ -872,7 +910,15 @@ impl Store for PostgresStore {
             insert_person(&tx, person, actor.at).await?;
             let mut digest = Digest::new("person.add");
             digest.number(person.id).number(person.key_id).field(&person.sealed);
-            append_audit(&tx, actor, "person.add", &format!("person:{}", person.id), &digest).await?;
+            append_audit(
+                &tx,
+                self.audit_mac.get().as_deref(),
+                actor,
+                "person.add",
+                &format!("person:{}", person.id),
+                &digest,
+            )
+            .await?;
             tx.commit().await.map_err(db_error)
         })
     }
@@ -960,7 +1006,8 @@ impl Store for PostgresStore {
                 Some(idx) => format!("person:{person_id} claim:{hash}:{idx}"),
                 None => format!("person:{person_id} document:{hash}"),
             };
-            append_audit(&tx, actor, "person.link", &objects, &digest).await?;
+            append_audit(&tx, self.audit_mac.get().as_deref(), actor, "person.link", &objects, &digest)
+                .await?;
             tx.commit().await.map_err(db_error)
         })
     }
@@ -995,7 +1042,7 @@ impl Store for PostgresStore {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT seq, at, actor, action, objects, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+                    "SELECT seq, at, actor, action, objects, digest, prev_hash, hash, mac FROM audit_log ORDER BY seq",
                     &[],
                 )
                 .await
@@ -1011,10 +1058,16 @@ impl Store for PostgresStore {
                         digest: r.try_get(5).map_err(db_error)?,
                         prev_hash: r.try_get(6).map_err(db_error)?,
                         hash: r.try_get(7).map_err(db_error)?,
+                        mac: r.try_get(8).map_err(db_error)?,
                     })
                 })
                 .collect()
         })
+    }
+
+    fn set_audit_mac(&self, mac: Option<std::sync::Arc<dyn AuditMac>>) -> bool {
+        self.audit_mac.set(mac);
+        true
     }
 
     fn audit_head(&self) -> Result<(i64, String), StoreError> {
@@ -1093,8 +1146,10 @@ async fn lock_head(tx: &deadpool_postgres::Transaction<'_>) -> Result<(i64, Stri
 }
 
 /// Appends an audit entry and moves the head, inside the caller's transaction.
+/// With `mac`, the entry also stores the MAC of its sequence number and hash.
 async fn append_audit(
     tx: &deadpool_postgres::Transaction<'_>,
+    mac: Option<&dyn AuditMac>,
     actor: Actor<'_>,
     action: &str,
     objects: &str,
@@ -1104,10 +1159,11 @@ async fn append_audit(
     let seq = last + 1;
     let digest = digest.hex();
     let hash = store::audit::entry_hash(seq, actor.at, actor.name, action, objects, &digest, &prev);
+    let mac = mac.map(|mac| mac.mac(seq, &hash));
     tx.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[&seq, &actor.at, &actor.name, &action, &objects, &digest, &prev, &hash],
+        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash, mac)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[&seq, &actor.at, &actor.name, &action, &objects, &digest, &prev, &hash, &mac],
     )
     .await
     .map_err(db_error)?;
@@ -1527,6 +1583,38 @@ fn db_error(err: tokio_postgres::Error) -> StoreError {
     } else {
         StoreError::Other(message)
     }
+}
+
+/// The first connection's failure, with what TLS had to do with it.
+fn connect_error(err: StoreError, url: &DatabaseUrl) -> StoreError {
+    let message = match &err {
+        StoreError::Unavailable(message) | StoreError::Other(message) => message.clone(),
+        _ => return err,
+    };
+    let mode = url.tls.mode;
+    if message.contains("server does not support TLS") {
+        return StoreError::Unavailable(format!(
+            "{url} does not accept TLS connections, and sslmode={mode} refuses a plain one (enable \
+             ssl on the server, or use sslmode=disable on a trusted network)"
+        ));
+    }
+    if message.contains("TLS") || message.contains("certificate") {
+        let signed_by = match &url.tls.root_cert {
+            Some(RootCerts::File(path)) => format!("a CA in {}", path.display()),
+            _ => "a CA the system trusts (or name the CA's file with sslrootcert=FILE)".to_owned(),
+        };
+        let hint = match url.tls.cert_check() {
+            tls::CertCheck::Full => format!(
+                " (the server's certificate must be signed by {signed_by} and name the host connected to)"
+            ),
+            tls::CertCheck::Chain => format!(" (the server's certificate must be signed by {signed_by})"),
+            tls::CertCheck::None => String::new(),
+        };
+        return StoreError::Unavailable(format!(
+            "TLS connection to {url} failed (sslmode={mode}): {message}{hint}"
+        ));
+    }
+    err
 }
 
 fn pool_error(err: PoolError) -> StoreError {

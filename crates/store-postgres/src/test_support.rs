@@ -3,8 +3,6 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use tokio_postgres::NoTls;
-
 use crate::{DatabaseUrl, PostgresStore, db_error};
 use store::StoreError;
 
@@ -44,7 +42,8 @@ impl TempSchema {
             .build()
             .map_err(|err| StoreError::Other(err.to_string()))?;
         let client = runtime.block_on(async {
-            let (client, connection) = parsed.config.connect(NoTls).await.map_err(db_error)?;
+            let connector = parsed.tls.connector()?;
+            let (client, connection) = parsed.config.connect(connector).await.map_err(db_error)?;
             tokio::spawn(connection);
             Ok::<_, StoreError>(client)
         })?;
@@ -104,6 +103,19 @@ impl TempSchema {
                 }
             }
             Ok(values)
+        })
+    }
+
+    /// Whether this schema's own connection is encrypted, as the server sees it (`pg_stat_ssl`);
+    /// `None` when the server does not say.
+    pub fn uses_tls(&self) -> Result<Option<bool>, StoreError> {
+        self.runtime.block_on(async {
+            let row = self
+                .client
+                .query_opt("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+                .await
+                .map_err(db_error)?;
+            row.map(|row| row.try_get(0).map_err(db_error)).transpose()
         })
     }
 

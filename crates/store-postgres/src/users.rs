@@ -33,7 +33,15 @@ impl PostgresStore {
             .map_err(db_error)?
             .try_get(0)
             .map_err(db_error)?;
-        append_audit(&tx, actor, "user.add", &format!("user:{id}"), &add_user_digest(user)).await?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "user.add",
+            &format!("user:{id}"),
+            &add_user_digest(user),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
@@ -81,7 +89,8 @@ impl PostgresStore {
         .await
         .map_err(db_error)?;
         let (action, digest) = update_user_digest(name, change);
-        append_audit(&tx, actor, action, &format!("user:{id}"), &digest).await?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, action, &format!("user:{id}"), &digest)
+            .await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -113,7 +122,15 @@ impl PostgresStore {
             .try_get(0)
             .map_err(db_error)?;
         let objects = format!("token:{id} user:{user_id}");
-        append_audit(&tx, actor, "token.add", &objects, &token_digest(user, token_hash, label)).await?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "token.add",
+            &objects,
+            &token_digest(user, token_hash, label),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
@@ -170,7 +187,15 @@ impl PostgresStore {
         if changed == 0 {
             return Err(StoreError::NotFound(format!("API token {id}")));
         }
-        append_audit(&tx, actor, "token.revoke", &format!("token:{id}"), &revoke_digest(id)).await?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "token.revoke",
+            &format!("token:{id}"),
+            &revoke_digest(id),
+        )
+        .await?;
         tx.commit().await.map_err(db_error)
     }
 }

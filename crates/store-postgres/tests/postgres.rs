@@ -15,11 +15,11 @@ fn migrations_apply_once_and_reopen() {
     let Some(schema) = schema() else { return };
     {
         let mut store = schema.open().expect("open");
-        assert_eq!(store.schema_version().expect("version"), 6);
+        assert_eq!(store.schema_version().expect("version"), 7);
         put(&mut store, b"kept", "Kept", &[full_claim()]).expect("put");
     }
     let store = schema.open().expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     assert_eq!(store.counts().expect("counts").claims, 1);
     let tables = schema.tables().expect("tables");
     for table in
@@ -38,7 +38,7 @@ fn concurrent_first_opens_migrate_once() {
             .collect();
         handles.into_iter().map(|h| h.join().expect("thread")).collect()
     });
-    assert_eq!(versions, vec![6, 6, 6]);
+    assert_eq!(versions, vec![7, 7, 7]);
 }
 
 #[test]

@@ -15,6 +15,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use domain::{
@@ -22,7 +23,7 @@ use domain::{
     Nationality, RawPage, RemovedBlock,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use store::audit::{Digest, decision_digest, key_digest};
+use store::audit::{AuditMac, Digest, MacSlot, decision_digest, key_digest};
 use store::{
     Actor, AuditEntry, ClaimFilter, ClaimRecord, ClaimRow, Counts, DecisionRecord, DocumentSummary, KeyKind,
     KeyRecord, LinkTarget, NewDecision, NewDocument, NewKey, NewPerson, PersonRow, PutOutcome, Store,
@@ -43,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "users", sql: include_str!("../migrations/0004_users.sql") },
     Migration { version: 5, name: "sealed_text", sql: include_str!("../migrations/0005_sealed_text.sql") },
     Migration { version: 6, name: "accept", sql: include_str!("../migrations/0006_accept.sql") },
+    Migration { version: 7, name: "audit_mac", sql: include_str!("../migrations/0007_audit_mac.sql") },
 ];
 
 /// zstd level for raw pages: fast to write, and pages of text compress well even at low levels.
@@ -67,6 +69,8 @@ struct Migration {
 /// A refwatch store in one SQLite file.
 pub struct SqliteStore {
     conn: Connection,
+    /// MACs the audit entries this store appends (see `Store::set_audit_mac`).
+    audit_mac: MacSlot,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -108,7 +112,7 @@ impl SqliteStore {
         // Deleted and overwritten content (old sealed rows, replaced pages) is zeroed, not left
         // in free pages for anyone who copies the file.
         conn.pragma_update(None, "secure_delete", "ON").map_err(db_error)?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { conn, audit_mac: MacSlot::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -317,7 +321,7 @@ impl Store for SqliteStore {
             }
         }
         let actor = Actor { name: document.actor, at: document.ingested_at };
-        append_audit(&tx, actor, "ingest", &objects, &digest)?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, "ingest", &objects, &digest)?;
         tx.commit().map_err(db_error)?;
         Ok(PutOutcome::Inserted)
     }
@@ -542,7 +546,14 @@ impl Store for SqliteStore {
         .map_err(db_error)?;
         let id = tx.last_insert_rowid();
         let actor = Actor { name: &d.actor, at: d.created_at };
-        append_audit(&tx, actor, "decision", &format!("decision:{id}"), &decision_digest(d))?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "decision",
+            &format!("decision:{id}"),
+            &decision_digest(d),
+        )?;
         tx.commit().map_err(db_error)?;
         Ok(id)
     }
@@ -585,7 +596,7 @@ impl Store for SqliteStore {
         }
         let id = insert_key(&tx, key, actor.at)?;
         let digest = key_digest("key.init", id, key);
-        append_audit(&tx, actor, "key.init", &format!("key:{id}"), &digest)?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, "key.init", &format!("key:{id}"), &digest)?;
         tx.commit().map_err(db_error)?;
         Ok(id)
     }
@@ -643,7 +654,14 @@ impl Store for SqliteStore {
             .map_err(db_error)?;
             digest.number(person.id).field(&person.sealed);
         }
-        append_audit(&tx, actor, "key.rotate", &format!("key:{id}"), &digest)?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "key.rotate",
+            &format!("key:{id}"),
+            &digest,
+        )?;
         tx.commit().map_err(db_error)?;
         Ok(id)
     }
@@ -666,7 +684,14 @@ impl Store for SqliteStore {
         insert_person(&tx, person, actor.at)?;
         let mut digest = Digest::new("person.add");
         digest.number(person.id).number(person.key_id).field(&person.sealed);
-        append_audit(&tx, actor, "person.add", &format!("person:{}", person.id), &digest)?;
+        append_audit(
+            &tx,
+            self.audit_mac.get().as_deref(),
+            actor,
+            "person.add",
+            &format!("person:{}", person.id),
+            &digest,
+        )?;
         tx.commit().map_err(db_error)
     }
 
@@ -733,7 +758,7 @@ impl Store for SqliteStore {
             Some(idx) => format!("person:{person_id} claim:{hash}:{idx}"),
             None => format!("person:{person_id} document:{hash}"),
         };
-        append_audit(&tx, actor, "person.link", &objects, &digest)?;
+        append_audit(&tx, self.audit_mac.get().as_deref(), actor, "person.link", &objects, &digest)?;
         tx.commit().map_err(db_error)
     }
 
@@ -761,7 +786,7 @@ impl Store for SqliteStore {
     fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
         self.conn
             .prepare(
-                "SELECT seq, at, actor, action, objects, digest, prev_hash, hash FROM audit_log ORDER BY seq",
+                "SELECT seq, at, actor, action, objects, digest, prev_hash, hash, mac FROM audit_log ORDER BY seq",
             )
             .and_then(|mut s| {
                 s.query_map([], |r| {
@@ -774,6 +799,7 @@ impl Store for SqliteStore {
                         digest: r.get(5)?,
                         prev_hash: r.get(6)?,
                         hash: r.get(7)?,
+                        mac: r.get(8)?,
                     })
                 })?
                 .collect()
@@ -789,8 +815,13 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::Corrupt("the audit log has no head".to_owned()))
     }
 
+    fn set_audit_mac(&self, mac: Option<Arc<dyn AuditMac>>) -> bool {
+        self.audit_mac.set(mac);
+        true
+    }
+
     fn add_user(&mut self, user: &NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
-        users::add_user(&mut self.conn, user, actor)
+        users::add_user(&mut self.conn, self.audit_mac.get().as_deref(), user, actor)
     }
 
     fn get_user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -802,7 +833,7 @@ impl Store for SqliteStore {
     }
 
     fn update_user(&mut self, name: &str, change: &UserChange, actor: Actor<'_>) -> Result<(), StoreError> {
-        users::update_user(&mut self.conn, name, change, actor)
+        users::update_user(&mut self.conn, self.audit_mac.get().as_deref(), name, change, actor)
     }
 
     fn add_api_token(
@@ -812,7 +843,7 @@ impl Store for SqliteStore {
         label: &str,
         actor: Actor<'_>,
     ) -> Result<i64, StoreError> {
-        users::add_api_token(&mut self.conn, user, token_hash, label, actor)
+        users::add_api_token(&mut self.conn, self.audit_mac.get().as_deref(), user, token_hash, label, actor)
     }
 
     fn user_for_token(&self, token_hash: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -824,7 +855,7 @@ impl Store for SqliteStore {
     }
 
     fn revoke_api_token(&mut self, id: i64, actor: Actor<'_>) -> Result<(), StoreError> {
-        users::revoke_api_token(&mut self.conn, id, actor)
+        users::revoke_api_token(&mut self.conn, self.audit_mac.get().as_deref(), id, actor)
     }
 
     fn backup(&self, sink: &mut dyn BackupSink) -> Result<BackupStats, StoreError> {
@@ -837,8 +868,10 @@ impl Store for SqliteStore {
 }
 
 /// Appends an audit entry and moves the head, inside the caller's transaction.
+/// With `mac`, the entry also stores the MAC of its sequence number and hash.
 fn append_audit(
     tx: &rusqlite::Transaction<'_>,
+    mac: Option<&dyn AuditMac>,
     actor: Actor<'_>,
     action: &str,
     objects: &str,
@@ -850,10 +883,11 @@ fn append_audit(
     let seq = last + 1;
     let digest = digest.hex();
     let hash = store::audit::entry_hash(seq, actor.at, actor.name, action, objects, &digest, &prev);
+    let mac = mac.map(|mac| mac.mac(seq, &hash));
     tx.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, actor.at, actor.name, action, objects, digest, prev, hash],
+        "INSERT INTO audit_log (seq, at, actor, action, objects, digest, prev_hash, hash, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![seq, actor.at, actor.name, action, objects, digest, prev, hash, mac],
     )
     .map_err(db_error)?;
     tx.execute("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE one = 1", params![seq, hash])

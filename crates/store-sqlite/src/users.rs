@@ -2,6 +2,7 @@
 //! transaction, like the other writes in this crate.
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use store::audit::AuditMac;
 use store::users::{add_user_digest, check_name, revoke_digest, token_digest, update_user_digest};
 use store::{Actor, ApiTokenRecord, NewUser, Role, StoreError, UserChange, UserRecord};
 
@@ -9,7 +10,12 @@ use crate::{append_audit, db_error};
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.password_hash, u.disabled, u.created_at";
 
-pub(crate) fn add_user(conn: &mut Connection, user: &NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
+pub(crate) fn add_user(
+    conn: &mut Connection,
+    mac: Option<&dyn AuditMac>,
+    user: &NewUser,
+    actor: Actor<'_>,
+) -> Result<i64, StoreError> {
     check_name(&user.name)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
     let taken = tx
@@ -25,7 +31,7 @@ pub(crate) fn add_user(conn: &mut Connection, user: &NewUser, actor: Actor<'_>) 
     )
     .map_err(db_error)?;
     let id = tx.last_insert_rowid();
-    append_audit(&tx, actor, "user.add", &format!("user:{id}"), &add_user_digest(user))?;
+    append_audit(&tx, mac, actor, "user.add", &format!("user:{id}"), &add_user_digest(user))?;
     tx.commit().map_err(db_error)?;
     Ok(id)
 }
@@ -48,6 +54,7 @@ pub(crate) fn list_users(conn: &Connection) -> Result<Vec<UserRecord>, StoreErro
 
 pub(crate) fn update_user(
     conn: &mut Connection,
+    mac: Option<&dyn AuditMac>,
     name: &str,
     change: &UserChange,
     actor: Actor<'_>,
@@ -66,12 +73,13 @@ pub(crate) fn update_user(
     )
     .map_err(db_error)?;
     let (action, digest) = update_user_digest(name, change);
-    append_audit(&tx, actor, action, &format!("user:{id}"), &digest)?;
+    append_audit(&tx, mac, actor, action, &format!("user:{id}"), &digest)?;
     tx.commit().map_err(db_error)
 }
 
 pub(crate) fn add_api_token(
     conn: &mut Connection,
+    mac: Option<&dyn AuditMac>,
     user: &str,
     token_hash: &str,
     label: &str,
@@ -90,7 +98,7 @@ pub(crate) fn add_api_token(
     .map_err(db_error)?;
     let id = tx.last_insert_rowid();
     let objects = format!("token:{id} user:{user_id}");
-    append_audit(&tx, actor, "token.add", &objects, &token_digest(user, token_hash, label))?;
+    append_audit(&tx, mac, actor, "token.add", &objects, &token_digest(user, token_hash, label))?;
     tx.commit().map_err(db_error)?;
     Ok(id)
 }
@@ -130,13 +138,18 @@ pub(crate) fn list_api_tokens(conn: &Connection) -> Result<Vec<ApiTokenRecord>, 
     .map_err(db_error)
 }
 
-pub(crate) fn revoke_api_token(conn: &mut Connection, id: i64, actor: Actor<'_>) -> Result<(), StoreError> {
+pub(crate) fn revoke_api_token(
+    conn: &mut Connection,
+    mac: Option<&dyn AuditMac>,
+    id: i64,
+    actor: Actor<'_>,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
     let changed = tx.execute("UPDATE api_tokens SET revoked = 1 WHERE id = ?1", [id]).map_err(db_error)?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!("API token {id}")));
     }
-    append_audit(&tx, actor, "token.revoke", &format!("token:{id}"), &revoke_digest(id))?;
+    append_audit(&tx, mac, actor, "token.revoke", &format!("token:{id}"), &revoke_digest(id))?;
     tx.commit().map_err(db_error)
 }
 

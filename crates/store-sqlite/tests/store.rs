@@ -12,10 +12,10 @@ fn reopening_keeps_data_and_schema() {
     {
         let mut store = SqliteStore::open(&path).expect("open");
         put(&mut store, b"kept", "Kept", &[full_claim()]).expect("put");
-        assert_eq!(store.schema_version().expect("version"), 6);
+        assert_eq!(store.schema_version().expect("version"), 7);
     }
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     assert_eq!(store.counts().expect("counts").claims, 1);
 }
 

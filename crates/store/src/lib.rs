@@ -13,7 +13,10 @@
 //! on `crypto`: a store can neither seal nor open anything.
 //!
 //! **Audit:** every write appends an [`AuditEntry`] in the same transaction as the change; the
-//! entries form a hash chain ([`audit`]) that `verify_chain` recomputes.
+//! entries form a hash chain ([`audit`]) that `verify_chain` recomputes. An entry appended by a
+//! process that holds the data key also carries a MAC of its hash ([`Store::set_audit_mac`]),
+//! which `verify_macs` checks with the key. The store computes neither key nor MAC itself: it
+//! calls the [`audit::AuditMac`] it was handed.
 
 use std::fmt;
 
@@ -327,6 +330,9 @@ pub struct AuditEntry {
     pub digest: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The MAC of `seq` and `hash` under the audit key ([`audit::AuditMac`]), when the process
+    /// that appended the entry held the data key; `None` otherwise. Not covered by `hash`.
+    pub mac: Option<String>,
 }
 
 /// The storage operations refwatch needs. Synchronous for now; every type crossing it is a plain
@@ -434,6 +440,15 @@ pub trait Store {
     /// The stored head of the audit chain (last sequence number and hash), which anchors the
     /// tail: deleting the last entries leaves the head pointing past them.
     fn audit_head(&self) -> Result<(i64, String), StoreError>;
+
+    /// From now on, every audit entry this store value appends carries `mac`'s MAC of its
+    /// sequence number and hash (`None`: no MAC). Called by whoever unlocks the data key (see
+    /// `service::record::unlock`), so that entries written by a process holding the key are
+    /// authenticated. Returns whether the store records MACs; the default records none.
+    fn set_audit_mac(&self, mac: Option<std::sync::Arc<dyn audit::AuditMac>>) -> bool {
+        let _ = mac;
+        false
+    }
 
     /// Adds a user. `Conflict` when the name is taken.
     fn add_user(&mut self, user: &NewUser, actor: Actor<'_>) -> Result<i64, StoreError>;
