@@ -218,6 +218,10 @@ impl Store for Db {
         self.store().audit_head()
     }
 
+    fn set_audit_mac(&self, mac: Option<std::sync::Arc<dyn store::audit::AuditMac>>) -> bool {
+        self.store().set_audit_mac(mac)
+    }
+
     fn add_user(&mut self, user: &store::NewUser, actor: Actor<'_>) -> Result<i64, StoreError> {
         self.store_mut().add_user(user, actor)
     }

@@ -131,10 +131,9 @@ fn a_chain_rewritten_without_the_key_fails_verify_with_the_key() {
     assert!(out.contains("audit entry 3 (person.add)") && out.contains("carries no MAC"), "{out}");
 }
 
-/// Every write the CLI makes with the key carries a MAC. Needs `Db` (cli/src/db.rs) to pass
-/// `Store::set_audit_mac` on to the store it wraps; until it does, the trait's default drops it.
+/// Every write the CLI makes with the key carries a MAC (`Db` in cli/src/db.rs passes
+/// `Store::set_audit_mac` on to the store it wraps).
 #[test]
-#[ignore = "needs Db::set_audit_mac forwarding in crates/cli/src/db.rs"]
 fn cli_writes_with_the_key_carry_a_mac() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("t.db");

@@ -147,7 +147,14 @@ impl AppState {
             let pooled = inner.idle.lock().ok().and_then(|mut idle| idle.pop());
             let mut backend = match pooled {
                 Some(backend) => backend,
-                None => service::open::open(&inner.location)?,
+                None => {
+                    let mut backend = service::open::open(&inner.location)?;
+                    // Entries this connection appends (decisions, users) carry the audit MAC.
+                    if let Some(key) = inner.key.as_ref() {
+                        service::with_store!(&mut backend, store => service::record::sign_audit_with(&*store, key));
+                    }
+                    backend
+                }
             };
             let result = f(&mut backend, inner.key.as_ref());
             if let Ok(mut idle) = inner.idle.lock()
