@@ -93,10 +93,6 @@ fn score(a: &Draft, b: &Draft, vague: bool) -> Option<i32> {
         if !x.persons.is_empty() && !y.persons.is_empty() && x.persons != y.persons {
             return None;
         }
-        // A named person and someone unnamed far apart in the text are not known to be one.
-        if x.persons.is_empty() != y.persons.is_empty() && a.sentence.abs_diff(b.sentence) > 1 {
-            return None;
-        }
     }
     Some(total)
 }
