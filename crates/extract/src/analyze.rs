@@ -879,7 +879,33 @@ fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger
             _ => false,
         })
         .filter(|n| !is_authority_word(s.word(n.last)) && !is_side_word(s.word(n.last)))
+        // "a Polish refugee charity", "an Afghan women's group": an organisation, not people.
+        .filter(|n| !is_organisation_word(s.word(n.last + 1)) && !is_organisation_word(s.word(n.last + 2)))
         .find_map(|n| nationality_of(n.entry))
+}
+
+fn is_organisation_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "charity"
+            | "charities"
+            | "organisation"
+            | "organization"
+            | "group"
+            | "groups"
+            | "association"
+            | "council"
+            | "network"
+            | "foundation"
+            | "agency"
+            | "ngo"
+            | "committee"
+            | "society"
+            | "union"
+            | "advocates"
+            | "advocacy"
+            | "campaigners"
+    )
 }
 
 /// Where it happened: a region or city after "in", "at" or "near".

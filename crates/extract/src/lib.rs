@@ -318,7 +318,7 @@ fn fill_from_context(
                 && r.claim.date.precision == domain::DatePrecision::Day
                 && r.claim.count.low == count.low
                 && r.claim.count.high == count.high
-                && r.sentence.abs_diff(sentence) <= NEAR
+                && r.sentence.abs_diff(sentence) <= 2 * NEAR
         });
         if let Some(date) = dated.map(|r| r.claim.date) {
             drafts[i].claim.date = date;
@@ -398,6 +398,9 @@ fn fill_from_context(
         let stated_actor = claim.perpetrator;
         // Another state's act is another story: "Germany deported 16,430 people" after a
         // paragraph on Ethiopians sent home from Saudi Arabia says nothing of their nationality.
+        // A nationality the sentence does not state says where people are from, not, for a
+        // figureless mention ("the group has been expelled"), where they were sent.
+        let stated_nationality = claim.nationality.is_some();
         if claim.nationality.is_none() {
             claim.nationality = last_nationality
                 .as_ref()
@@ -438,6 +441,7 @@ fn fill_from_context(
         }
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()
+            && (stated_nationality || !claim.count.is_unknown())
             && let Some(Nationality::Country(home)) = &claim.nationality
             && Some(*home) != claim.perpetrator
         {
