@@ -913,11 +913,7 @@ fn place(s: &Sentence<'_>, trigger: &Trigger) -> Option<Place> {
     let gaz = gazetteer::get();
     let limit = clause_limit(s, trigger);
     for name in s.names.iter().filter(|n| n.last <= limit) {
-        let before = name.first.checked_sub(1).map(|p| s.word(p));
-        let before2 = name.first.checked_sub(2).map(|p| s.word(p));
-        let located = matches!(before, Some("in" | "at" | "near"))
-            || matches!(before2, Some("in" | "at" | "near")) && matches!(before, Some("the"));
-        if !located {
+        if !located(s, name, &["in", "at", "near"]) {
             continue;
         }
         let text = s.slice(name.first, name.last).to_owned();
@@ -948,6 +944,13 @@ fn place(s: &Sentence<'_>, trigger: &Trigger) -> Option<Place> {
         }
     }
     None
+}
+
+/// "in Jilin", "at the Park Hotel": a name right after one of `preps`, perhaps with "the".
+fn located(s: &Sentence<'_>, name: &Name, preps: &[&str]) -> bool {
+    let before = |k: usize| name.first.checked_sub(k).map(|p| s.word(p));
+    before(1).is_some_and(|w| preps.contains(&w))
+        || before(1) == Some("the") && before(2).is_some_and(|w| preps.contains(&w))
 }
 
 /// Who the sentence attributes its claims to: "X said", "according to X", "citing X".
@@ -1545,11 +1548,7 @@ fn detention_country(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode>
     let end = clause_limit(s, trigger).min(trigger.last + 16);
     let gaz = gazetteer::get();
     s.names.iter().filter(|n| n.first >= trigger.last && n.last <= end).find_map(|name| {
-        let before = name.first.checked_sub(1).map(|p| s.word(p));
-        let before2 = name.first.checked_sub(2).map(|p| s.word(p));
-        let located = matches!(before, Some("in" | "at"))
-            || matches!(before2, Some("in" | "at")) && matches!(before, Some("the"));
-        if !located {
+        if !located(s, name, &["in", "at"]) {
             return None;
         }
         match name.entry {

@@ -344,24 +344,7 @@ pub fn find(tokens: &[Token], text: &str, is_group: &dyn Fn(usize) -> bool) -> V
     while i < tokens.len() {
         // "aged six and about two": ages, not people.
         if tokens[i].lower == "aged" {
-            i += 1;
-            while i < tokens.len()
-                && (number_at(tokens, i).is_some()
-                    || matches!(
-                        tokens[i].lower.as_str(),
-                        "," | "and"
-                            | "about"
-                            | "around"
-                            | "nearly"
-                            | "almost"
-                            | "months"
-                            | "month"
-                            | "years"
-                            | "year"
-                    ))
-            {
-                i += 1;
-            }
+            i = ages_after(tokens, i).0;
             continue;
         }
         if let Some(m) = match_at(tokens, text, i, is_group) {
@@ -695,22 +678,25 @@ fn match_at(
 
 /// ", aged four and about 18 months", ", aged 3, 5 and 9": how many ages the list gives.
 fn listed_ages(tokens: &[Token], from: usize) -> Option<u64> {
-    let at = |k: usize| tokens.get(k).map_or("", |t| t.lower.as_str());
-    let start = if at(from) == "," { from + 1 } else { from };
-    if at(start) != "aged" {
+    let start = if tokens.get(from).is_some_and(|t| t.lower == ",") { from + 1 } else { from };
+    if tokens.get(start).is_none_or(|t| t.lower != "aged") {
         return None;
     }
-    let mut ages = 0;
-    let mut k = start + 1;
-    while k < tokens.len() && k < start + 16 {
-        let w = at(k);
-        if number_at(tokens, k).is_some() {
+    let ages = ages_after(tokens, start).1;
+    (ages >= 2).then_some(ages)
+}
+
+/// The list of ages after "aged" at `aged`: where it ends and how many ages it gives.
+fn ages_after(tokens: &[Token], aged: usize) -> (usize, u64) {
+    let (mut k, mut ages) = (aged + 1, 0);
+    while k < tokens.len() && k < aged + 16 {
+        if let Some((_, next)) = number_at(tokens, k) {
             ages += 1;
-            k = number_at(tokens, k).map_or(k + 1, |(_, next)| next);
+            k = next;
             continue;
         }
         if !matches!(
-            w,
+            tokens[k].lower.as_str(),
             "," | "and"
                 | "about"
                 | "around"
@@ -726,7 +712,7 @@ fn listed_ages(tokens: &[Token], from: usize) -> Option<u64> {
         }
         k += 1;
     }
-    (ages >= 2).then_some(ages)
+    (k, ages)
 }
 
 fn after_is_of_group(tokens: &[Token], next: usize) -> bool {
