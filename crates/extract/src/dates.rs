@@ -120,7 +120,7 @@ fn month_span(year: Option<i32>, month: u32) -> DateSpan {
     span(pd(year, month, 1), pd(year, month, last_day(year, month)), DatePrecision::Month)
 }
 
-fn year_span(year: i32) -> DateSpan {
+pub fn year_span(year: i32) -> DateSpan {
     span(pd(Some(year), 1, 1), pd(Some(year), 12, 31), DatePrecision::Year)
 }
 

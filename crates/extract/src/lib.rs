@@ -48,6 +48,9 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     let mut hints = Vec::new();
     let mut authorities = Vec::new();
     let spans = text::sentences(text);
+    // The year a section's heading names ("Lebanon: the 2023 wave"), for each sentence under it.
+    let mut section_year: Option<i32> = None;
+    let mut section_years = Vec::with_capacity(spans.len());
     for (index, span) in spans.iter().enumerate() {
         // Without a publication date, a year stated in the two previous sentences dates the next days.
         let nearby_year = match (article.published, recent_year) {
@@ -58,6 +61,10 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         };
         let ctx = dates::DateContext { published: article.published, nearby_year, anchor };
         let sentence = analyze::Sentence::new(text, span.start, span.end, span.paragraph, &ctx);
+        if is_heading(&spans, index, text) {
+            section_year = stated_year(&sentence);
+        }
+        section_years.push(section_year);
         let mut found = Vec::new();
         let before = drafts.len();
         analyze::analyse(&sentence, index, &mut drafts, &mut found);
@@ -77,6 +84,12 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         }
         if let Some(last) = sentence.dates.iter().rev().find(|d| !d.period && d.span.start.is_some()) {
             anchor = Some(last.span);
+        }
+    }
+    // An occasion the text dates only by the section it is told in happened in that year.
+    for draft in drafts.iter_mut().filter(|d| d.claim.date.is_unknown() && !d.claim.aggregate) {
+        if let Some(year) = section_years.get(draft.sentence).copied().flatten() {
+            draft.claim.date = dates::year_span(year);
         }
     }
     let title_actor = article.title.as_deref().and_then(title_actor);
@@ -213,6 +226,19 @@ fn continues(sentence: &analyze::Sentence<'_>) -> bool {
         | ["once", "there", ..] => true,
         _ => false,
     }
+}
+
+/// A heading: a short line standing alone as its paragraph, with no closing punctuation.
+fn is_heading(spans: &[text::Sentence], index: usize, text: &str) -> bool {
+    let span = &spans[index];
+    let alone = |other: Option<&text::Sentence>| other.is_none_or(|o| o.paragraph != span.paragraph);
+    let line = text.get(span.start..span.end).unwrap_or("").trim();
+    alone(index.checked_sub(1).and_then(|i| spans.get(i)))
+        && alone(spans.get(index + 1))
+        && !line.is_empty()
+        && !line.contains('\n')
+        && !line.ends_with(['.', '!', '?', '"', '\u{201d}', ')'])
+        && line.split_whitespace().count() <= 12
 }
 
 /// The last explicit four-digit year in the sentence.
