@@ -512,8 +512,37 @@ fn coordinated_passive(s: &Sentence<'_>, trigger: &Trigger, start: usize) -> boo
         && (start..trigger.first).any(|i| matches!(s.word(i), "was" | "were"))
 }
 
-/// The auxiliary right before the verb, adverbs aside.
-fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
+/// "… and more than 15,000 were deported": after a clause with a verb of its own, an "and"
+/// followed by a new subject and a passive verb.
+fn opens_passive_clause(s: &Sentence<'_>, and: usize) -> bool {
+    let earlier_verb = (0..and).any(|i| {
+        let w = s.word(i);
+        w.len() > 4 && w.ends_with("ed") && s.counts.iter().all(|c| i < c.first || i >= c.last)
+    });
+    let limit = (and + 9).min(s.tokens.len());
+    let aux = (and + 2..limit)
+        .take_while(|&i| !matches!(s.word(i), "," | ";" | "and"))
+        .find(|&i| matches!(s.word(i), "was" | "were" | "been") && nearest_aux_index(s, i + 1) == Some(i));
+    earlier_verb
+        && aux.is_some_and(|i| {
+            let verb = (i + 1..limit)
+                .map(|k| s.word(k))
+                .find(|w| !(w.ends_with("ly") || matches!(*w, "later" | "then" | "also" | "again" | "all")))
+                .unwrap_or("");
+            verb.ends_with("ed") || verb.ends_with("en") || matches!(verb, "sent" | "held" | "put" | "kept")
+        })
+}
+
+/// Where the trigger's own passive clause starts, after an "and" that opens it, else `start`.
+fn passive_clause_start(s: &Sentence<'_>, trigger: &Trigger, start: usize) -> usize {
+    let Some(aux) = nearest_aux_index(s, trigger.first) else {
+        return start;
+    };
+    (start..aux).rev().find(|&i| s.word(i) == "and" && opens_passive_clause(s, i)).map_or(start, |i| i + 1)
+}
+
+/// Where the auxiliary right before the verb stands, adverbs aside.
+fn nearest_aux_index(s: &Sentence<'_>, first: usize) -> Option<usize> {
     let mut k = first;
     while k > 0 {
         k -= 1;
@@ -522,7 +551,7 @@ fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
             w,
             "was" | "were" | "been" | "had" | "has" | "have" | "being" | "be" | "'d" | "got" | "is" | "are"
         ) {
-            return Some(w);
+            return Some(k);
         }
         if !(w.ends_with("ly")
             || matches!(
@@ -534,6 +563,11 @@ fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
         }
     }
     None
+}
+
+/// The auxiliary right before the verb, adverbs aside.
+fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
+    nearest_aux_index(s, first).map(|k| s.word(k))
 }
 
 /// True when the clause refers to people who were acted on.
@@ -912,7 +946,8 @@ fn is_organisation_word(lower: &str) -> bool {
 fn place(s: &Sentence<'_>, trigger: &Trigger) -> Option<Place> {
     let gaz = gazetteer::get();
     let limit = clause_limit(s, trigger);
-    for name in s.names.iter().filter(|n| n.last <= limit) {
+    let from = passive_clause_start(s, trigger, 0);
+    for name in s.names.iter().filter(|n| n.first >= from && n.last <= limit) {
         if !located(s, name, &["in", "at", "near"]) {
             continue;
         }
@@ -1324,12 +1359,15 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     }
     // "arrested 1,000 Afghans … and deported 350 of them": the object ends where the next
     // verb of the subject starts.
+    // "rounded up hundreds … and more than 15,000 were deported": a new subject with its own
+    // passive verb starts a new clause too.
     let end_of_clause = (trigger.last..clause_end(s, trigger))
         .find(|&i| {
             s.word(i) == "and"
                 && (s.word(i + 1).ends_with("ed")
                     || matches!(s.word(i + 1), "then" | "later" | "subsequently")
-                        && s.word(i + 2).ends_with("ed"))
+                        && s.word(i + 2).ends_with("ed")
+                    || opens_passive_clause(s, i))
         })
         .unwrap_or_else(|| clause_end(s, trigger));
     if chosen.is_empty() && !passive {
@@ -1337,7 +1375,10 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     }
     if chosen.is_empty() {
         // The subject of a passive: the first figure of the clause, its breakdowns dropped below.
-        chosen.extend(s.counts.iter().filter(|c| c.first >= start && c.last <= trigger.first));
+        // "… rounded up hundreds, and more than 15,000 were deported": the subject starts after
+        // the "and" that opens the passive clause.
+        let subject_start = passive_clause_start(s, trigger, start);
+        chosen.extend(s.counts.iter().filter(|c| c.first >= subject_start && c.last <= trigger.first));
     }
     if chosen.is_empty() {
         chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last && c.last <= end_of_clause));
@@ -1380,7 +1421,9 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             || passive && people_reference(s, start, trigger.first);
         let near = (trigger.last + 6).min(end);
         let back = (trigger.first..near).any(|i| matches!(s.word(i), "back" | "across" | "home" | "out"));
-        if !object || (destination(s, trigger, near).is_none() && !back) {
+        // "800,000 Afghans have been returned from Pakistan": a state sent them.
+        let sent_from = passive && from_state(s, trigger).is_some();
+        if !object || (destination(s, trigger, near).is_none() && !back && !sent_from) {
             return Vec::new();
         }
     }

@@ -665,7 +665,8 @@ fn match_at(
     // A bare figure as the subject of a clause: "On 2 December, 13 were flown out.", "70 more were"
     let more = matches!(after, Some("more" | "others"));
     let verb_at = if more { next + 1 } else { next };
-    let subject = matches!(prev(1), None | Some("," | ";"))
+    // "detained 60 men at a checkpoint and 25 were later expelled"
+    let subject = matches!(prev(1), None | Some("," | ";" | "and"))
         && tokens.get(verb_at).is_some_and(|t| matches!(t.lower.as_str(), "were" | "had" | "have"));
     if subject && more && crate::dates::year_of(t).is_none() {
         return Some(make(tokens, text, first, next + 1, low, high, qualifier, None));
