@@ -533,6 +533,21 @@ fn opens_passive_clause(s: &Sentence<'_>, and: usize) -> bool {
         })
 }
 
+/// "have been returned", "has deported", "have all been sent back": the present perfect.
+fn present_perfect(s: &Sentence<'_>, verb: usize) -> bool {
+    let mut k = verb;
+    while k > 0 {
+        k -= 1;
+        match s.word(k) {
+            "has" | "have" | "'ve" => return true,
+            "been" | "also" | "all" | "already" | "now" | "reportedly" | "since" => {}
+            w if w.ends_with("ly") => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Where the trigger's own passive clause starts, after an "and" that opens it, else `start`.
 fn passive_clause_start(s: &Sentence<'_>, trigger: &Trigger, start: usize) -> usize {
     let Some(aux) = nearest_aux_index(s, trigger.first) else {
@@ -898,7 +913,8 @@ fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger
             }
         }
     }
-    let from = trigger.gap.map_or(trigger.first, |(a, _)| a).saturating_sub(6);
+    // "An Uzbek opposition activist, Farrukh Tashpulatov, was extradited": the whole subject.
+    let from = trigger.gap.map_or(trigger.first, |(a, _)| a).saturating_sub(6).min(clause_start(s, trigger));
     let to = (trigger.last + 8).min(s.tokens.len());
     s.names
         .iter()
@@ -907,6 +923,7 @@ fn nationality(s: &Sentence<'_>, count: Option<&CountMention>, trigger: &Trigger
             Entry::Demonym { plural, .. } => {
                 plural
                     || is_people_word(s.word(n.last))
+                    || is_person_noun(s.word(n.last + 1)) && !is_organisation_word(s.word(n.last))
                     || s.word(n.last) == "," && !is_authority_word(s.word(n.last))
             }
             Entry::Group(_) => true,
@@ -998,6 +1015,7 @@ pub fn sources(s: &Sentence<'_>) -> Vec<String> {
             w,
             "said"
                 | "says"
+                | "say"
                 | "told"
                 | "reported"
                 | "confirmed"
@@ -1130,7 +1148,13 @@ fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<St
                 | "son"
                 | "families"
                 | "monitor"
+                | "monitors"
                 | "observers"
+                | "lawyer"
+                | "attorney"
+                | "researchers"
+                | "residents"
+                | "rapporteur"
         )
     });
     (words > 0 && words <= 8 && (capital || known) && !text.is_empty()).then_some(text)
@@ -1515,8 +1539,13 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             c.first >= 2 && s.word(c.first - 2) == "total" && s.word(c.first - 1) == "of"
                 || c.first >= 2 && s.word(c.first - 2) == "in" && s.word(c.first - 1) == "all"
         });
+        // "at least 20 people have been returned … this year": a tally of the year so far.
+        let tally_so_far = |d: &DateMention| {
+            d.span.precision == domain::DatePrecision::Year && present_perfect(s, trigger.first)
+        };
         let aggregate = !stative
-            && (totalled || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d)))
+            && (totalled
+                || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d) || tally_so_far(d)))
             || several_places(s, trigger);
         let claim = Claim {
             kind: trigger.kind,

@@ -515,6 +515,27 @@ fn fill_from_context(
             drafts[i].claim.count = count;
         }
     }
+    // "Tashpulatov, 41, had been detained": a person named in full earlier, now by surname.
+    let named: Vec<String> = drafts.iter().flat_map(|d| d.claim.persons.iter().cloned()).collect();
+    for draft in drafts.iter_mut() {
+        let claim = &mut draft.claim;
+        if claim.count.low.is_some() || !claim.persons.is_empty() || claim.aggregate {
+            continue;
+        }
+        let Some(evidence) = claim.evidence.first() else { continue };
+        let said = |word: &str| {
+            evidence.text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'').any(|w| w == word)
+        };
+        let found = named.iter().find(|full| {
+            let mut parts = full.split_whitespace();
+            let surname = parts.next_back().unwrap_or("");
+            parts.next().is_some() && surname.chars().count() >= 3 && said(surname)
+        });
+        if let Some(full) = found {
+            claim.persons.push(full.clone());
+            claim.count = domain::Count::exact(1, "");
+        }
+    }
     // "She was sent back": the person named last in the same paragraph.
     for i in 0..drafts.len() {
         if !drafts[i].individual || !drafts[i].claim.persons.is_empty() {
