@@ -1350,12 +1350,16 @@ fn individual(s: &Sentence<'_>, trigger: &Trigger) -> bool {
 }
 
 fn women(s: &Sentence<'_>) -> Option<bool> {
+    // "One woman said soldiers detained her husband": the woman speaks; she is not in the group.
+    let speaks = |i: usize| {
+        (i + 1..i + 3).any(|k| matches!(s.word(k), "said" | "says" | "told" | "recalled" | "added"))
+    };
     (0..s.tokens.len())
         .any(|i| {
             matches!(
                 s.word(i),
                 "women" | "woman" | "girls" | "girl" | "mothers" | "mother" | "daughters" | "she"
-            )
+            ) && !speaks(i)
         })
         .then_some(true)
 }

@@ -444,6 +444,35 @@ fn match_at(
             Some(next),
         ));
     }
+    // "(soldiers detained) her husband and two sons" = 3: a relative and more relatives, the
+    // speaker not among them.
+    if matches!(t.lower.as_str(), "his" | "her" | "their" | "my")
+        && prev(1) != Some(",")
+        && tokens.get(i + 1).is_some_and(|t| is_relative(&t.lower))
+        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
+        && let Some((n, next)) = tokens
+            .get(i + 3)
+            .filter(|t| matches!(t.lower.as_str(), "their" | "his" | "her" | "my"))
+            .map_or_else(|| number_at(tokens, i + 3), |_| number_at(tokens, i + 4))
+        && tokens.get(next).is_some_and(|t| {
+            matches!(
+                t.lower.as_str(),
+                "children" | "daughters" | "sons" | "kids" | "brothers" | "sisters" | "cousins" | "nephews"
+            )
+        })
+    {
+        let total = n + 1;
+        return Some(make(
+            tokens,
+            text,
+            i,
+            next + 1,
+            Some(total),
+            Some(total),
+            CountQualifier::Exact,
+            Some(next),
+        ));
+    }
     // "(Name,) her husband and their daughters, aged four and 18 months": the children are
     // as many as the ages listed; without ages, at least two.
     if matches!(t.lower.as_str(), "his" | "her")
@@ -677,6 +706,14 @@ fn match_at(
     None
 }
 
+/// One member of a family: "husband", "son", "sister".
+fn is_relative(lower: &str) -> bool {
+    matches!(
+        lower,
+        "husband" | "wife" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "uncle" | "cousin"
+    )
+}
+
 /// ", aged four and about 18 months", ", aged 3, 5 and 9": how many ages the list gives.
 fn listed_ages(tokens: &[Token], from: usize) -> Option<u64> {
     let start = if tokens.get(from).is_some_and(|t| t.lower == ",") { from + 1 } else { from };
@@ -771,6 +808,8 @@ mod tests {
         check("A woman and her two children were put on a flight", &["3/3 exact"]);
         check("police arrested him and twelve other men", &["13/13 exact"]);
         check("she and her two small daughters had been deported", &["3/3 exact"]);
+        check("soldiers detained her husband and two sons at a checkpoint", &["3/3 exact"]);
+        check("police arrested his father and his three brothers", &["4/4 exact"]);
         check("In 2023 the Korean army", &[]);
     }
 

@@ -413,6 +413,35 @@ fn match_at(
             }
             let year = stated.or_else(|| resolve_year(month, day, sentence_year, ctx));
             NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day)?;
+            // "between March 28 and April 10", "from May 3 to 9, 2024"
+            let opens = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+            if matches!(opens, Some("between" | "from"))
+                && stated.is_none()
+                && tokens.get(last).is_some_and(|t| matches!(t.lower.as_str(), "and" | "to" | "until" | "-" | "–"))
+            {
+                let (m2, d2_at) = match month_at(tokens, text, last + 1) {
+                    Some(m2) => (m2, after_month(tokens, last + 1)),
+                    None => (month, last + 1),
+                };
+                if let Some(d2) = tokens.get(d2_at).and_then(day_of) {
+                    let mut end = d2_at + 1;
+                    let mut stated2 = None;
+                    if tokens.get(end).is_some_and(|t| t.lower == ",")
+                        && let Some(y) = tokens.get(end + 1).and_then(year_of)
+                    {
+                        stated2 = Some(y);
+                        end += 2;
+                    } else if let Some(y) = tokens.get(end).and_then(year_of) {
+                        stated2 = Some(y);
+                        end += 1;
+                    }
+                    let y2 = stated2.or_else(|| resolve_year(m2, d2, sentence_year, ctx));
+                    // A range that turns the year ("December 28 to January 3") starts the year before.
+                    let y1 = if (m2, d2) < (month, day) { y2.map(|y| y - 1) } else { y2 };
+                    let s = span(pd(y1, month, day), pd(y2, m2, d2), DatePrecision::Range);
+                    return Some((mention(i - 1, end, s, false), stated2));
+                }
+            }
             return Some((mention(i, last, DateSpan::day(pd(year, month, day)), false), stated));
         }
         // "from February to July 2022", "between October and December 2021"
@@ -712,6 +741,9 @@ mod tests {
         check("since 3 July", None, &["XXXX-07-03..null range period"]);
         check("since the start of April 2023", Some("2024-01-10"), &["2023-04-01..2024-01-10 range period"]);
         check("between 7 and 9 May another", None, &["XXXX-05-07..XXXX-05-09 range"]);
+        check("Between March 28 and April 10, soldiers", Some("2025-04-17"), &["2025-03-28..2025-04-10 range"]);
+        check("from May 3 to 9, 2024 police", None, &["2024-05-03..2024-05-09 range"]);
+        check("between December 28 and January 3", Some("2025-01-20"), &["2024-12-28..2025-01-03 range"]);
         check("from February to July 2022", None, &["2022-02-01..2022-07-31 range period"]);
         check("from May until late June", Some("2019-07-30"), &["2019-05-01..2019-06-30 range period"]);
         check("In July 2015 Thailand", None, &["2015-07-01..2015-07-31 month"]);
