@@ -124,7 +124,21 @@ fn is_reporting_date(tokens: &[Token], date: &DateMention) -> bool {
     let after = tokens.get(date.last).map_or("", |t| t.lower.as_str());
     let states = matches!(
         after,
-        "said" | "denied" | "announced" | "told" | "confirmed" | "reported" | "denies" | "says"
+        "said"
+            | "denied"
+            | "announced"
+            | "told"
+            | "confirmed"
+            | "reported"
+            | "denies"
+            | "says"
+            | "expressed"
+            | "warned"
+            | "urged"
+            | "condemned"
+            | "called"
+            | "voiced"
+            | "welcomed"
     );
     // "On Friday Eswatini's government said the five had been held …": a date opening the
     // sentence whose subject then speaks.
@@ -531,6 +545,19 @@ fn opens_passive_clause(s: &Sentence<'_>, and: usize) -> bool {
                 .unwrap_or("");
             verb.ends_with("ed") || verb.ends_with("en") || matches!(verb, "sent" | "held" | "put" | "kept")
         })
+}
+
+/// The state whose custody a trigger ending in "to … custody" hands people to ("Chinese").
+fn custody_of(s: &Sentence<'_>, trigger: &Trigger) -> Option<CountryCode> {
+    let last = trigger.last.checked_sub(1)?;
+    if s.word(last) != "custody" {
+        return None;
+    }
+    match s.name_covering(last.checked_sub(1)?)?.entry {
+        Entry::Demonym { country, .. } => Some(country),
+        Entry::Country(code) => Some(code),
+        _ => None,
+    }
 }
 
 /// "have been returned", "has deported", "have all been sent back": the present perfect.
@@ -964,7 +991,9 @@ fn place(s: &Sentence<'_>, trigger: &Trigger) -> Option<Place> {
     let gaz = gazetteer::get();
     let limit = clause_limit(s, trigger);
     let from = passive_clause_start(s, trigger, 0);
-    for name in s.names.iter().filter(|n| n.first >= from && n.last <= limit) {
+    // "The men, who had lived in Almaty since 2019, were detained": not where it happened.
+    let in_relative = |i: usize| s.relative.get(i).copied().unwrap_or(false);
+    for name in s.names.iter().filter(|n| n.first >= from && n.last <= limit && !in_relative(n.first)) {
         if !located(s, name, &["in", "at", "near"]) {
             continue;
         }
@@ -1134,6 +1163,7 @@ fn clean_source(s: &Sentence<'_>, mut begin: usize, mut end: usize) -> Option<St
                 | "newspaper"
                 | "source"
                 | "expert"
+                | "experts"
                 | "lawyers"
                 | "campaigners"
                 | "media"
@@ -1495,8 +1525,17 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
     {
         perpetrator = Some(held_in);
     }
-    let dest =
-        if trigger.kind == ClaimKind::ForcedReturn { destination(s, trigger, end_of_clause) } else { None };
+    // "transferred to Chinese custody": handed to another state, a return to it.
+    let handed_to = (trigger.kind == ClaimKind::Detention)
+        .then(|| custody_of(s, trigger))
+        .flatten()
+        .filter(|c| perpetrator != Some(*c));
+    let kind = if handed_to.is_some() { ClaimKind::ForcedReturn } else { trigger.kind };
+    let dest = match handed_to {
+        Some(state) => Some(state),
+        None if trigger.kind == ClaimKind::ForcedReturn => destination(s, trigger, end_of_clause),
+        None => None,
+    };
     let evidence =
         Evidence { start: s.start, end: s.end, text: s.text.get(s.start..s.end).unwrap_or("").to_owned() };
 
@@ -1552,7 +1591,7 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                 || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d) || tally_so_far(d)))
             || several_places(s, trigger);
         let claim = Claim {
-            kind: trigger.kind,
+            kind,
             aggregate,
             date: date_span,
             count,

@@ -181,7 +181,10 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
     let mut i = 0;
     while i < tokens.len() {
         if let Some((mention, year)) = match_at(tokens, text, i, sentence_year, &local) {
-            if year.is_some() {
+            // "who had lived in Almaty since 2019, were detained … on 28 August": the start of
+            // a period is no year for the days after it.
+            let after_since = i > 0 && tokens[i - 1].lower == "since";
+            if year.is_some() && !after_since {
                 sentence_year = year;
             }
             if mention.span.start.is_some() && !mention.period {
@@ -741,6 +744,11 @@ mod tests {
         check("since 3 July", None, &["XXXX-07-03..null range period"]);
         check("since the start of April 2023", Some("2024-01-10"), &["2023-04-01..2024-01-10 range period"]);
         check("between 7 and 9 May another", None, &["XXXX-05-07..XXXX-05-09 range"]);
+        check(
+            "who had lived there since 2019, were detained on 28 August",
+            Some("2025-09-12"),
+            &["2019-01-01..2025-09-12 range period", "2025-08-28..2025-08-28 day"],
+        );
         check("Between March 28 and April 10, soldiers", Some("2025-04-17"), &["2025-03-28..2025-04-10 range"]);
         check("from May 3 to 9, 2024 police", None, &["2024-05-03..2024-05-09 range"]);
         check("between December 28 and January 3", Some("2025-01-20"), &["2024-12-28..2025-01-03 range"]);
