@@ -203,8 +203,13 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
             .rev()
             .take_while(|&k| !matches!(tokens[k].lower.as_str(), "," | ";" | ":" | "and"))
             .find(|&k| tokens[k].lower == "since");
+        // "the first since October, when Beijing sent back 500": the clause after the comma tells
+        // of that October, not of the time since.
+        let when_follows = tokens.get(mention.last).is_some_and(|t| t.lower == ",")
+            && tokens.get(mention.last + 1).is_some_and(|t| t.lower == "when");
         if let Some(at) = since
             && let Some(start) = mention.span.start
+            && !when_follows
         {
             mention.span = DateSpan {
                 start: Some(start),
@@ -572,7 +577,16 @@ fn match_at(
     // Weekdays: the latest such day on or before publication.
     if let Some(day) = weekday(&t.lower) {
         let p = published?;
-        let back = (7 + p.weekday().num_days_from_monday() as i64 - day.num_days_from_monday() as i64) % 7;
+        let mut back = (7 + p.weekday().num_days_from_monday() as i64 - day.num_days_from_monday() as i64) % 7;
+        // "last Thursday" in a story of a Thursday is a week before.
+        let first = if i > 0 && matches!(tokens[i - 1].lower.as_str(), "last" | "past") {
+            if back == 0 {
+                back = 7;
+            }
+            i - 1
+        } else {
+            i
+        };
         let mut last = i + 1;
         if tokens
             .get(last)
@@ -580,7 +594,7 @@ fn match_at(
         {
             last += 1;
         }
-        return Some((mention(i, last, day_span(p - Duration::days(back)), false), None));
+        return Some((mention(first, last, day_span(p - Duration::days(back)), false), None));
     }
 
     match t.lower.as_str() {
@@ -744,6 +758,7 @@ mod tests {
         check("since 3 July", None, &["XXXX-07-03..null range period"]);
         check("since the start of April 2023", Some("2024-01-10"), &["2023-04-01..2024-01-10 range period"]);
         check("between 7 and 9 May another", None, &["XXXX-05-07..XXXX-05-09 range"]);
+        check("since October, when Beijing", Some("2025-02-20"), &["2024-10-01..2024-10-31 month"]);
         check(
             "who had lived there since 2019, were detained on 28 August",
             Some("2025-09-12"),
@@ -782,6 +797,14 @@ mod tests {
         assert_eq!(found("The next day ten were caught"), vec![(d("2015-10-23"), d("2015-10-23"))]);
         assert_eq!(found("Days later they were found"), vec![(d("2015-10-22"), None)]);
         assert_eq!(found("By the end of the month ten more"), vec![(d("2015-10-01"), d("2015-10-31"))]);
+    }
+
+    #[test]
+    fn last_weekday_is_before_publication() {
+        // 2025-02-20 is a Thursday.
+        check("last Thursday", Some("2025-02-20"), &["2025-02-13..2025-02-13 day"]);
+        check("on Thursday", Some("2025-02-20"), &["2025-02-20..2025-02-20 day"]);
+        check("last Monday", Some("2025-02-20"), &["2025-02-17..2025-02-17 day"]);
     }
 
     #[test]
