@@ -1056,7 +1056,9 @@ pub fn sources(s: &Sentence<'_>) -> Vec<String> {
                 | "verified"
                 | "documented"
                 | "claimed"
-        ) {
+        ) && !(i > 0 && matches!(s.word(i - 1), "an" | "the"))
+        {
+            // ("an estimated 500" is a hedge on the figure, not a source.)
             // Noun phrase before the verb, skipping "has", "also", "had".
             let mut end = i;
             while end > 0
@@ -1588,7 +1590,9 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
         };
         let aggregate = !stative
             && (totalled
-                || date.is_some_and(|d| d.period || is_long_range(&d.span) || yearly_total(d) || tally_so_far(d)))
+                || date.is_some_and(|d| {
+                    d.period || is_long_range(&d.span) || yearly_total(d) || tally_so_far(d)
+                }))
             || several_places(s, trigger);
         let claim = Claim {
             kind,

@@ -710,7 +710,16 @@ fn match_at(
 fn is_relative(lower: &str) -> bool {
     matches!(
         lower,
-        "husband" | "wife" | "son" | "daughter" | "father" | "mother" | "brother" | "sister" | "uncle" | "cousin"
+        "husband"
+            | "wife"
+            | "son"
+            | "daughter"
+            | "father"
+            | "mother"
+            | "brother"
+            | "sister"
+            | "uncle"
+            | "cousin"
     )
 }
 

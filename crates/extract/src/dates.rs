@@ -425,7 +425,9 @@ fn match_at(
             let opens = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
             if matches!(opens, Some("between" | "from"))
                 && stated.is_none()
-                && tokens.get(last).is_some_and(|t| matches!(t.lower.as_str(), "and" | "to" | "until" | "-" | "–"))
+                && tokens
+                    .get(last)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "and" | "to" | "until" | "-" | "–"))
             {
                 let (m2, d2_at) = match month_at(tokens, text, last + 1) {
                     Some(m2) => (m2, after_month(tokens, last + 1)),
@@ -577,7 +579,8 @@ fn match_at(
     // Weekdays: the latest such day on or before publication.
     if let Some(day) = weekday(&t.lower) {
         let p = published?;
-        let mut back = (7 + p.weekday().num_days_from_monday() as i64 - day.num_days_from_monday() as i64) % 7;
+        let mut back =
+            (7 + p.weekday().num_days_from_monday() as i64 - day.num_days_from_monday() as i64) % 7;
         // "last Thursday" in a story of a Thursday is a week before.
         let first = if i > 0 && matches!(tokens[i - 1].lower.as_str(), "last" | "past") {
             if back == 0 {
@@ -764,7 +767,11 @@ mod tests {
             Some("2025-09-12"),
             &["2019-01-01..2025-09-12 range period", "2025-08-28..2025-08-28 day"],
         );
-        check("Between March 28 and April 10, soldiers", Some("2025-04-17"), &["2025-03-28..2025-04-10 range"]);
+        check(
+            "Between March 28 and April 10, soldiers",
+            Some("2025-04-17"),
+            &["2025-03-28..2025-04-10 range"],
+        );
         check("from May 3 to 9, 2024 police", None, &["2024-05-03..2024-05-09 range"]);
         check("between December 28 and January 3", Some("2025-01-20"), &["2024-12-28..2025-01-03 range"]);
         check("from February to July 2022", None, &["2022-02-01..2022-07-31 range period"]);
