@@ -1058,7 +1058,7 @@ pub fn sources(s: &Sentence<'_>) -> Vec<String> {
                 | "claimed"
         ) && !(i > 0 && matches!(s.word(i - 1), "an" | "the"))
         {
-            // ("an estimated 500" is a hedge on the figure, not a source.)
+            // (Not "an estimated 500": a hedge on the figure, not a source.)
             // Noun phrase before the verb, skipping "has", "also", "had".
             let mut end = i;
             while end > 0
