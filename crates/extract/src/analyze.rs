@@ -1430,6 +1430,16 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                     || opens_passive_clause(s, i))
         })
         .unwrap_or_else(|| clause_end(s, trigger));
+    // "… landed on Friday, days after a first flight brought back 190 people": another occasion.
+    let end_of_clause = (trigger.last..end_of_clause)
+        .find(|&i| {
+            matches!(s.word(i), "after" | "before" | "when" | "whereas")
+                && i.checked_sub(1).is_some_and(|p| {
+                    s.tokens[p].is_punct()
+                        || matches!(s.word(p), "days" | "weeks" | "hours" | "months" | "shortly" | "soon" | "just")
+                })
+        })
+        .unwrap_or(end_of_clause);
     if chosen.is_empty() && !passive {
         chosen.extend(s.counts.iter().filter(|c| c.first >= trigger.last && c.last <= end_of_clause));
     }
