@@ -1480,6 +1480,16 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
                 && matches!(s.word(c.first - 1), "them" | "whom"))
     });
     let mut chosen = drop_breakdowns(s, chosen);
+    // "detained 14 protesters", "arrested five suspected smugglers": a figure right after the
+    // verb that counts no people the record is about.
+    if trigger.kind == ClaimKind::Detention
+        && !passive
+        && chosen.is_empty()
+        && counts::number_at(&s.tokens, trigger.last).is_some()
+        && dates::year_of(&s.tokens[trigger.last]).is_none()
+    {
+        return Vec::new();
+    }
 
     // "forcibly returned": the adverb settles the sense a weak verb leaves open.
     let forced =

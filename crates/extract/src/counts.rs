@@ -107,7 +107,7 @@ fn digits(word: &str) -> Option<u64> {
 
 /// A number at `i`: "500", "1,086", "seven", "twenty-one", "a hundred", "three hundred", "2 million".
 /// Returns the value and the index after it.
-fn number_at(tokens: &[Token], i: usize) -> Option<(u64, usize)> {
+pub fn number_at(tokens: &[Token], i: usize) -> Option<(u64, usize)> {
     let t = tokens.get(i)?;
     let (mut value, mut next) = if t.lower == "a" && tokens.get(i + 1).is_some_and(|t| t.lower == "hundred") {
         (100, i + 2)
