@@ -293,9 +293,11 @@ pub fn analyse(s: &Sentence<'_>, index: usize, out: &mut Vec<Draft>, decisions: 
 
 /// Start of the clause the trigger sits in: after "that", "said", a semicolon or a colon.
 fn clause_start(s: &Sentence<'_>, trigger: &Trigger) -> usize {
+    // "- 9 June: 7 men were detained": a date heading the line labels it; it is no clause.
+    let label = |i: usize| s.word(i) == ":" && s.dates.iter().any(|d| d.last == i && d.first <= 2);
     (0..trigger.first)
         .rev()
-        .filter(|&i| !s.relative.get(i).copied().unwrap_or(false))
+        .filter(|&i| !s.relative.get(i).copied().unwrap_or(false) && !label(i))
         .find(|&i| {
             matches!(
                 s.word(i),
@@ -446,7 +448,12 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         // counted group and a named agent report the act itself.
         let counted = counted_right_before(s, trigger);
         let agent = s.word(trigger.last) == "by" && !risk_after;
-        if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) {
+        // "we documented 43 people pushed back from Croatia in June": a tally of the acts.
+        let tallied = counted
+            && (trigger.first.saturating_sub(7)..trigger.first).any(|i| {
+                matches!(s.word(i), "documented" | "recorded" | "counted" | "registered" | "verified" | "logged")
+            });
+        if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) && !tallied {
             return Err("participle describing people, not an event".into());
         }
     }
@@ -1600,10 +1607,16 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             d.span.precision == domain::DatePrecision::Year && count.low.is_some_and(|low| low >= 100)
         };
         // "A total of 1,200 Eritreans were deported in March and April"
+        // "In total, we documented 43 people pushed back in June"
         let totalled = count_mention.is_some_and(|c| {
             c.first >= 2 && s.word(c.first - 2) == "total" && s.word(c.first - 1) == "of"
                 || c.first >= 2 && s.word(c.first - 2) == "in" && s.word(c.first - 1) == "all"
-        });
+        }) || (s.word(0) == "in"
+            && s.word(1) == "total"
+            && s.word(2) == ","
+            && date.is_some_and(|d| {
+                matches!(d.span.precision, domain::DatePrecision::Month | domain::DatePrecision::Year)
+            }));
         // "at least 20 people have been returned … this year": a tally of the year so far.
         let tally_so_far = |d: &DateMention| {
             d.span.precision == domain::DatePrecision::Year && present_perfect(s, trigger.first)
@@ -1961,7 +1974,11 @@ fn nearest_date_after<'d>(dates: &[&'d DateMention], count: &CountMention) -> Op
 fn pick_date<'s>(s: &'s Sentence<'_>, trigger: &Trigger) -> Option<&'s DateMention> {
     let distance = |d: &DateMention| {
         if d.first >= trigger.last {
-            d.first - trigger.last
+            // "were detained in Zagreb and returned to Bosnia the next morning": a date after a
+            // second verb belongs to that verb.
+            let other_verb = (trigger.last..d.first)
+                .any(|i| s.word(i) == "and" && s.word(i + 1).ends_with("ed") && s.word(i + 1).len() > 4);
+            d.first - trigger.last + if other_verb { 10 } else { 0 }
         } else {
             // "on 2 April and handed over … the following day": a date before "and" belongs to
             // the first verb.

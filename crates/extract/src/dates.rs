@@ -247,7 +247,7 @@ fn anchored(tokens: &[Token], i: usize, ctx: &DateContext) -> Option<Match> {
         Some((mention(first, last, s, false), None))
     };
     // "the next day", "the following day", "the same day"
-    if word(i) == "the" && word(i + 2) == "day" {
+    if word(i) == "the" && matches!(word(i + 2), "day" | "morning" | "evening" | "night") {
         return match word(i + 1) {
             "next" | "following" => moved(1, i, i + 3),
             "same" => moved(0, i, i + 3),
@@ -812,6 +812,11 @@ mod tests {
         check("last Thursday", Some("2025-02-20"), &["2025-02-13..2025-02-13 day"]);
         check("on Thursday", Some("2025-02-20"), &["2025-02-20..2025-02-20 day"]);
         check("last Monday", Some("2025-02-20"), &["2025-02-17..2025-02-17 day"]);
+        check(
+            "- 9 June: 7 men were detained and returned the next morning.",
+            Some("2025-07-02"),
+            &["2025-06-09..2025-06-09 day", "2025-06-10..2025-06-10 day"],
+        );
     }
 
     #[test]

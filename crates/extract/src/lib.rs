@@ -381,8 +381,11 @@ fn fill_from_context(
         // "held in isolation since they arrived": by the state the last return went to.
         // Only a return told shortly before: an arrival pages later is another story.
         let arrived_from = last_return.filter(|(at, _)| *at + 8 >= draft.sentence).map(|(_, claim)| claim);
+        // Where the text says where they were held, that place's state holds them.
+        let held_at = draft.claim.place.as_ref().and_then(|p| p.country);
         if draft.on_arrival
             && draft.claim.perpetrator.is_none()
+            && held_at.is_none()
             && let Some(destination) = arrived_from
                 .and_then(|c| c.destination)
                 .or_else(|| arrived_from.and(last_destination.map(|(_, d)| d)))
@@ -464,6 +467,14 @@ fn fill_from_context(
         }
         if let Some(n) = &claim.nationality {
             last_nationality = Some((claim.perpetrator, draft.sentence, n.clone()));
+        }
+        // "Croatian police pushed back 25 people near Bihać": over the border, in Bosnia.
+        if claim.kind == ClaimKind::ForcedReturn
+            && claim.destination.is_none()
+            && let Some(there) = claim.place.as_ref().and_then(|p| p.country)
+            && claim.perpetrator.is_some_and(|p| p != there)
+        {
+            claim.destination = Some(there);
         }
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()

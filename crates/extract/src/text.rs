@@ -80,7 +80,8 @@ fn split_block(text: &str, start: usize, end: usize, paragraph: usize, out: &mut
         while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')') {
             j += 1;
         }
-        let next_is_space = j >= chars.len() || chars[j].1.is_whitespace();
+        // A line break always ends a sentence: "- 3 June: …" list items stand alone.
+        let next_is_space = j >= chars.len() || chars[j].1.is_whitespace() || c == '\n';
         if !next_is_space || (c == '.' && is_abbreviation(&block[..pos])) {
             i += 1;
             continue;
@@ -229,6 +230,7 @@ mod tests {
         );
         assert_eq!(split("The U.N. said so. It did."), vec!["The U.N. said so.", "It did."]);
         assert_eq!(split("He said “they left.” Then"), vec!["He said “they left.”", "Then"]);
+        assert_eq!(split("- 3 June: 11 sent back.\n- 9 June: 7 held."), vec!["- 3 June: 11 sent back.", "- 9 June: 7 held."]);
     }
 
     #[test]

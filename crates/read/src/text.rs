@@ -55,6 +55,16 @@ pub fn read_text(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
         return without_prose(&blocks, &cues);
     };
 
+    // "Our teams recorded the following incidents:" leads into the list under it.
+    let lead_in = |i: usize| {
+        let block = &blocks[i];
+        block.is_single_line()
+            && cues[i].is_none()
+            && block.first_line().ends_with(':')
+            && block.words >= 4
+            && block.first_line().split_whitespace().filter(|w| w.starts_with(char::is_lowercase)).count() >= 2
+    };
+    let body_start = if body_start > 1 && lead_in(body_start - 1) { body_start - 1 } else { body_start };
     let title_idx = find_title(&blocks[..body_start], &cues, url);
     let mut meta = Meta::default();
     // The byline zone: under the headline (or the whole head when there is none).
@@ -234,7 +244,10 @@ fn is_prose(block: &Block) -> bool {
     if block.words < 10 || !ends_sentence(last) {
         return false;
     }
-    if block.lines.iter().all(|l| is_list_item(l)) {
+    // A list of links or titles is not prose; a list of full sentences ("- 3 June: a group of
+    // 11 people was pushed back …") is.
+    let sentence_items = block.lines.iter().all(|l| ends_sentence(l) && l.split_whitespace().count() >= 8);
+    if block.lines.iter().all(|l| is_list_item(l)) && !sentence_items {
         return false;
     }
     let lower = block
@@ -476,6 +489,23 @@ Lina Farah is a researcher on coastal trade. The views expressed are her own.\n\
             read(page, None).text,
             "The boats left the harbour at night and did not come back to the port, residents of the town said on Sunday."
         );
+    }
+
+    #[test]
+    fn a_list_of_sentences_is_article_text() {
+        let page = "Monthly border report\n\nOur teams recorded the following incidents in June:\n\n\
+            - 3 June: a group of 11 people was pushed back across the river after being beaten by officers.\n\
+            - 9 June: seven men were detained in the capital and returned across the border the next morning.\n\n\
+            In total, we documented 43 people pushed back in June, compared with 61 in May.\n";
+        let article = read(page, None);
+        assert_eq!(article.title.as_deref(), Some("Monthly border report"));
+        assert!(article.text.starts_with("Our teams recorded the following incidents in June:"), "{}", article.text);
+        assert!(article.text.contains("- 9 June: seven men were detained"), "{}", article.text);
+        // A list of short titles stays out.
+        let page = "A headline for the page\n\n\
+            This is the first paragraph of the article, and it runs on for a while.\n\n\
+            Related:\n\n- Another story\n- Yet another story\n";
+        assert!(!read(page, None).text.contains("Another story"));
     }
 
     #[test]
