@@ -438,7 +438,12 @@ fn fill_from_context(
                     // "She and her three children were deported to Nigeria": not the Afghans of
                     // the paragraph before.
                     let elsewhere = claim.destination.is_some_and(|d| *n != Nationality::Country(d));
+                    // "In total, 43 people were pushed back in June" after a list of several
+                    // groups: the total is of all of them.
+                    let total_of_groups =
+                        several_groups && claim.aggregate && !draft.anaphoric && *at != draft.sentence;
                     (near || !several_groups)
+                        && !total_of_groups
                         && !elsewhere
                         && (draft.anaphoric && near || stated_actor.is_none() || *actor == stated_actor)
                 })
