@@ -152,6 +152,25 @@ const ROLES: &[&str] = &[
     "staff",
 ];
 
+/// Post-nominal letters that belong to a credited name ("Ana Ruiz, MD, MPH"): degrees,
+/// licences and fellowships as bylines write them, without dots. Agency codes ("AFP", "SAN")
+/// are not among them: they follow a name too, but credit a second party.
+const CREDENTIALS: &[&str] = &[
+    "md", "do", "phd", "dphil", "rd", "rdn", "ld", "ldn", "ms", "msc", "ma", "mba", "mph", "mfa", "dvm",
+    "vmd", "cfp", "cpa", "cfa", "jd", "llm", "rn", "bsn", "msn", "np", "fnp", "aprn", "dnp", "pac", "dds",
+    "dmd", "pharmd", "psyd", "edd", "med", "lcsw", "lmft", "lpc", "cpp", "psp", "facp", "facs", "faclm",
+    "dacvb", "lvt", "vts", "cde", "cdces", "cscs", "cpt", "mbbs", "frcp", "frcs", "mrcp", "bsc", "ibclc",
+    "ryt", "eryt", "ryt200", "eryt200", "ryt500", "eryt500", "lac", "nd", "cnm", "ccc", "slp", "otr", "dpt",
+];
+
+/// Whether `piece` is post-nominal letters alone ("MD", "M.D.", "PhD", "MS, RD" pieces).
+fn is_credential(piece: &str) -> bool {
+    let squashed: String =
+        piece.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    let has_capital = piece.chars().next().is_some_and(char::is_uppercase);
+    has_capital && piece.split_whitespace().count() <= 2 && CREDENTIALS.contains(&squashed.as_str())
+}
+
 /// The part of a line before any "updated"/"modified" note.
 pub fn before_update(line: &str) -> &str {
     match UPDATED.find(line) {
@@ -315,6 +334,14 @@ pub fn names(text: &str, lenient: bool) -> Option<Vec<String>> {
         if piece.is_empty() {
             continue;
         }
+        // "Ana Ruiz, MD, MPH": the letters stay with the name they follow.
+        if idx > 0 && is_credential(piece.trim_end_matches('*')) {
+            if let Some(last) = out.last_mut() {
+                last.push_str(", ");
+                last.push_str(piece.trim_end_matches('*'));
+            }
+            continue;
+        }
         if is_name(piece, lenient) && (idx == 0 || !is_role(piece)) {
             if !out.iter().any(|n| n == piece) {
                 out.push(piece.to_owned());
@@ -440,6 +467,18 @@ mod tests {
         check("Ana Ruiz in Politics", true, &["Ana Ruiz"], None);
         // A list of fields is no byline.
         check("Author: H.G. Mist Released: June 17, 2025", false, &[], Some("2025-06-17"));
+    }
+
+    #[test]
+    fn post_nominal_letters_stay_with_the_name_issue_6() {
+        check("By Ana Ruiz, MD", false, &["Ana Ruiz, MD"], None);
+        check("Written by Ana Ruiz, MS, RD", false, &["Ana Ruiz, MS, RD"], None);
+        check("By Tom Lee, Ph.D. and Eli Stone, DVM", false, &["Tom Lee, Ph.D.", "Eli Stone, DVM"], None);
+        check("By Nora Vance CPP, PSP", false, &["Nora Vance CPP, PSP"], None);
+        check("By Ana Ruiz, MD*", false, &["Ana Ruiz, MD"], None);
+        // Agency codes and roles are no credentials.
+        check("Kiran Das, AFP", true, &["Kiran Das"], None);
+        check("By Jo Park, Home Affairs Correspondent", false, &["Jo Park"], None);
     }
 
     #[test]

@@ -1059,6 +1059,32 @@ pub(crate) fn strip_site_name(title: &str, site: Option<&str>) -> String {
 /// "Headline | Site" → "Headline" when the tail is the site (its name, its host or a domain
 /// name) or short; "Site | Headline" → "Headline". A site named twice goes twice.
 pub(crate) fn strip_site(title: &str, site: Option<&str>, url: Option<&str>) -> String {
+    without_labels(&strip_site_once(title, site, url))
+}
+
+/// "Headline | Opinion", "Headline | Top 19 Companies", "Headline | Origin, Facts, & Timeline":
+/// a headline rarely holds a pipe, so what follows one is a section, a tagline or a list of
+/// keywords when every part after the first is short (four words at most, after a head of
+/// four words or more) or a comma list.
+/// A long part after a pipe ("Ten cameras | The best mirrorless cameras on the market") may be
+/// the headline's own subtitle and stays.
+pub(crate) fn without_labels(title: &str) -> String {
+    let mut parts = title.split(" | ");
+    let Some(head) = parts.next() else { return title.to_owned() };
+    let rest: Vec<&str> = parts.collect();
+    // A short head may be the site's name before a short headline ("Rights Watch | Syria").
+    let head_words = head.split_whitespace().count();
+    let label = |part: &str| {
+        let words = part.split_whitespace().count();
+        (1..=4).contains(&words) && head_words >= 4 || part.matches(',').count() >= 2 && head_words >= 2
+    };
+    if rest.is_empty() || !rest.iter().all(|p| label(p)) {
+        return title.to_owned();
+    }
+    head.trim().to_owned()
+}
+
+fn strip_site_once(title: &str, site: Option<&str>, url: Option<&str>) -> String {
     let title = clean_space(title);
     for sep in TITLE_SEPARATORS {
         if let Some(pos) = title.rfind(sep) {
@@ -1066,7 +1092,7 @@ pub(crate) fn strip_site(title: &str, site: Option<&str>, url: Option<&str>) -> 
             let named = names_site(tail, site, url);
             let short = tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 4;
             if named && !head.is_empty() {
-                return strip_site(head, site, url);
+                return strip_site_once(head, site, url);
             }
             if short && !head.is_empty() {
                 return head.to_owned();
@@ -1142,7 +1168,7 @@ pub(crate) fn tidy_headline(
     site: Option<&str>,
     url: Option<&str>,
 ) -> String {
-    let headline = clean_space(&decode_entities(headline));
+    let headline = without_labels(&clean_space(&decode_entities(headline)));
     let mut out = headline.clone();
     for sep in TITLE_SEPARATORS {
         if let Some(pos) = out.rfind(sep) {
@@ -1355,6 +1381,28 @@ mod tests {
         assert!(is_site_heading("Mira's Blog", None, None, None));
         assert!(is_site_heading("miranotes.org", None, None, None));
         assert!(!is_site_heading("Boats at dawn", raw, None, None));
+    }
+
+    #[test]
+    fn labels_after_a_pipe_leave_titles_issue_6() {
+        use super::{strip_site, tidy_headline};
+        assert_eq!(strip_site("Why the harbour emptied | Opinion", None, None), "Why the harbour emptied");
+        assert_eq!(
+            strip_site("Best ferries of 2025 | Top 9 Lines | Lantern", Some("Lantern"), None),
+            "Best ferries of 2025"
+        );
+        assert_eq!(strip_site("Tide tables | Origin, Uses, Facts, & Timeline", None, None), "Tide tables");
+        assert_eq!(
+            tidy_headline("Ten boats to watch in 2026 | Sails, Hulls & AI", None, None, None),
+            "Ten boats to watch in 2026"
+        );
+        // A long part after the pipe is the headline's own; a short head may be the site.
+        let long = "Ten boats to watch in 2026 | The best sailing boats on the market";
+        assert_eq!(strip_site(long, None, None), long);
+        assert_eq!(
+            strip_site("Harbor Rights Watch | Boat returns", None, None),
+            "Harbor Rights Watch | Boat returns"
+        );
     }
 
     #[test]

@@ -343,7 +343,7 @@ impl Metadata {
             tally("title", &mut self.title, &gold.title, extraction.title.clone(), hit);
         }
         if let Some(author) = &gold.author {
-            let hit = score::same_words(author, extraction.author.as_deref());
+            let hit = score::same_authors(author, extraction.author.as_deref());
             tally("author", &mut self.author, &gold.author, extraction.author.clone(), hit);
         }
         if let Some(date) = &gold.date {

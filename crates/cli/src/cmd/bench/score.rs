@@ -147,6 +147,32 @@ pub fn same_words(gold: &str, predicted: Option<&str>) -> bool {
     !gold.is_empty() && gold == lower(predicted)
 }
 
+/// Author exact match: the same names in the same order. The reader joins several names
+/// with "; " where the gold writes a list in prose ("A, B and C"): the word "and" between
+/// two of the names read is a list separator, not a missing word. Punctuation (",", "&",
+/// ";") is not a word, so it never decides a match.
+pub fn same_authors(gold: &str, predicted: Option<&str>) -> bool {
+    let Some(predicted) = predicted else { return false };
+    let lower = |text: &str| words(text).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+    let gold = lower(gold);
+    let names: Vec<Vec<String>> = predicted.split(';').map(lower).filter(|name| !name.is_empty()).collect();
+    if gold.is_empty() || names.is_empty() {
+        return false;
+    }
+    let mut rest = gold.as_slice();
+    for (idx, name) in names.iter().enumerate() {
+        let after_and = rest.split_first().filter(|(first, _)| idx > 0 && *first == "and").map(|(_, r)| r);
+        rest = match (
+            rest.strip_prefix(name.as_slice()),
+            after_and.and_then(|r| r.strip_prefix(name.as_slice())),
+        ) {
+            (Some(after), _) | (None, Some(after)) => after,
+            (None, None) => return false,
+        };
+    }
+    rest.is_empty()
+}
+
 /// Date exact match: gold `YYYY-MM-DD` (or `YYYY-MM`, compared to that precision).
 pub fn same_date(gold: &str, predicted: Option<NaiveDate>) -> bool {
     let Some(predicted) = predicted else { return false };
@@ -249,6 +275,14 @@ mod tests {
         assert!(same_words("Jane  Doe", Some("jane doe")));
         assert!(!same_words("Jane Doe", Some("By Jane Doe")));
         assert!(!same_words("Jane Doe", None));
+        assert!(same_authors("Ana Ruiz, Tom Lee, and Eli Stone", Some("Ana Ruiz; Tom Lee; Eli Stone")));
+        assert!(same_authors("Ana Ruiz & Tom Lee", Some("Ana Ruiz; Tom Lee")));
+        assert!(same_authors("Ana Ruiz and Tom Lee", Some("Ana Ruiz; Tom Lee")));
+        // "and" counts as a separator only between two names read, in the same order.
+        assert!(!same_authors("Ana Ruiz and Tom Lee", Some("Ana Ruiz")));
+        assert!(!same_authors("Ana Ruiz and Tom Lee", Some("Tom Lee; Ana Ruiz")));
+        assert!(!same_authors("Ana Ruiz and", Some("Ana Ruiz")));
+        assert!(same_authors("Ana and Tom Lee", Some("Ana and Tom Lee")));
         let day = NaiveDate::from_ymd_opt(2025, 9, 4);
         assert!(same_date("2025-09-04", day));
         assert!(same_date("2025-09", day));
