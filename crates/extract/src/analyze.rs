@@ -451,9 +451,13 @@ fn check(s: &Sentence<'_>, trigger: &Trigger) -> Result<(), String> {
         // "we documented 43 people pushed back from Croatia in June": a tally of the acts.
         let tallied = counted
             && (trigger.first.saturating_sub(7)..trigger.first).any(|i| {
-                matches!(s.word(i), "documented" | "recorded" | "counted" | "registered" | "verified" | "logged")
+                matches!(
+                    s.word(i),
+                    "documented" | "recorded" | "counted" | "registered" | "verified" | "logged"
+                )
             });
-        if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) && !tallied {
+        if (describes || (risk_after && prev.is_some_and(is_people_word))) && !(counted && agent) && !tallied
+        {
             return Err("participle describing people, not an event".into());
         }
     }
@@ -667,6 +671,26 @@ fn destination(s: &Sentence<'_>, trigger: &Trigger, end: usize) -> Option<Countr
                 matches!(n.entry, Entry::Demonym { .. }) && matches!(s.word(n.last), "border" | "frontier")
             });
         if !matches!(s.word(i), "to" | "into" | "towards" | "toward") && !arrival && !at_border {
+            continue;
+        }
+        // "deported for entering the country to sneak into the US": where they were heading,
+        // not where they were sent.
+        let heading = (i.saturating_sub(3)..i).any(|k| {
+            matches!(
+                s.word(k),
+                "sneak"
+                    | "enter"
+                    | "entering"
+                    | "reach"
+                    | "reaching"
+                    | "cross"
+                    | "crossing"
+                    | "trying"
+                    | "tried"
+                    | "attempting"
+            )
+        });
+        if heading {
             continue;
         }
         // Skip "the", "the border with", "officials in".
@@ -1443,7 +1467,10 @@ fn build(s: &Sentence<'_>, trigger: &Trigger, index: usize) -> Vec<Draft> {
             matches!(s.word(i), "after" | "before" | "when" | "whereas")
                 && i.checked_sub(1).is_some_and(|p| {
                     s.tokens[p].is_punct()
-                        || matches!(s.word(p), "days" | "weeks" | "hours" | "months" | "shortly" | "soon" | "just")
+                        || matches!(
+                            s.word(p),
+                            "days" | "weeks" | "hours" | "months" | "shortly" | "soon" | "just"
+                        )
                 })
         })
         .unwrap_or(end_of_clause);

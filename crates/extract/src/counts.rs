@@ -290,9 +290,10 @@ const QUALIFIERS: &[(&[&str], CountQualifier)] = &[
     (&["roughly"], CountQualifier::About),
     (&["some"], CountQualifier::About),
     (&["approximately"], CountQualifier::About),
-    (&["almost"], CountQualifier::AtMost),
-    (&["nearly"], CountQualifier::AtMost),
-    (&["close", "to"], CountQualifier::AtMost),
+    // The annotation guidelines: "nearly 50" = 50 about.
+    (&["almost"], CountQualifier::About),
+    (&["nearly"], CountQualifier::About),
+    (&["close", "to"], CountQualifier::About),
 ];
 
 fn qualifier_before(tokens: &[Token], i: usize) -> Option<(usize, CountQualifier)> {
@@ -798,7 +799,7 @@ mod tests {
         check("returned more than 500 North Koreans", &["500/null more_than"]);
         check("sent as many as 600 North Koreans back", &["null/600 up_to"]);
         check("some 80 people were sent back", &["80/80 about"]);
-        check("nearly 50 people in July 2021", &["null/50 at_most"]);
+        check("nearly 50 people in July 2021", &["50/50 about"]);
         check("At least 40 Eritreans were deported", &["40/null at_least"]);
         check("sent 1,086 detainees back", &["1086/1086 exact"]);
     }

@@ -230,7 +230,10 @@ mod tests {
         );
         assert_eq!(split("The U.N. said so. It did."), vec!["The U.N. said so.", "It did."]);
         assert_eq!(split("He said “they left.” Then"), vec!["He said “they left.”", "Then"]);
-        assert_eq!(split("- 3 June: 11 sent back.\n- 9 June: 7 held."), vec!["- 3 June: 11 sent back.", "- 9 June: 7 held."]);
+        assert_eq!(
+            split("- 3 June: 11 sent back.\n- 9 June: 7 held."),
+            vec!["- 3 June: 11 sent back.", "- 9 June: 7 held."]
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub fn read_text(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
             && cues[i].is_none()
             && block.first_line().ends_with(':')
             && block.words >= 4
-            && block.first_line().split_whitespace().filter(|w| w.starts_with(char::is_lowercase)).count() >= 2
+            && block.first_line().split_whitespace().filter(|w| w.starts_with(char::is_lowercase)).count()
+                >= 2
     };
     let body_start = if body_start > 1 && lead_in(body_start - 1) { body_start - 1 } else { body_start };
     let title_idx = find_title(&blocks[..body_start], &cues, url);
@@ -499,7 +500,11 @@ Lina Farah is a researcher on coastal trade. The views expressed are her own.\n\
             In total, we documented 43 people pushed back in June, compared with 61 in May.\n";
         let article = read(page, None);
         assert_eq!(article.title.as_deref(), Some("Monthly border report"));
-        assert!(article.text.starts_with("Our teams recorded the following incidents in June:"), "{}", article.text);
+        assert!(
+            article.text.starts_with("Our teams recorded the following incidents in June:"),
+            "{}",
+            article.text
+        );
         assert!(article.text.contains("- 9 June: seven men were detained"), "{}", article.text);
         // A list of short titles stays out.
         let page = "A headline for the page\n\n\
