@@ -924,6 +924,9 @@ impl Walker {
             self.depth_exceeded = true;
             return;
         }
+        // Whether the last child was an inline element: text of two inline elements in a row
+        // may need a space between them.
+        let mut after_element = false;
         for child in node.children() {
             match child.value() {
                 Node::Text(t) => {
@@ -983,11 +986,18 @@ impl Walker {
                         self.flush();
                         self.tag_stack.pop();
                     } else {
+                        let mark = self.buffer.len();
                         self.walk(child, depth + 1, in_link || name == "a");
+                        if after_element {
+                            separate_joined_words(&mut self.buffer, mark);
+                        }
+                        after_element = true;
+                        continue;
                     }
                 }
                 _ => {}
             }
+            after_element = false;
         }
     }
 
@@ -1246,6 +1256,7 @@ pub(crate) fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
+    let mut after_element = false;
     for child in node.children() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
@@ -1253,13 +1264,32 @@ pub(crate) fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
                 if is_block_tag(e.name()) || e.name() == "br" {
                     out.push(' ');
                 }
+                let mark = out.len();
                 collect_text(child, out, depth + 1);
                 if is_block_tag(e.name()) {
                     out.push(' ');
+                } else if after_element {
+                    separate_joined_words(out, mark);
                 }
+                after_element = true;
+                continue;
             }
             _ => {}
         }
+        after_element = false;
+    }
+}
+
+/// Puts a space at `mark` between the text of two inline elements that would otherwise run
+/// together as one word changing case mid-way ("<span>By Ann Lee</span><time>Posted…"):
+/// such sibling elements are laid out apart by the page's style sheet. A word split across
+/// elements in one case ("<b>W</b><i>ord</i>") is left as it is.
+fn separate_joined_words(text: &mut String, mark: usize) {
+    let (Some(before), Some(after)) = (text.get(..mark), text.get(mark..)) else { return };
+    let joined = before.chars().next_back().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        && after.chars().next().is_some_and(char::is_uppercase);
+    if joined {
+        text.insert(mark, ' ');
     }
 }
 
@@ -1667,6 +1697,22 @@ mod tests {
     const PROSE: &str = "<p>The committee met on Monday to discuss the new harbour rules, and agreed on most of them.</p>\
         <p>Fishing boats will need a permit from next spring, the committee said in a statement after the meeting.</p>\
         <p>Owners who already hold a licence will get the permit without a new application, officials added.</p>";
+
+    #[test]
+    fn text_of_inline_elements_side_by_side_is_kept_apart_issue_6() {
+        let body = "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
+        let html = format!(
+            "<html><body><article><h1>Ruling on the appeal</h1>\
+             <p><span>By <a href=/a>Ann Lee</a></span><time>Posted: Jan 2, 2024</time></p>\
+             <p>{body} <b>W</b><i>ord</i> <em>one</em>, <em>two</em>.</p><p>{body}</p></article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Word one, two."), "{}", article.text);
+        let all: Vec<&str> =
+            std::iter::once(article.text.as_str()).chain(article.removed.iter().map(|r| r.text.as_str())).collect();
+        assert!(all.iter().any(|t| t.contains("Ann Lee Posted")), "{all:?}");
+        assert!(!all.iter().any(|t| t.contains("LeePosted")), "{all:?}");
+    }
 
     #[test]
     fn page_builder_class_words_do_not_remove_the_article_issue_6() {
