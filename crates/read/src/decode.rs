@@ -102,8 +102,8 @@ fn mojibake_runs(text: &str) -> Vec<(usize, usize, String)> {
 /// to `c`.
 fn windows_1252_byte(c: char) -> Option<u8> {
     const PUNCTUATION: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}',
-        '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
     ];
     let n = u32::from(c);
     if (0x80..=0xFF).contains(&n) {
@@ -213,7 +213,11 @@ mod tests {
     #[test]
     fn legitimate_accents_are_left_alone_issue_6() {
         // One pair that happens to spell UTF-8 ("Â»") is not enough evidence.
-        check("Ça coûte cher, à Paris Â» dit-il, très cher.".as_bytes(), "Ça coûte cher, à Paris Â» dit-il, très cher.", 0);
+        check(
+            "Ça coûte cher, à Paris Â» dit-il, très cher.".as_bytes(),
+            "Ça coûte cher, à Paris Â» dit-il, très cher.",
+            0,
+        );
         check("Zürich, Genève, Øresund, naïve".as_bytes(), "Zürich, Genève, Øresund, naïve", 0);
     }
 

@@ -1008,6 +1008,11 @@ impl Walker {
         let raw = std::mem::take(&mut self.buffer);
         let links = std::mem::take(&mut self.buffer_links);
         let tag = self.tag_stack.last().copied().unwrap_or(BlockTag::Paragraph);
+        if !raw.contains('\n') {
+            let text = clean_space(&raw);
+            self.push_block(text, tag, links);
+            return;
+        }
         // Two line breaks in a row separate paragraphs in old markup.
         let lines: Vec<String> = raw.split('\n').map(clean_space).collect();
         let mut paragraph: Vec<String> = Vec::new();
@@ -1096,14 +1101,16 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     let mut prose_words_kept = 0;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
+        // Blocks before the headline are dropped before any cue is asked for.
+        let cue = if has_headline && block.before_headline && !ended {
+            None
+        } else {
+            boilerplate::cue(&block.text)
+        };
         if ended {
             let prose = prose_words[i] > 0;
-            if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
-                push_or_append(
-                    &mut content.removed,
-                    boilerplate::cue(&block.text).map(|c| c.kind),
-                    block.text,
-                );
+            if !(resumable && prose && cue.is_none()) {
+                push_or_append(&mut content.removed, cue.map(|c| c.kind), block.text);
                 continue;
             }
             ended = false;
@@ -1115,7 +1122,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         if title.is_some_and(|t| t == block.text) {
             continue;
         }
-        if let Some(cue) = boilerplate::cue(&block.text) {
+        if let Some(cue) = cue {
             let (after_words, after_blocks) = prose_after[i];
             let mid_article = cue.kind != BoilerplateKind::Comments
                 && after_blocks >= 2
@@ -1256,7 +1263,6 @@ pub(crate) fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    let mut after_element = false;
     for child in node.children() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
@@ -1264,32 +1270,28 @@ pub(crate) fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
                 if is_block_tag(e.name()) || e.name() == "br" {
                     out.push(' ');
                 }
-                let mark = out.len();
                 collect_text(child, out, depth + 1);
                 if is_block_tag(e.name()) {
                     out.push(' ');
-                } else if after_element {
-                    separate_joined_words(out, mark);
                 }
-                after_element = true;
-                continue;
             }
             _ => {}
         }
-        after_element = false;
     }
 }
 
-/// Puts a space at `mark` between the text of two inline elements that would otherwise run
-/// together as one word changing case mid-way ("<span>By Ann Lee</span><time>Posted…"):
-/// such sibling elements are laid out apart by the page's style sheet. A word split across
-/// elements in one case ("<b>W</b><i>ord</i>") is left as it is.
+/// Breaks the line at `mark` between the text of two inline elements that would otherwise
+/// run together as one word changing case mid-way ("<span>By Ann Lee</span><time>Posted…"):
+/// such sibling elements are laid out apart by the page's style sheet (a line break, as for
+/// `<br>`, so that a byline's first line stays the name). A word split across elements in
+/// one case ("<b>W</b><i>ord</i>") is left as it is. Blocks only: `element_text` (titles and
+/// names) splits glued bylines by its own rules.
 fn separate_joined_words(text: &mut String, mark: usize) {
     let (Some(before), Some(after)) = (text.get(..mark), text.get(mark..)) else { return };
     let joined = before.chars().next_back().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
         && after.chars().next().is_some_and(char::is_uppercase);
     if joined {
-        text.insert(mark, ' ');
+        text.insert(mark, '\n');
     }
 }
 
@@ -1700,7 +1702,8 @@ mod tests {
 
     #[test]
     fn text_of_inline_elements_side_by_side_is_kept_apart_issue_6() {
-        let body = "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
+        let body =
+            "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
         let html = format!(
             "<html><body><article><h1>Ruling on the appeal</h1>\
              <p><span>By <a href=/a>Ann Lee</a></span><time>Posted: Jan 2, 2024</time></p>\
@@ -1708,9 +1711,10 @@ mod tests {
         );
         let article = read(&html, None);
         assert!(article.text.contains("Word one, two."), "{}", article.text);
-        let all: Vec<&str> =
-            std::iter::once(article.text.as_str()).chain(article.removed.iter().map(|r| r.text.as_str())).collect();
-        assert!(all.iter().any(|t| t.contains("Ann Lee Posted")), "{all:?}");
+        let all: Vec<&str> = std::iter::once(article.text.as_str())
+            .chain(article.removed.iter().map(|r| r.text.as_str()))
+            .collect();
+        assert!(all.iter().any(|t| t.contains("Ann Lee\nPosted")), "{all:?}");
         assert!(!all.iter().any(|t| t.contains("LeePosted")), "{all:?}");
     }
 
