@@ -89,6 +89,7 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     let mut walker = Walker::new(headline_in_root.map(|h| h.id()));
     walker.headline_path =
         headline_in_root.map(|h| h.ancestors().map(|a| a.id()).collect()).unwrap_or_default();
+    walker.root_text = dom::counts(root).text;
     walker.walk(*root, 0, false);
     walker.flush();
     if walker.depth_exceeded {
@@ -901,6 +902,8 @@ struct Walker {
     depth_exceeded: bool,
     /// Text only: no boilerplate judgement (for the text of a block already removed).
     plain: bool,
+    /// Visible characters in the element walked, to judge the size of a nested post.
+    root_text: u32,
 }
 
 impl Walker {
@@ -916,6 +919,7 @@ impl Walker {
             tag_stack: Vec::new(),
             depth_exceeded: false,
             plain: false,
+            root_text: 0,
         }
     }
 
@@ -946,9 +950,14 @@ impl Walker {
                         self.seen_headline = true;
                         continue;
                     }
-                    if !self.plain
-                        && let Some(kind) = boilerplate_kind(el)
-                    {
+                    let kind = if self.plain {
+                        None
+                    } else if name == "article" && self.is_other_post(el) {
+                        Some(BoilerplateKind::RelatedPosts)
+                    } else {
+                        boilerplate_kind(el)
+                    };
+                    if let Some(kind) = kind {
                         self.flush();
                         let text = element_text_blocks(el);
                         if !text.is_empty() {
@@ -999,6 +1008,21 @@ impl Walker {
             }
             after_element = false;
         }
+    }
+
+    /// An `<article>` inside another article that holds much less text than the content
+    /// root, no run of prose and not the headline: another post (a teaser), nested in the
+    /// article by an unclosed `<article>` tag before a list of teasers. The items of a list
+    /// article, each an `<article>` of prose, stay.
+    fn is_other_post(&self, el: ElementRef<'_>) -> bool {
+        !self.headline_path.contains(&el.id())
+            && Some(el.id()) != self.headline
+            && dom::counts(el).text * 3 < self.root_text
+            && !is_prose(el)
+            && el
+                .ancestors()
+                .take(MAX_DEPTH)
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "article"))
     }
 
     fn flush(&mut self) {
@@ -1716,6 +1740,28 @@ mod tests {
             .collect();
         assert!(all.iter().any(|t| t.contains("Ann Lee\nPosted")), "{all:?}");
         assert!(!all.iter().any(|t| t.contains("LeePosted")), "{all:?}");
+    }
+
+    #[test]
+    fn posts_nested_in_an_unclosed_article_are_not_its_text_issue_6() {
+        let body =
+            "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
+        let teaser = "<article class=\"post\"><h2><a href=/b>Another story</a></h2>\
+                      <p>A short summary of another story, with a comma.</p></article>";
+        let html = format!(
+            "<html><body><article class=\"post\"><h1>Ruling on the appeal</h1>\
+             <div class=\"entry\"><p>{body}</p><p>{body}</p><p>{body}</p></div>\
+             <h3>More posts</h3>{teaser}{teaser}</body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("lawyers said."), "{}", article.text);
+        assert!(!article.text.contains("short summary"), "{}", article.text);
+        // An article body in a nested `<article>` is kept.
+        let nested = format!(
+            "<html><body><article><h1>Ruling on the appeal</h1><article class=\"body\">\
+             <p>{body}</p><p>{body}</p></article></article></body></html>"
+        );
+        assert!(read(&nested, None).text.contains("lawyers said."));
     }
 
     #[test]
