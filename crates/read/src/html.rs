@@ -239,12 +239,15 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             }
             continue;
         }
-        let text = if loose { loose_text(el) } else { element_text(el) };
-        let len = text.chars().count();
+        let (len, commas) = if loose {
+            let text = loose_text(el);
+            (text.chars().count(), text.matches([',', '，', '、']).count())
+        } else {
+            text_stats(el)
+        };
         if len < 25 {
             continue;
         }
-        let commas = text.matches([',', '，', '、']).count();
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
         let owner = if loose { Some(*el) } else { None };
         for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
@@ -1319,6 +1322,53 @@ fn separate_joined_words(text: &mut String, mark: usize) {
     }
 }
 
+/// The length in characters of `element_text(el)` and its commas, without building it.
+fn text_stats(el: ElementRef<'_>) -> (usize, usize) {
+    #[derive(Default)]
+    struct Stats {
+        chars: usize,
+        words: usize,
+        in_word: bool,
+        commas: usize,
+    }
+    fn walk(node: NodeR<'_>, stats: &mut Stats, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    for c in t.chars() {
+                        if c.is_whitespace() {
+                            stats.in_word = false;
+                            continue;
+                        }
+                        stats.words += usize::from(!stats.in_word);
+                        stats.in_word = true;
+                        stats.chars += 1;
+                        stats.commas += usize::from(matches!(c, ',' | '，' | '、'));
+                    }
+                }
+                Node::Element(e) if !is_skipped_tag(e.name()) => {
+                    let separates = is_block_tag(e.name());
+                    if separates || e.name() == "br" {
+                        stats.in_word = false;
+                    }
+                    walk(child, stats, depth + 1);
+                    if separates {
+                        stats.in_word = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut stats = Stats::default();
+    walk(*el, &mut stats, 0);
+    // Words are joined by single spaces.
+    (stats.chars + stats.words.saturating_sub(1), stats.commas)
+}
+
 /// An element's text with one line per block, for removed blocks.
 pub(crate) fn element_text_blocks(el: ElementRef<'_>) -> String {
     let mut walker = Walker::new(None);
@@ -1762,6 +1812,24 @@ mod tests {
              <p>{body}</p><p>{body}</p></article></article></body></html>"
         );
         assert!(read(&nested, None).text.contains("lawyers said."));
+    }
+
+    #[test]
+    fn text_stats_agree_with_element_text() {
+        for html in [
+            "<div id=t> Le  café, <b>fermé</b>\n<p>depuis,l'été</p><br>x<script>a, b</script> </div>",
+            "<div id=t>a<span>b</span>\u{3000}c、d<div></div></div>",
+            "<div id=t>   </div>",
+        ] {
+            let doc = Html::parse_document(html);
+            let Some(el) = doc.root_element().descendent_elements().find(|e| e.attr("id") == Some("t"))
+            else {
+                panic!("no element in {html}");
+            };
+            let text = element_text(el);
+            let expect = (text.chars().count(), text.matches([',', '，', '、']).count());
+            assert_eq!(text_stats(el), expect, "{text:?}");
+        }
     }
 
     #[test]
