@@ -42,7 +42,10 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
 /// to bytes is decoded again. Done only when the page has a few such runs, since one legitimate
 /// pair of accented letters and symbols can also spell UTF-8 by chance.
 fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
-    if text.is_ascii() {
+    // Every run starts with a lead byte read as a letter from "Â" to "ô" (U+00C2 to U+00F4),
+    // whose UTF-8 begins with 0xC3: pages without that byte (English with curly quotes,
+    // most scripts beyond Latin) are not scanned.
+    if !text.as_bytes().contains(&0xC3) {
         return text;
     }
     let runs = mojibake_runs(&text);
@@ -109,7 +112,8 @@ fn windows_1252_byte(c: char) -> Option<u8> {
     if (0x80..=0xFF).contains(&n) {
         return u8::try_from(n).ok();
     }
-    if n < 0x80 {
+    // The punctuation lies between "Œ" (U+0152) and "™" (U+2122).
+    if !(0x152..=0x2122).contains(&n) {
         return None;
     }
     PUNCTUATION.iter().position(|&p| p == c).and_then(|i| u8::try_from(0x80 + i).ok())
