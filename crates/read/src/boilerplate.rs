@@ -116,7 +116,7 @@ pub fn cue(text: &str) -> Option<Cue> {
     let text = text.trim();
     let first = text.lines().next().unwrap_or("").trim();
     let words = word_count(text);
-    let first_words = word_count(first);
+    let first_words = if first.len() == text.len() { words } else { word_count(first) };
     let short = words <= 25;
 
     // Word counts are checked before patterns: most blocks are long paragraphs that no
@@ -198,6 +198,17 @@ pub fn ends_sentence(line: &str) -> bool {
 /// Words in a text: whitespace-separated tokens, and for Chinese and Japanese (written
 /// without spaces) about one word per two characters.
 pub fn word_count(text: &str) -> usize {
+    // Most text is ASCII: count the starts of runs of non-space bytes, without decoding.
+    if text.is_ascii() {
+        let mut words = 0;
+        let mut in_word = false;
+        for b in text.bytes() {
+            let space = b.is_ascii_whitespace() || b == 0x0B;
+            words += usize::from(!space && !in_word);
+            in_word = !space;
+        }
+        return words;
+    }
     text.split_whitespace()
         .map(|token| {
             if token.is_ascii() {

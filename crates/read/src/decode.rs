@@ -28,13 +28,95 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
     if encoding == UTF_8
         && let Ok(text) = std::str::from_utf8(body)
     {
-        return normalize_newlines(text);
+        return repair_mojibake(normalize_newlines(text), diagnostics);
     }
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
         diagnostics.push(Diagnostic::warning(format!("invalid {} byte sequences replaced", encoding.name())));
     }
-    normalize_newlines(&text)
+    repair_mojibake(normalize_newlines(&text), diagnostics)
+}
+
+/// Pages whose UTF-8 text was once read as windows-1252 and saved again as UTF-8 ("â€™" for
+/// "’", "Ã©" for "é"): each run of such characters that spells valid UTF-8 once mapped back
+/// to bytes is decoded again. Done only when the page has a few such runs, since one legitimate
+/// pair of accented letters and symbols can also spell UTF-8 by chance.
+fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
+    // Every run starts with a lead byte read as a letter from "Â" to "ô" (U+00C2 to U+00F4),
+    // whose UTF-8 begins with 0xC3: pages without that byte (English with curly quotes,
+    // most scripts beyond Latin) are not scanned.
+    if !text.as_bytes().contains(&0xC3) {
+        return text;
+    }
+    let runs = mojibake_runs(&text);
+    if runs.len() < MOJIBAKE_RUNS {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end, repaired) in &runs {
+        out.push_str(&text[last..*start]);
+        out.push_str(repaired);
+        last = *end;
+    }
+    out.push_str(&text[last..]);
+    diagnostics.push(Diagnostic::warning(format!("{} runs of doubly encoded UTF-8 repaired", runs.len())));
+    out
+}
+
+/// Runs of doubly encoded UTF-8 on a page for it to be repaired.
+const MOJIBAKE_RUNS: usize = 2;
+
+/// Every run of two or more characters that map back to bytes (Latin-1 and the windows-1252
+/// punctuation) and spell valid UTF-8 with at least one character outside Latin-1's reach:
+/// byte range and repaired text.
+fn mojibake_runs(text: &str) -> Vec<(usize, usize, String)> {
+    let mut runs = Vec::new();
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut start = None;
+    let close = |start: usize, end: usize, bytes: &mut Vec<u8>, runs: &mut Vec<(usize, usize, String)>| {
+        if bytes.len() >= 2
+            && let Ok(repaired) = std::str::from_utf8(bytes)
+        {
+            runs.push((start, end, repaired.to_owned()));
+        }
+        bytes.clear();
+    };
+    for (at, c) in text.char_indices() {
+        match windows_1252_byte(c) {
+            Some(b) => {
+                start.get_or_insert(at);
+                bytes.push(b);
+            }
+            None => {
+                if let Some(s) = start.take() {
+                    close(s, at, &mut bytes, &mut runs);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        close(s, text.len(), &mut bytes, &mut runs);
+    }
+    runs
+}
+
+/// The byte (0x80 or above) that windows-1252, or Latin-1 for its undefined bytes, decodes
+/// to `c`.
+fn windows_1252_byte(c: char) -> Option<u8> {
+    const PUNCTUATION: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    let n = u32::from(c);
+    if (0x80..=0xFF).contains(&n) {
+        return u8::try_from(n).ok();
+    }
+    // The punctuation lies between "Œ" (U+0152) and "™" (U+2122).
+    if !(0x152..=0x2122).contains(&n) {
+        return None;
+    }
+    PUNCTUATION.iter().position(|&p| p == c).and_then(|i| u8::try_from(0x80 + i).ok())
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -121,6 +203,26 @@ mod tests {
     #[test]
     fn invalid_utf8_is_replaced_with_a_diagnostic() {
         check(b"<meta charset=utf-8>ok \xFF", "<meta charset=utf-8>ok \u{FFFD}", 1);
+    }
+
+    #[test]
+    fn doubly_encoded_utf8_is_repaired_issue_6() {
+        // "’" and "é" read as windows-1252 and saved again as UTF-8.
+        let page = "<p>It\u{e2}\u{80}\u{99}s the caf\u{c3}\u{a9} \u{e2}\u{20ac}\u{201c} it\u{e2}\u{20ac}\u{2122}s open.</p>";
+        let mut diagnostics = Vec::new();
+        assert_eq!(decode(page.as_bytes(), &mut diagnostics), "<p>It’s the café – it’s open.</p>");
+        assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn legitimate_accents_are_left_alone_issue_6() {
+        // One pair that happens to spell UTF-8 ("Â»") is not enough evidence.
+        check(
+            "Ça coûte cher, à Paris Â» dit-il, très cher.".as_bytes(),
+            "Ça coûte cher, à Paris Â» dit-il, très cher.",
+            0,
+        );
+        check("Zürich, Genève, Øresund, naïve".as_bytes(), "Zürich, Genève, Øresund, naïve", 0);
     }
 
     #[test]

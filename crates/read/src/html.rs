@@ -89,6 +89,7 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     let mut walker = Walker::new(headline_in_root.map(|h| h.id()));
     walker.headline_path =
         headline_in_root.map(|h| h.ancestors().map(|a| a.id()).collect()).unwrap_or_default();
+    walker.root_text = dom::counts(root).text;
     walker.walk(*root, 0, false);
     walker.flush();
     if walker.depth_exceeded {
@@ -238,12 +239,15 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             }
             continue;
         }
-        let text = if loose { loose_text(el) } else { element_text(el) };
-        let len = text.chars().count();
+        let (len, commas) = if loose {
+            let text = loose_text(el);
+            (text.chars().count(), text.matches([',', '，', '、']).count())
+        } else {
+            text_stats(el)
+        };
         if len < 25 {
             continue;
         }
-        let commas = text.matches([',', '，', '、']).count();
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
         let owner = if loose { Some(*el) } else { None };
         for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
@@ -901,6 +905,8 @@ struct Walker {
     depth_exceeded: bool,
     /// Text only: no boilerplate judgement (for the text of a block already removed).
     plain: bool,
+    /// Visible characters in the element walked, to judge the size of a nested post.
+    root_text: u32,
 }
 
 impl Walker {
@@ -916,6 +922,7 @@ impl Walker {
             tag_stack: Vec::new(),
             depth_exceeded: false,
             plain: false,
+            root_text: 0,
         }
     }
 
@@ -924,6 +931,9 @@ impl Walker {
             self.depth_exceeded = true;
             return;
         }
+        // Whether the last child was an inline element: text of two inline elements in a row
+        // may need a space between them.
+        let mut after_element = false;
         for child in node.children() {
             match child.value() {
                 Node::Text(t) => {
@@ -943,9 +953,14 @@ impl Walker {
                         self.seen_headline = true;
                         continue;
                     }
-                    if !self.plain
-                        && let Some(kind) = boilerplate_kind(el)
-                    {
+                    let kind = if self.plain {
+                        None
+                    } else if name == "article" && self.is_other_post(el) {
+                        Some(BoilerplateKind::RelatedPosts)
+                    } else {
+                        boilerplate_kind(el)
+                    };
+                    if let Some(kind) = kind {
                         self.flush();
                         let text = element_text_blocks(el);
                         if !text.is_empty() {
@@ -983,12 +998,34 @@ impl Walker {
                         self.flush();
                         self.tag_stack.pop();
                     } else {
+                        let mark = self.buffer.len();
                         self.walk(child, depth + 1, in_link || name == "a");
+                        if after_element {
+                            separate_joined_words(&mut self.buffer, mark);
+                        }
+                        after_element = true;
+                        continue;
                     }
                 }
                 _ => {}
             }
+            after_element = false;
         }
+    }
+
+    /// An `<article>` inside another article that holds much less text than the content
+    /// root, no run of prose and not the headline: another post (a teaser), nested in the
+    /// article by an unclosed `<article>` tag before a list of teasers. The items of a list
+    /// article, each an `<article>` of prose, stay.
+    fn is_other_post(&self, el: ElementRef<'_>) -> bool {
+        !self.headline_path.contains(&el.id())
+            && Some(el.id()) != self.headline
+            && dom::counts(el).text * 3 < self.root_text
+            && !is_prose(el)
+            && el
+                .ancestors()
+                .take(MAX_DEPTH)
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "article"))
     }
 
     fn flush(&mut self) {
@@ -998,6 +1035,11 @@ impl Walker {
         let raw = std::mem::take(&mut self.buffer);
         let links = std::mem::take(&mut self.buffer_links);
         let tag = self.tag_stack.last().copied().unwrap_or(BlockTag::Paragraph);
+        if !raw.contains('\n') {
+            let text = clean_space(&raw);
+            self.push_block(text, tag, links);
+            return;
+        }
         // Two line breaks in a row separate paragraphs in old markup.
         let lines: Vec<String> = raw.split('\n').map(clean_space).collect();
         let mut paragraph: Vec<String> = Vec::new();
@@ -1086,14 +1128,16 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     let mut prose_words_kept = 0;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
+        // Blocks before the headline are dropped before any cue is asked for.
+        let cue = if has_headline && block.before_headline && !ended {
+            None
+        } else {
+            boilerplate::cue(&block.text)
+        };
         if ended {
             let prose = prose_words[i] > 0;
-            if !(resumable && prose && boilerplate::cue(&block.text).is_none()) {
-                push_or_append(
-                    &mut content.removed,
-                    boilerplate::cue(&block.text).map(|c| c.kind),
-                    block.text,
-                );
+            if !(resumable && prose && cue.is_none()) {
+                push_or_append(&mut content.removed, cue.map(|c| c.kind), block.text);
                 continue;
             }
             ended = false;
@@ -1105,7 +1149,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         if title.is_some_and(|t| t == block.text) {
             continue;
         }
-        if let Some(cue) = boilerplate::cue(&block.text) {
+        if let Some(cue) = cue {
             let (after_words, after_blocks) = prose_after[i];
             let mid_article = cue.kind != BoilerplateKind::Comments
                 && after_blocks >= 2
@@ -1261,6 +1305,68 @@ pub(crate) fn collect_text(node: NodeR<'_>, out: &mut String, depth: usize) {
             _ => {}
         }
     }
+}
+
+/// Breaks the line at `mark` between the text of two inline elements that would otherwise
+/// run together as one word changing case mid-way ("<span>By Ann Lee</span><time>Posted…"):
+/// such sibling elements are laid out apart by the page's style sheet (a line break, as for
+/// `<br>`, so that a byline's first line stays the name). A word split across elements in
+/// one case ("<b>W</b><i>ord</i>") is left as it is. Blocks only: `element_text` (titles and
+/// names) splits glued bylines by its own rules.
+fn separate_joined_words(text: &mut String, mark: usize) {
+    let (Some(before), Some(after)) = (text.get(..mark), text.get(mark..)) else { return };
+    let joined = before.chars().next_back().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        && after.chars().next().is_some_and(char::is_uppercase);
+    if joined {
+        text.insert(mark, '\n');
+    }
+}
+
+/// The length in characters of `element_text(el)` and its commas, without building it.
+fn text_stats(el: ElementRef<'_>) -> (usize, usize) {
+    #[derive(Default)]
+    struct Stats {
+        chars: usize,
+        words: usize,
+        in_word: bool,
+        commas: usize,
+    }
+    fn walk(node: NodeR<'_>, stats: &mut Stats, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    for c in t.chars() {
+                        if c.is_whitespace() {
+                            stats.in_word = false;
+                            continue;
+                        }
+                        stats.words += usize::from(!stats.in_word);
+                        stats.in_word = true;
+                        stats.chars += 1;
+                        stats.commas += usize::from(matches!(c, ',' | '，' | '、'));
+                    }
+                }
+                Node::Element(e) if !is_skipped_tag(e.name()) => {
+                    let separates = is_block_tag(e.name());
+                    if separates || e.name() == "br" {
+                        stats.in_word = false;
+                    }
+                    walk(child, stats, depth + 1);
+                    if separates {
+                        stats.in_word = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut stats = Stats::default();
+    walk(*el, &mut stats, 0);
+    // Words are joined by single spaces.
+    (stats.chars + stats.words.saturating_sub(1), stats.commas)
 }
 
 /// An element's text with one line per block, for removed blocks.
@@ -1667,6 +1773,64 @@ mod tests {
     const PROSE: &str = "<p>The committee met on Monday to discuss the new harbour rules, and agreed on most of them.</p>\
         <p>Fishing boats will need a permit from next spring, the committee said in a statement after the meeting.</p>\
         <p>Owners who already hold a licence will get the permit without a new application, officials added.</p>";
+
+    #[test]
+    fn text_of_inline_elements_side_by_side_is_kept_apart_issue_6() {
+        let body =
+            "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
+        let html = format!(
+            "<html><body><article><h1>Ruling on the appeal</h1>\
+             <p><span>By <a href=/a>Ann Lee</a></span><time>Posted: Jan 2, 2024</time></p>\
+             <p>{body} <b>W</b><i>ord</i> <em>one</em>, <em>two</em>.</p><p>{body}</p></article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Word one, two."), "{}", article.text);
+        let all: Vec<&str> = std::iter::once(article.text.as_str())
+            .chain(article.removed.iter().map(|r| r.text.as_str()))
+            .collect();
+        assert!(all.iter().any(|t| t.contains("Ann Lee\nPosted")), "{all:?}");
+        assert!(!all.iter().any(|t| t.contains("LeePosted")), "{all:?}");
+    }
+
+    #[test]
+    fn posts_nested_in_an_unclosed_article_are_not_its_text_issue_6() {
+        let body =
+            "The court heard the appeal of the families on Monday, and it ruled on Friday, lawyers said.";
+        let teaser = "<article class=\"post\"><h2><a href=/b>Another story</a></h2>\
+                      <p>A short summary of another story, with a comma.</p></article>";
+        let html = format!(
+            "<html><body><article class=\"post\"><h1>Ruling on the appeal</h1>\
+             <div class=\"entry\"><p>{body}</p><p>{body}</p><p>{body}</p></div>\
+             <h3>More posts</h3>{teaser}{teaser}</body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("lawyers said."), "{}", article.text);
+        assert!(!article.text.contains("short summary"), "{}", article.text);
+        // An article body in a nested `<article>` is kept.
+        let nested = format!(
+            "<html><body><article><h1>Ruling on the appeal</h1><article class=\"body\">\
+             <p>{body}</p><p>{body}</p></article></article></body></html>"
+        );
+        assert!(read(&nested, None).text.contains("lawyers said."));
+    }
+
+    #[test]
+    fn text_stats_agree_with_element_text() {
+        for html in [
+            "<div id=t> Le  café, <b>fermé</b>\n<p>depuis,l'été</p><br>x<script>a, b</script> </div>",
+            "<div id=t>a<span>b</span>\u{3000}c、d<div></div></div>",
+            "<div id=t>   </div>",
+        ] {
+            let doc = Html::parse_document(html);
+            let Some(el) = doc.root_element().descendent_elements().find(|e| e.attr("id") == Some("t"))
+            else {
+                panic!("no element in {html}");
+            };
+            let text = element_text(el);
+            let expect = (text.chars().count(), text.matches([',', '，', '、']).count());
+            assert_eq!(text_stats(el), expect, "{text:?}");
+        }
+    }
 
     #[test]
     fn page_builder_class_words_do_not_remove_the_article_issue_6() {
