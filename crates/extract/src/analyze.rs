@@ -625,13 +625,27 @@ fn nearest_aux<'s>(s: &'s Sentence<'_>, first: usize) -> Option<&'s str> {
 
 /// True when the clause refers to people who were acted on.
 fn people_reference(s: &Sentence<'_>, from: usize, to: usize) -> bool {
-    (from..to.min(s.tokens.len())).any(|i| {
-        let w = s.word(i);
-        is_people_word(w)
-            || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us" | "those")
-            || matches!(w, "group" | "family" | "convoy") && i > 0 && s.word(i - 1) == "the"
-            || s.name_covering(i).is_some_and(|n| is_people_entry(n.entry))
-    }) || s.counts.iter().any(|c| c.first < to && c.last > from)
+    // "Djokovic was taken back into detention": a person named by surname alone, as the
+    // subject opening the clause.
+    let surname_subject = |i: usize| {
+        s.tokens[i].is_capitalized(s.text)
+            && s.tokens[i].kind == TokenKind::Word
+            && s.name_covering(i).is_none()
+            && matches!(s.word(i + 1), "was" | "had")
+            && (i == 0 || s.tokens[i - 1].is_punct() || matches!(s.word(i - 1), "and" | "that"))
+            && !is_authority_word(s.word(i))
+            && !is_organisation_word(s.word(i))
+            && !matches!(s.word(i), "it" | "this" | "that" | "there" | "he" | "she" | "who" | "which")
+    };
+    (from..to.min(s.tokens.len())).any(surname_subject)
+        || (from..to.min(s.tokens.len())).any(|i| {
+            let w = s.word(i);
+            is_people_word(w)
+                || matches!(w, "them" | "him" | "her" | "they" | "he" | "she" | "us" | "those")
+                || matches!(w, "group" | "family" | "convoy") && i > 0 && s.word(i - 1) == "the"
+                || s.name_covering(i).is_some_and(|n| is_people_entry(n.entry))
+        })
+        || s.counts.iter().any(|c| c.first < to && c.last > from)
         || person_names(s).iter().any(|(a, _, _)| *a >= from && *a < to)
 }
 
@@ -1242,6 +1256,7 @@ pub fn person_names(s: &Sentence<'_>) -> Vec<(usize, usize, String)> {
         }
         (end - begin >= 2).then(|| (begin, end, s.slice(begin, end).to_owned()))
     };
+    let end_of = |begin: usize| name_from(begin).map_or(begin, |(_, end, _)| end);
     for i in 0..n {
         let w = s.word(i);
         let cue_len = if (w == "identified" || w == "known") && s.word(i + 1) == "as" {
@@ -1270,9 +1285,17 @@ pub fn person_names(s: &Sentence<'_>) -> Vec<(usize, usize, String)> {
         let starts = std::iter::once(0)
             .chain((0..n).filter(|&i| matches!(s.word(i), "said" | "says" | "that")).map(|i| i + 1));
         for start in starts {
+            // "Marek Testname, a tennis player, was deported": past an appositive.
+            let verb_at = if s.word(end_of(start)) == "," {
+                (end_of(start) + 1..(end_of(start) + 9).min(n))
+                    .find(|&k| s.word(k) == ",")
+                    .map_or(end_of(start), |k| k + 1)
+            } else {
+                end_of(start)
+            };
             if let Some((begin, end, name)) = name_from(start)
                 && end - begin <= 3
-                && matches!(s.word(end), "was" | "had")
+                && matches!(s.word(verb_at), "was" | "had")
                 && !(begin..end).any(|k| {
                     is_authority_word(s.word(k))
                         || is_people_word(s.word(k))

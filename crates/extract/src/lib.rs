@@ -552,6 +552,40 @@ fn fill_from_context(
             claim.count = domain::Count::exact(1, "");
         }
     }
+    // "remained in custody until his departure": held up to the day of that return.
+    for i in 0..drafts.len() {
+        let d = &drafts[i];
+        let held_until_return = d.claim.kind == ClaimKind::Detention
+            && d.claim.date.precision == domain::DatePrecision::Day
+            && d.claim.evidence.first().is_some_and(|e| {
+                let lower = e.text.to_lowercase();
+                ["until his ", "until her ", "until their "].iter().any(|u| {
+                    lower.split(u).skip(1).any(|rest| {
+                        ["departure", "deportation", "removal", "expulsion"]
+                            .iter()
+                            .any(|w| rest.starts_with(w))
+                    })
+                })
+            });
+        if !held_until_return {
+            continue;
+        }
+        let (start, sentence, persons) = (d.claim.date.start, d.sentence, d.claim.persons.clone());
+        let departure = drafts.iter().find(|r| {
+            r.claim.kind == ClaimKind::ForcedReturn
+                && !r.claim.aggregate
+                && r.claim.date.precision == domain::DatePrecision::Day
+                && r.claim.date.start >= start
+                && (r.claim.persons.iter().any(|p| persons.contains(p))
+                    || r.sentence.abs_diff(sentence) <= NEAR)
+        });
+        if let Some(end) = departure.and_then(|r| r.claim.date.start)
+            && Some(end) != start
+        {
+            drafts[i].claim.date =
+                domain::DateSpan { start, end: Some(end), precision: domain::DatePrecision::Range };
+        }
+    }
     // "She was sent back": the person named last in the same paragraph.
     for i in 0..drafts.len() {
         if !drafts[i].individual || !drafts[i].claim.persons.is_empty() {
