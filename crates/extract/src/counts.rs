@@ -109,6 +109,17 @@ fn digits(word: &str) -> Option<u64> {
 /// Returns the value and the index after it.
 pub fn number_at(tokens: &[Token], i: usize) -> Option<(u64, usize)> {
     let t = tokens.get(i)?;
+    if t.kind == TokenKind::Number && t.lower.contains('.') {
+        // "1.5 million", "2.3 thousand": a decimal only with a scale word after it.
+        let scale = match tokens.get(i + 1).map(|t| t.lower.as_str()) {
+            Some("million") => 1_000_000.0,
+            Some("thousand") => 1_000.0,
+            _ => return None,
+        };
+        let decimal: f64 = t.lower.parse().ok()?;
+        let scaled = (decimal * scale).round();
+        return (1.0..1e12).contains(&scaled).then_some((scaled as u64, i + 2));
+    }
     let (mut value, mut next) = if t.lower == "a" && tokens.get(i + 1).is_some_and(|t| t.lower == "hundred") {
         (100, i + 2)
     } else if t.lower == "a" && tokens.get(i + 1).is_some_and(|t| t.lower == "thousand") {
@@ -116,9 +127,6 @@ pub fn number_at(tokens: &[Token], i: usize) -> Option<(u64, usize)> {
     } else {
         (small_number(&t.lower)?, i + 1)
     };
-    if t.kind == TokenKind::Number && t.lower.contains('.') {
-        return None;
-    }
     match tokens.get(next).map(|t| t.lower.as_str()) {
         Some("hundred") => {
             value *= 100;
@@ -800,6 +808,8 @@ mod tests {
         check("sent as many as 600 North Koreans back", &["null/600 up_to"]);
         check("some 80 people were sent back", &["80/80 about"]);
         check("nearly 50 people in July 2021", &["50/50 about"]);
+        check("More than 1.5 million Afghans have left", &["1500000/null more_than"]);
+        check("a 2.5 percent rise", &[]);
         check("At least 40 Eritreans were deported", &["40/null at_least"]);
         check("sent 1,086 detainees back", &["1086/1086 exact"]);
     }
