@@ -534,7 +534,7 @@ fn aux_before(s: &Sentence<'_>, first: usize) -> bool {
 fn coordinated_passive(s: &Sentence<'_>, trigger: &Trigger, start: usize) -> bool {
     trigger.first > 0
         && matches!(s.word(trigger.first - 1), "and" | "then")
-        && (start..trigger.first).any(|i| matches!(s.word(i), "was" | "were"))
+        && (start..trigger.first).any(|i| matches!(s.word(i), "was" | "were" | "been"))
 }
 
 /// "… and more than 15,000 were deported": after a clause with a verb of its own, an "and"
@@ -769,6 +769,18 @@ pub fn destination_hints(s: &Sentence<'_>) -> Vec<CountryCode> {
 
 /// States the page names as acting ("the Croatian authorities", "Croatia's police chief"):
 /// the actor of passives when the page names no other.
+/// Countries the sentence names, by name or adjective ("Turkey", "Turkish").
+pub fn named_countries(s: &Sentence<'_>) -> Vec<CountryCode> {
+    s.names
+        .iter()
+        .filter_map(|name| match name.entry {
+            Entry::Country(code) => Some(code),
+            Entry::Demonym { country, .. } => Some(country),
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn authority_hints(s: &Sentence<'_>) -> Vec<CountryCode> {
     s.names
         .iter()

@@ -47,6 +47,8 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     let mut anchor: Option<domain::DateSpan> = None;
     let mut hints = Vec::new();
     let mut authorities = Vec::new();
+    // Countries the page names, by name or adjective: a place elsewhere may be a namesake.
+    let mut named: Vec<CountryCode> = Vec::new();
     let spans = text::sentences(text);
     // The year a section's heading names ("Lebanon: the 2023 wave"), for each sentence under it.
     let mut section_year: Option<i32> = None;
@@ -79,6 +81,7 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
         decisions.extend(found.into_iter().map(|d| (sentence_text.clone(), d)));
         hints.extend(analyze::destination_hints(&sentence));
         authorities.extend(analyze::authority_hints(&sentence));
+        named.extend(analyze::named_countries(&sentence));
         if let Some(year) = stated_year(&sentence) {
             recent_year = Some((index, year));
         }
@@ -96,7 +99,11 @@ fn run(article: &Article) -> (Vec<Claim>, Vec<(String, Decision)>, Vec<Diagnosti
     // A state named acting only once may be acting on something else ("Thai officials handed
     // over 20 looted bronzes").
     let authority = dominant(&authorities).filter(|c| authorities.iter().filter(|a| *a == c).count() >= 2);
-    fill_from_context(&mut drafts, title_actor, authority, text);
+    if let Some(title) = article.title.as_deref() {
+        let ctx = dates::DateContext::default();
+        named.extend(analyze::named_countries(&analyze::Sentence::new(title, 0, title.len(), 0, &ctx)));
+    }
+    fill_from_context(&mut drafts, title_actor, authority, text, &named);
     // "moved to Abu Dhabi" with no state acting: a transfer, not a return.
     drafts.retain(|d| !(d.weak && d.claim.perpetrator.is_none()));
     // Only where one state acts throughout: a round-up of several states' returns shares no
@@ -323,6 +330,7 @@ fn fill_from_context(
     title_actor: Option<CountryCode>,
     authority: Option<CountryCode>,
     text: &str,
+    named: &[CountryCode],
 ) {
     // "forced 17 Afghans back today … The 17 were held at a post before": a dateless detention
     // of the same counted group, told next to its dated return, is of that day.
@@ -473,11 +481,13 @@ fn fill_from_context(
         if let Some(n) = &claim.nationality {
             last_nationality = Some((claim.perpetrator, draft.sentence, n.clone()));
         }
-        // "Croatian police pushed back 25 people near Bihać": over the border, in Bosnia.
+        // "Croatian police pushed back 25 people near Bihać": over the border, in Bosnia; but
+        // only in a country the page names ("arrived at Bole airport" is not China's Bole).
         if claim.kind == ClaimKind::ForcedReturn
             && claim.destination.is_none()
             && let Some(there) = claim.place.as_ref().and_then(|p| p.country)
             && claim.perpetrator.is_some_and(|p| p != there)
+            && named.contains(&there)
         {
             claim.destination = Some(there);
         }
@@ -507,6 +517,17 @@ fn fill_from_context(
                 }
                 _ => {}
             }
+        }
+        // A return's place in a country the page never names, neither the actor's nor the
+        // destination's, is a namesake.
+        let place_country = claim.place.as_ref().and_then(|p| p.country);
+        if claim.kind == ClaimKind::ForcedReturn
+            && let Some(there) = place_country
+            && !named.contains(&there)
+            && claim.perpetrator.is_some_and(|p| p != there)
+            && claim.destination != Some(there)
+        {
+            claim.place = None;
         }
         if claim.kind == ClaimKind::ForcedReturn && !claim.aggregate {
             last_return =
