@@ -426,51 +426,16 @@ fn match_at(
         _ => (i, false),
     };
     // "(Name,) his wife and their three children" = the named person, the spouse and the children
-    if matches!(t.lower.as_str(), "his" | "her")
-        && tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "wife" | "husband"))
-        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
-        && let Some((n, next)) = tokens
-            .get(i + 3)
-            .filter(|t| matches!(t.lower.as_str(), "their" | "his" | "her"))
-            .map_or_else(|| number_at(tokens, i + 3), |_| number_at(tokens, i + 4))
-        && tokens.get(next).is_some_and(|t| {
-            matches!(
-                t.lower.as_str(),
-                "children" | "daughters" | "sons" | "kids" | "child" | "daughter" | "son"
-            )
-        })
-        && prev(1) == Some(",")
-    {
-        let total = n + 2;
-        return Some(make(
-            tokens,
-            text,
-            i,
-            next + 1,
-            Some(total),
-            Some(total),
-            CountQualifier::Exact,
-            Some(next),
-        ));
-    }
-    // "(soldiers detained) her husband and two sons" = 3: a relative and more relatives, the
-    // speaker not among them.
+    // "(Name,) his wife and their three children" = the named person, the spouse and the
+    // children; "(soldiers detained) her husband and two sons" = 3, the speaker not among them.
+    let named_before = prev(1) == Some(",");
+    let spouse = tokens.get(i + 1).is_some_and(|t| matches!(t.lower.as_str(), "wife" | "husband"));
+    let relative = tokens.get(i + 1).is_some_and(|t| is_relative(&t.lower));
     if matches!(t.lower.as_str(), "his" | "her" | "their" | "my")
-        && prev(1) != Some(",")
-        && tokens.get(i + 1).is_some_and(|t| is_relative(&t.lower))
-        && tokens.get(i + 2).is_some_and(|t| t.lower == "and")
-        && let Some((n, next)) = tokens
-            .get(i + 3)
-            .filter(|t| matches!(t.lower.as_str(), "their" | "his" | "her" | "my"))
-            .map_or_else(|| number_at(tokens, i + 3), |_| number_at(tokens, i + 4))
-        && tokens.get(next).is_some_and(|t| {
-            matches!(
-                t.lower.as_str(),
-                "children" | "daughters" | "sons" | "kids" | "brothers" | "sisters" | "cousins" | "nephews"
-            )
-        })
+        && (named_before && spouse || !named_before && relative)
+        && let Some((n, next)) = more_relatives(tokens, i + 2)
     {
-        let total = n + 1;
+        let total = n + if named_before { 2 } else { 1 };
         return Some(make(
             tokens,
             text,
@@ -713,6 +678,33 @@ fn match_at(
         return Some(make(tokens, text, first, next, low, high, qualifier, None));
     }
     None
+}
+
+/// "and (their) three children", "and two sons" at `and`: how many, and where their noun is.
+fn more_relatives(tokens: &[Token], and: usize) -> Option<(u64, usize)> {
+    if tokens.get(and).is_none_or(|t| t.lower != "and") {
+        return None;
+    }
+    let possessive =
+        tokens.get(and + 1).is_some_and(|t| matches!(t.lower.as_str(), "their" | "his" | "her" | "my"));
+    let (n, next) = number_at(tokens, and + 1 + usize::from(possessive))?;
+    let kin = tokens.get(next).is_some_and(|t| {
+        matches!(
+            t.lower.as_str(),
+            "children"
+                | "daughters"
+                | "sons"
+                | "kids"
+                | "child"
+                | "daughter"
+                | "son"
+                | "brothers"
+                | "sisters"
+                | "cousins"
+                | "nephews"
+        )
+    });
+    kin.then_some((n, next))
 }
 
 /// One member of a family: "husband", "son", "sister".

@@ -227,6 +227,20 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
 
 type Match = (DateMention, Option<i32>);
 
+/// A year right after a day ("April 26, 2024", "May 9 2024") at `at`: the year, if any, and
+/// where the date ends.
+fn year_after(tokens: &[Token], at: usize) -> (Option<i32>, usize) {
+    if tokens.get(at).is_some_and(|t| t.lower == ",")
+        && let Some(y) = tokens.get(at + 1).and_then(year_of)
+    {
+        return (Some(y), at + 2);
+    }
+    match tokens.get(at).and_then(year_of) {
+        Some(y) => (Some(y), at + 1),
+        None => (None, at),
+    }
+}
+
 /// Shifts a day by `days`, keeping an unknown year unknown.
 fn shift(date: PartialDate, days: i64) -> Option<PartialDate> {
     let probe =
@@ -405,17 +419,10 @@ fn match_at(
         if let Some(day) = tokens.get(next).and_then(day_of)
             && !tokens.get(next + 1).is_some_and(|t| t.lower.starts_with("people") || t.lower == "%")
         {
-            let mut last = next + 1;
-            let mut stated = None;
-            if tokens.get(last).is_some_and(|t| t.lower == ",")
-                && let Some(y) = tokens.get(last + 1).and_then(year_of)
+            let (mut stated, mut last) = year_after(tokens, next + 1);
+            if stated.is_none()
+                && let Some(y) = relative_year(tokens, last, ctx)
             {
-                stated = Some(y);
-                last += 2;
-            } else if let Some(y) = tokens.get(last).and_then(year_of) {
-                stated = Some(y);
-                last += 1;
-            } else if let Some(y) = relative_year(tokens, last, ctx) {
                 stated = Some(y);
                 last += 2;
             }
@@ -434,17 +441,7 @@ fn match_at(
                     None => (month, last + 1),
                 };
                 if let Some(d2) = tokens.get(d2_at).and_then(day_of) {
-                    let mut end = d2_at + 1;
-                    let mut stated2 = None;
-                    if tokens.get(end).is_some_and(|t| t.lower == ",")
-                        && let Some(y) = tokens.get(end + 1).and_then(year_of)
-                    {
-                        stated2 = Some(y);
-                        end += 2;
-                    } else if let Some(y) = tokens.get(end).and_then(year_of) {
-                        stated2 = Some(y);
-                        end += 1;
-                    }
+                    let (stated2, end) = year_after(tokens, d2_at + 1);
                     let y2 = stated2.or_else(|| resolve_year(m2, d2, sentence_year, ctx));
                     // A range that turns the year ("December 28 to January 3") starts the year before.
                     let y1 = if (m2, d2) < (month, day) { y2.map(|y| y - 1) } else { y2 };
