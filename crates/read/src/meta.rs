@@ -786,20 +786,11 @@ static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 /// from comments, navigation or lists of other posts.
 fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = PUBLISHED_LABEL.as_ref()?;
-    for el in body.descendent_elements() {
-        let counts = dom::counts(el);
-        if counts.text < 4 || counts.text > 80 {
-            continue;
-        }
-        if !label.is_match(&text_start(el)) {
-            continue;
-        }
-        let text = element_text(el);
-        let Some(m) = label.find(&text) else { continue };
+    for (el, text, label_end) in labelled(body, label, 4..=80) {
         if not_the_articles(el, root) || is_invisible(el) {
             continue;
         }
-        let mut rest = &text[m.end()..];
+        let mut rest = &text[label_end..];
         // "Published Publish date 3 May 2024": a visible label and one for screen readers.
         while let Some(again) = label.find(rest).filter(|m| m.end() > 0) {
             rest = &rest[again.end()..];
@@ -814,15 +805,35 @@ fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate
         } else {
             rest.to_owned()
         };
-        let rest = byline::before_update(&rest);
         // The date comes right after the label ("Posted by Ana Ruiz on 3 May" is a byline).
-        if let Some((pos, date)) = date::find_date_at(rest)
-            && rest[..pos].split_whitespace().count() <= 1
-        {
+        if let Some(date) = date_right_after(byline::before_update(&rest)) {
             return Some(date);
         }
     }
     None
+}
+
+/// Elements of `body` whose text, `len` characters long, opens with `label`: each with its
+/// text and where the label ends in it.
+fn labelled<'a>(
+    body: ElementRef<'a>,
+    label: &'a regex::Regex,
+    len: std::ops::RangeInclusive<u32>,
+) -> impl Iterator<Item = (ElementRef<'a>, String, usize)> + 'a {
+    body.descendent_elements().filter_map(move |el| {
+        if !len.contains(&dom::counts(el).text) || !label.is_match(&text_start(el)) {
+            return None;
+        }
+        let text = element_text(el);
+        let end = label.find(&text)?.end();
+        Some((el, text, end))
+    })
+}
+
+/// A date at the start of `rest`, at most one word in ("on 3 May 2024").
+fn date_right_after(rest: &str) -> Option<NaiveDate> {
+    let (pos, date) = date::find_date_at(rest)?;
+    (rest[..pos].split_whitespace().count() <= 1).then_some(date)
 }
 
 /// Whether `el` is in comments, navigation, a list item or an `<aside>` or `<footer>` outside
@@ -847,23 +858,11 @@ fn not_the_articles(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
 /// nothing says when it was published.
 fn updated_line(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = UPDATED_LABEL.as_ref()?;
-    for el in body.descendent_elements() {
-        let counts = dom::counts(el);
-        if counts.text < 6 || counts.text > 60 {
-            continue;
-        }
-        if !label.is_match(&text_start(el)) {
-            continue;
-        }
-        let text = element_text(el);
-        let Some(m) = label.find(&text) else { continue };
+    for (el, text, label_end) in labelled(body, label, 6..=60) {
         if outside_article(el, root) || is_invisible(el) {
             continue;
         }
-        let rest = &text[m.end()..];
-        if let Some((pos, date)) = date::find_date_at(rest)
-            && rest[..pos].split_whitespace().count() <= 1
-        {
+        if let Some(date) = date_right_after(&text[label_end..]) {
             return Some(date);
         }
     }

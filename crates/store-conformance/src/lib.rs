@@ -845,15 +845,7 @@ pub fn audit_macs_cover_keyed_writes_and_catch_a_rewrite(backend: &dyn Backend) 
     let mut sql = String::new();
     for entry in &mut forged[2..] {
         entry.prev_hash = prev.clone();
-        entry.hash = store::audit::entry_hash(
-            entry.seq,
-            entry.at,
-            &entry.actor,
-            &entry.action,
-            &entry.objects,
-            &entry.digest,
-            &entry.prev_hash,
-        );
+        entry.hash = store::audit::hash_of(entry);
         prev = entry.hash.clone();
         sql.push_str(&format!(
             "UPDATE audit_log SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};",

@@ -57,6 +57,19 @@ impl Digest {
     }
 }
 
+/// [`entry_hash`] of an entry as stored: what its `hash` must be.
+pub fn hash_of(entry: &AuditEntry) -> String {
+    entry_hash(
+        entry.seq,
+        entry.at,
+        &entry.actor,
+        &entry.action,
+        &entry.objects,
+        &entry.digest,
+        &entry.prev_hash,
+    )
+}
+
 /// The hash of an entry, from every field except `hash` itself.
 pub fn entry_hash(
     seq: i64,
@@ -104,15 +117,7 @@ pub fn verify_chain(entries: &[AuditEntry], head: (i64, &str)) -> Result<(), Cha
         if entry.prev_hash != prev {
             return Err(ChainError::Link { seq: entry.seq });
         }
-        let hash = entry_hash(
-            entry.seq,
-            entry.at,
-            &entry.actor,
-            &entry.action,
-            &entry.objects,
-            &entry.digest,
-            &entry.prev_hash,
-        );
+        let hash = hash_of(entry);
         if entry.hash != hash {
             return Err(ChainError::Altered { seq: entry.seq });
         }
@@ -367,15 +372,7 @@ mod tests {
         let mut prev = forged[1].hash.clone();
         for entry in &mut forged[2..] {
             entry.prev_hash = prev.clone();
-            entry.hash = entry_hash(
-                entry.seq,
-                entry.at,
-                &entry.actor,
-                &entry.action,
-                &entry.objects,
-                &entry.digest,
-                &entry.prev_hash,
-            );
+            entry.hash = hash_of(entry);
             prev = entry.hash.clone();
         }
         let head = (4, forged[3].hash.as_str());
