@@ -43,9 +43,10 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
 /// pair of accented letters and symbols can also spell UTF-8 by chance.
 fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
     // Every run starts with a lead byte read as a letter from "Â" to "ô" (U+00C2 to U+00F4),
-    // whose UTF-8 begins with 0xC3: pages without that byte (English with curly quotes,
-    // most scripts beyond Latin) are not scanned.
-    if !text.as_bytes().contains(&0xC3) {
+    // whose UTF-8 begins with 0xC3, followed by a character that maps back to a continuation
+    // byte. Pages with fewer such pairs than a repair needs (English with curly quotes, French
+    // with its accents, most scripts beyond Latin) are not scanned character by character.
+    if candidate_runs(text.as_bytes()) < MOJIBAKE_RUNS {
         return text;
     }
     let runs = mojibake_runs(&text);
@@ -66,6 +67,37 @@ fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
 
 /// Runs of doubly encoded UTF-8 on a page for it to be repaired.
 const MOJIBAKE_RUNS: usize = 2;
+
+/// Places where a run of doubly encoded UTF-8 could start, counted up to [`MOJIBAKE_RUNS`]:
+/// a lead letter (U+00C2 to U+00F4, encoded `C3 82` to `C3 B4`) followed by a character that
+/// windows-1252 maps to a continuation byte (0x80 to 0xBF).
+fn candidate_runs(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for at in memchr::memchr_iter(0xC3, bytes) {
+        if !bytes.get(at + 1).is_some_and(|b| (0x82..=0xB4).contains(b)) {
+            continue;
+        }
+        let next = bytes.get(at + 2..).and_then(|rest| first_char(rest));
+        if next.and_then(windows_1252_byte).is_some_and(|b| b < 0xC0) {
+            n += 1;
+            if n >= MOJIBAKE_RUNS {
+                break;
+            }
+        }
+    }
+    n
+}
+
+/// The character that begins these bytes, if they begin with a whole UTF-8 character.
+fn first_char(bytes: &[u8]) -> Option<char> {
+    let len = match bytes.first()? {
+        0..0x80 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    };
+    std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()
+}
 
 /// Every run of two or more characters that map back to bytes (Latin-1 and the windows-1252
 /// punctuation) and spell valid UTF-8 with at least one character outside Latin-1's reach:
@@ -157,11 +189,21 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Some(encoding)
 }
 
+/// `\r\n` and lone `\r` become `\n`; NUL characters are dropped. One pass.
 fn normalize_newlines(text: &str) -> String {
-    if !text.contains('\r') && !text.contains('\0') {
-        return text.to_owned();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for at in memchr::memchr2_iter(b'\r', b'\0', bytes) {
+        // Both are ASCII, so every cut falls on a character boundary.
+        out.push_str(&text[copied..at]);
+        if bytes.get(at) == Some(&b'\r') && bytes.get(at + 1) != Some(&b'\n') {
+            out.push('\n');
+        }
+        copied = at + 1;
     }
-    text.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "")
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -228,5 +270,6 @@ mod tests {
     #[test]
     fn newlines_are_normalized() {
         check(b"a\r\nb\rc", "a\nb\nc", 0);
+        check(b"\r\r\n\0x\r", "\n\nx\n", 0);
     }
 }
