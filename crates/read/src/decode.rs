@@ -77,7 +77,7 @@ fn candidate_runs(bytes: &[u8]) -> usize {
         if !bytes.get(at + 1).is_some_and(|b| (0x82..=0xB4).contains(b)) {
             continue;
         }
-        let next = bytes.get(at + 2..).and_then(|rest| first_char(rest));
+        let next = bytes.get(at + 2..).and_then(first_char);
         if next.and_then(windows_1252_byte).is_some_and(|b| b < 0xC0) {
             n += 1;
             if n >= MOJIBAKE_RUNS {
