@@ -7,11 +7,6 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod db;
-
-/// mimalloc: reading a page builds and drops a DOM of many small allocations, which the
-/// system allocator serves more slowly (measured in `refwatch bench read`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod extract_json;
 
 /// Monitor forced returns: news pages in, a sourced record of incidents out.
