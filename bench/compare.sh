@@ -28,9 +28,9 @@ version=$("$work/venv/bin/python" -c 'import trafilatura; print(trafilatura.__ve
 if [ -n "${REFWATCH_BIN:-}" ]; then
     bin=$REFWATCH_BIN
 else
-    echo "building refwatch (release) …" >&2
-    cargo build --quiet --release -p refwatch --manifest-path "$root/Cargo.toml"
-    bin=${CARGO_TARGET_DIR:-$root/target}/release/refwatch
+    echo "building refwatch (profile release-lto) …" >&2
+    cargo build --quiet --profile release-lto -p refwatch --manifest-path "$root/Cargo.toml"
+    bin=${CARGO_TARGET_DIR:-$root/target}/release-lto/refwatch
 fi
 
 one_core=()

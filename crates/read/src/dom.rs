@@ -71,10 +71,16 @@ pub struct Counts {
 /// Non-whitespace characters in a paragraph of about 80 characters.
 pub const LONG_PARAGRAPH: u32 = 68;
 
+/// The attributes an element's [`Hints`] are computed from.
+pub const HINT_ATTRIBUTES: [&str; 5] = ["class", "id", "style", "hidden", "aria-hidden"];
+
 #[derive(Default)]
 struct Facts {
     counts: IdMap<Counts>,
     hints: IdMap<Hints>,
+    /// Hints by `class` value, for elements with no other of [`HINT_ATTRIBUTES`].
+    // SipHash: class values come from the page, and a weak hash could be flooded.
+    hints_by_class: HashMap<String, Hints>,
     kinds: IdMap<Option<BoilerplateKind>>,
     /// Counts of the whole document.
     page: Counts,
@@ -93,6 +99,7 @@ pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool, block: impl F
         f.page = counts.get(&root.id()).copied().unwrap_or_default();
         f.counts = counts;
         f.hints.clear();
+        f.hints_by_class.clear();
         f.kinds.clear();
     });
 }
@@ -111,12 +118,32 @@ pub fn page() -> Counts {
     FACTS.with(|f| f.borrow().page)
 }
 
+/// The element's hints, computed by `compute` (which must read only [`HINT_ATTRIBUTES`])
+/// once per element, and once per `class` value for elements with no other of those
+/// attributes (the items of a menu, the cards of a list).
 pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {
     if let Some(h) = FACTS.with(|f| f.borrow().hints.get(&el.id()).copied()) {
         return h;
     }
-    let h = compute(el);
-    FACTS.with(|f| f.borrow_mut().hints.insert(el.id(), h));
+    let mut class = None;
+    let mut others = false;
+    for (name, value) in el.value().attrs() {
+        if name == "class" {
+            class = Some(value);
+        } else {
+            others |= HINT_ATTRIBUTES.contains(&name);
+        }
+    }
+    let shared = class.filter(|_| !others);
+    let known = shared.and_then(|c| FACTS.with(|f| f.borrow().hints_by_class.get(c).copied()));
+    let h = known.unwrap_or_else(|| compute(el));
+    FACTS.with(|f| {
+        let mut f = f.borrow_mut();
+        if let Some(c) = shared.filter(|_| known.is_none()) {
+            f.hints_by_class.insert(c.to_owned(), h);
+        }
+        f.hints.insert(el.id(), h);
+    });
     h
 }
 
@@ -226,5 +253,28 @@ mod tests {
         assert_eq!(count("a"), Some(2));
         assert_eq!(counts(doc.root_element()).long_paragraphs, 2);
         clear();
+    }
+
+    /// `compute_hints` reads only the attributes the hint cache is keyed by.
+    #[test]
+    fn hints_are_computed_from_the_keyed_attributes_alone() {
+        let source = include_str!("html.rs");
+        let start = source.find("fn compute_hints").expect("html.rs has compute_hints");
+        let body = &source[start..];
+        let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+        let arms: Vec<&str> = body
+            .match_indices("\" =>")
+            .filter_map(|(j, _)| body[..j].rfind('"').map(|s| &body[s + 1..j]))
+            .collect();
+        assert!(arms.len() >= 3, "{arms:?}");
+        for name in arms {
+            assert!(
+                HINT_ATTRIBUTES.contains(&name),
+                "compute_hints reads `{name}`: add it to HINT_ATTRIBUTES"
+            );
+        }
+        for call in ["attr(", ".attrs()"] {
+            assert_eq!(body.matches(call).count(), usize::from(call == ".attrs()"), "{call}");
+        }
     }
 }
