@@ -103,93 +103,56 @@ fn is_space(b: u8) -> bool {
 /// A tag left open at the end of the page ends the rewriting; the rest is copied as it is.
 pub fn drop_attributes(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
-    let len = bytes.len();
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut at = 0;
     // The spans of the current tag's attributes to drop, applied once the tag closes.
     let mut drops: Vec<(usize, usize)> = Vec::new();
-    'tags: while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
-        let lt = at + i;
-        at = lt + 1;
-        if bytes[at..].starts_with(b"!--") {
-            match memchr::memmem::find(&bytes[at + 3..], b"-->") {
-                Some(j) => {
-                    at += 3 + j + 3;
-                    continue;
-                }
-                None => break,
+    while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
+        at += i + 1;
+        let next = match bytes.get(at) {
+            Some(b'!') if bytes[at..].starts_with(b"!--") => {
+                comment_end(&bytes[at + 3..]).map(|j| at + 3 + j)
             }
-        }
-        if !bytes.get(at).is_some_and(u8::is_ascii_alphabetic) {
-            continue;
-        }
-        let name_start = at;
-        let mut p = at;
-        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
-            p += 1;
-        }
-        let name_end = p;
-        drops.clear();
-        // Each attribute as the tokenizer reads it: a name up to a space, `/`, `>` or `=`,
-        // then maybe `=` and a quoted or unquoted value.
-        loop {
-            while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
-                p += 1;
-            }
-            if p >= len {
-                break 'tags;
-            }
-            if bytes[p] == b'>' {
-                p += 1;
-                for &(start, end) in &drops {
-                    let buf = out.get_or_insert_with(|| String::with_capacity(input.len()));
-                    buf.push_str(&input[copied..start]);
-                    copied = end;
-                }
-                break;
-            }
-            let attr_start = p;
-            p += 1;
-            while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
-                p += 1;
-            }
-            let attr_name = &bytes[attr_start..p];
-            let mut q = p;
-            while q < len && is_space(bytes[q]) {
-                q += 1;
-            }
-            if q < len && bytes[q] == b'=' {
-                q += 1;
-                while q < len && is_space(bytes[q]) {
-                    q += 1;
-                }
-                match bytes.get(q) {
-                    Some(&quote @ (b'"' | b'\'')) => match memchr::memchr(quote, &bytes[q + 1..]) {
-                        Some(j) => p = q + 1 + j + 1,
-                        None => break 'tags,
-                    },
-                    Some(_) => {
-                        p = q;
-                        while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
-                            p += 1;
+            // `<!DOCTYPE`, `<![CDATA[`, `<?xml` and other bogus comments end at the first `>`.
+            Some(b'!' | b'?') => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
+            Some(b'/') => match bytes.get(at + 1) {
+                // An end tag's attributes are read, quotes and all, and ignored.
+                Some(b) if b.is_ascii_alphabetic() => tag_end(bytes, at + 1, None).map(|(end, _)| end),
+                Some(b'>') => Some(at + 2),
+                Some(_) => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
+                None => None,
+            },
+            Some(b) if b.is_ascii_alphabetic() => {
+                drops.clear();
+                match tag_end(bytes, at, Some(&mut drops)) {
+                    None => None,
+                    Some((end, name)) => {
+                        for &(start, stop) in &drops {
+                            let buf = out.get_or_insert_with(|| String::with_capacity(input.len()));
+                            buf.push_str(&input[copied..start]);
+                            copied = stop;
+                        }
+                        // The content of a raw-text element is text up to its end tag.
+                        match RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name])) {
+                            // A script holding `<!--` may hide its first end tag (the
+                            // tokenizer's escaped states): rewriting stops there.
+                            Some(raw) => find_closing(&bytes[end..], raw.as_bytes())
+                                .filter(|&j| {
+                                    *raw != "script"
+                                        || memchr::memmem::find(&bytes[end..end + j], b"<!--").is_none()
+                                })
+                                .map(|j| end + j),
+                            None => Some(end),
                         }
                     }
-                    None => break 'tags,
                 }
             }
-            if !KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(attr_name)) {
-                drops.push((attr_start, p));
-            }
-        }
-        at = p;
-        let name = &bytes[name_start..name_end];
-        if let Some(raw) = RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(name)) {
-            match find_closing(&bytes[at..], raw.as_bytes()) {
-                Some(j) => at += j,
-                None => break,
-            }
-        }
+            _ => Some(at),
+        };
+        // Whatever is left open at the end of the page is copied as it is.
+        let Some(next) = next else { break };
+        at = next;
     }
     match out {
         None => Cow::Borrowed(input),
@@ -200,10 +163,84 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
     }
 }
 
-/// Where `</name` first appears in `bytes`, in any case.
+/// Reads the tag whose name starts at `at` as the tokenizer does: the name, then attributes
+/// (a name up to a space, `/`, `>` or `=`, then maybe `=` and a quoted or unquoted value).
+/// Returns where the tag ends (just past its `>`) and where its name ends, or `None` when the
+/// page ends first. The spans of attributes not in [`KEPT_ATTRIBUTES`] go to `drops`.
+fn tag_end(bytes: &[u8], at: usize, mut drops: Option<&mut Vec<(usize, usize)>>) -> Option<(usize, usize)> {
+    let len = bytes.len();
+    let mut p = at;
+    while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
+        p += 1;
+    }
+    let name_end = p;
+    loop {
+        while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
+            p += 1;
+        }
+        match bytes.get(p) {
+            None => return None,
+            Some(b'>') => return Some((p + 1, name_end)),
+            Some(_) => {}
+        }
+        let attr_start = p;
+        p += 1;
+        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
+            p += 1;
+        }
+        let attr_name = &bytes[attr_start..p];
+        let mut q = p;
+        while q < len && is_space(bytes[q]) {
+            q += 1;
+        }
+        if bytes.get(q) == Some(&b'=') {
+            q += 1;
+            while q < len && is_space(bytes[q]) {
+                q += 1;
+            }
+            match bytes.get(q) {
+                Some(&quote @ (b'"' | b'\'')) => p = q + 2 + memchr::memchr(quote, &bytes[q + 1..])?,
+                Some(_) => {
+                    p = q;
+                    while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
+                        p += 1;
+                    }
+                }
+                None => return None,
+            }
+        }
+        if let Some(drops) = drops.as_deref_mut()
+            && !KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(attr_name))
+        {
+            drops.push((attr_start, p));
+        }
+    }
+}
+
+/// Where the end tag `</name` that closes a raw-text element first appears in `bytes`, in any
+/// case, followed by a space, `/` or `>` as the tokenizer requires.
 fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(bytes, b"</")
-        .find(|&i| bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    memchr::memmem::find_iter(bytes, b"</").find(|&i| {
+        bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && bytes.get(i + 2 + name.len()).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'))
+    })
+}
+
+/// Where a comment whose `<!--` came just before `bytes` ends (just past it): at `-->` or
+/// `--!>`, or at once for the empty `<!-->` and `<!--->`.
+fn comment_end(bytes: &[u8]) -> Option<usize> {
+    if bytes.starts_with(b">") {
+        return Some(1);
+    }
+    if bytes.starts_with(b"->") {
+        return Some(2);
+    }
+    memchr::memchr_iter(b'>', bytes)
+        .find(|&i| {
+            let before = &bytes[..i];
+            before.ends_with(b"--") || before.ends_with(b"--!")
+        })
+        .map(|i| i + 1)
 }
 
 /// JSON-LD, and scripts whose data may name the publication date ("publishedDate",
@@ -290,6 +327,80 @@ mod tests {
         assert!(asked.len() >= 10, "{asked:?}");
         for name in asked {
             assert!(KEPT_ATTRIBUTES.contains(&name), "the reader reads `{name}`: add it to KEPT_ATTRIBUTES");
+        }
+    }
+
+    /// The DOM html5ever builds from a page: every element with its kept attributes, and
+    /// every text, in document order.
+    fn outline(html: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        doc.tree
+            .root()
+            .descendants()
+            .filter_map(|node| match node.value() {
+                scraper::Node::Element(e) => {
+                    let mut attrs: Vec<String> = e
+                        .attrs()
+                        .filter(|(name, _)| KEPT_ATTRIBUTES.contains(name))
+                        .map(|(name, value)| format!("{name}={value}"))
+                        .collect();
+                    attrs.sort();
+                    Some(format!("<{} {}>", e.name(), attrs.join(" ")))
+                }
+                scraper::Node::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+        /// The filter reads tags as the tokenizer does: the page parses to the same elements,
+        /// kept attributes and text with or without it.
+        #[test]
+        fn dropping_attributes_changes_nothing_the_reader_sees(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<a href=\"x>y\" class=k>"),
+                    proptest::strategy::Just("<p class='c' data-x=1 id=i>"),
+                    proptest::strategy::Just("<div hidden src=q"),
+                    proptest::strategy::Just("<img alt=a>"),
+                    proptest::strategy::Just("<title>"),
+                    proptest::strategy::Just("</title>"),
+                    proptest::strategy::Just("<textarea>"),
+                    proptest::strategy::Just("<noscript>"),
+                    proptest::strategy::Just("</noscript>"),
+                    proptest::strategy::Just("<!--"),
+                    proptest::strategy::Just("-->"),
+                    proptest::strategy::Just("-"),
+                    proptest::strategy::Just("!"),
+                    proptest::strategy::Just("?"),
+                    proptest::strategy::Just("<script>"),
+                    proptest::strategy::Just("</SCRIPT>"),
+                    proptest::strategy::Just("<plaintext>"),
+                    proptest::strategy::Just("<A HREF=x CLASS=y>"),
+                    proptest::strategy::Just("\t"),
+                    proptest::strategy::Just("</a x=\">\">"),
+                    proptest::strategy::Just("</title x>"),
+                    proptest::strategy::Just("</titlex>"),
+                    proptest::strategy::Just("</p>"),
+                    proptest::strategy::Just("<"),
+                    proptest::strategy::Just(">"),
+                    proptest::strategy::Just("/"),
+                    proptest::strategy::Just("="),
+                    proptest::strategy::Just("\""),
+                    proptest::strategy::Just("'"),
+                    proptest::strategy::Just(" "),
+                    proptest::strategy::Just("rel=author"),
+                    proptest::strategy::Just("href"),
+                    proptest::strategy::Just("word"),
+                    proptest::strategy::Just("é"),
+                ],
+                0..40,
+            )
+        ) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(outline(&drop_attributes(&html)), outline(&html), "{}", html);
         }
     }
 
