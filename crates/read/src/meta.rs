@@ -152,6 +152,29 @@ impl JsonLd {
     }
 }
 
+/// The headline the page's JSON-LD gives its article (or web page), read from the document
+/// that holds `el`.
+pub(crate) fn ld_headline(el: ElementRef<'_>) -> Option<String> {
+    let top = el.ancestors().last()?;
+    let mut objects: Vec<serde_json::Value> = Vec::new();
+    for script in top.descendants().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "script") {
+        if !script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) {
+            continue;
+        }
+        let raw: String = script.text().collect();
+        let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) {
+            flatten_ld(value, &mut objects, 0);
+        }
+    }
+    objects
+        .iter()
+        .filter(|o| ld_types(o).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
+        .find_map(|o| o.get("headline").and_then(|v| v.as_str()))
+        .map(|s| clean_space(&decode_entities(s)))
+        .filter(|s| !s.is_empty() && s.len() < 400)
+}
+
 fn flatten_ld(value: serde_json::Value, out: &mut Vec<serde_json::Value>, depth: usize) {
     if depth > 8 {
         return;
@@ -700,9 +723,6 @@ pub(crate) fn publication_date(
     url: Option<&str>,
     content: &Content,
 ) -> (Option<NaiveDate>, Option<DateSource>) {
-    if let Some(date) = json_ld.published {
-        return (Some(date), Some(DateSource::JsonLd));
-    }
     const KEYS: &[&str] = &[
         "article:published_time",
         "og:article:published_time",
@@ -734,10 +754,27 @@ pub(crate) fn publication_date(
         "published-date",
         "publication-date",
     ];
-    if let Some(date) = KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
-        return (Some(date), Some(DateSource::Meta));
+    let labelled = labelled_date(body, root);
+    let header = header_dates(body, root, headline);
+    let metadata = json_ld.published.map(|d| (d, DateSource::JsonLd)).or_else(|| {
+        KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)).map(|d| (d, DateSource::Meta))
+    });
+    if let Some((date, source)) = metadata {
+        // Metadata often gives the time in UTC: the day in the URL is the site's own.
+        if let Some(day) = url.and_then(date::date_in_url)
+            && (day - date).num_days().abs() == 1
+        {
+            return (Some(day), Some(DateSource::Url));
+        }
+        // The date the page shows under a publication label or by the headline is the one
+        // its readers see; metadata that says otherwise is a CMS's own record (when the
+        // item was created, imported or republished).
+        if let Some(shown) = labelled.filter(|d| *d != date) {
+            return (Some(shown), Some(DateSource::Text));
+        }
+        return (Some(date), Some(source));
     }
-    if let Some(date) = labelled_date(body, root) {
+    if let Some(date) = labelled {
         return (Some(date), Some(DateSource::Text));
     }
     if let Some(date) = time_element_date(body, root) {
@@ -746,7 +783,6 @@ pub(crate) fn publication_date(
     if let Some(date) = url.and_then(date::date_in_url) {
         return (Some(date), Some(DateSource::Url));
     }
-    let header = header_dates(body, root, headline);
     if let Some(date) = content.byline_date.or(header.published).or_else(|| visible_date(body, root)) {
         return (Some(date), Some(DateSource::Text));
     }
@@ -1412,6 +1448,67 @@ mod tests {
         );
         let article = read_html(&html, Some("https://miranotes.example/boats"), &mut Vec::new());
         assert_eq!(article.title.as_deref(), Some("Boats at dawn"));
+    }
+
+    fn read(html: &str, url: &str) -> domain::Article {
+        read_html(html, Some(url), &mut Vec::new())
+    }
+
+    #[test]
+    fn the_heading_the_json_ld_names_among_several() {
+        let html = format!(
+            "<!doctype html><html><head><title>Ferry tips | Harbor Eats</title>\
+             <meta property=\"og:title\" content=\"Ferry tips | Harbor Eats\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"BlogPosting\",\"headline\":\"Ferry 101: Tips for a calm crossing\"}}</script>\
+             </head><body><div class=\"hero\"><h1>The Blog</h1></div><article><h1>Ferry 101: Tips for a calm crossing</h1>\
+             <div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://harboreats.example/blog/ferry");
+        assert_eq!(article.title.as_deref(), Some("Ferry 101: Tips for a calm crossing"));
+    }
+
+    #[test]
+    fn a_heading_for_screen_readers_that_agrees_with_the_title() {
+        let html = format!(
+            "<!doctype html><html><head><title>Boats at dawn: a guide | Patient Notes | Lantern Clinic</title></head><body>\
+             <h1 class=\"sr-only\">Boats at dawn: a guide | Patient Notes | Lantern Clinic</h1>\
+             <article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lanternclinic.example/notes/boats");
+        assert_eq!(article.title.as_deref(), Some("Boats at dawn: a guide"));
+    }
+
+    #[test]
+    fn a_headline_in_capitals_takes_the_metadata_case() {
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"Best Ferry Lines 2026: Tips From Sailors\"></head><body>\
+             <article><h1>BEST FERRY LINES 2026: TIPS FROM SAILORS</h1><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Best Ferry Lines 2026: Tips From Sailors"));
+        // A headline in ordinary case stays as written.
+        let plain = html.replace("BEST FERRY LINES 2026: TIPS FROM SAILORS", "Best ferry lines 2026: tips from sailors");
+        let article = read(&plain, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Best ferry lines 2026: tips from sailors"));
+    }
+
+    #[test]
+    fn a_shown_publication_date_over_the_metadata() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article","datePublished":"2025-11-29T12:00:00-05:00"}</script>"#;
+        let shown = page(ld, r#"<p class="meta">Published <time datetime="2025-08-13">August 13, 2025</time></p>"#, "");
+        assert_eq!(published(&shown).as_deref(), Some("2025-08-13"));
+        // An update line does not override it.
+        let updated = page(ld, r#"<p class="meta">Updated <time datetime="2025-12-01">1 December 2025</time></p>"#, "");
+        assert_eq!(published(&updated).as_deref(), Some("2025-11-29"));
+    }
+
+    #[test]
+    fn the_day_in_the_url_over_a_utc_time_a_day_later() {
+        let head = r#"<meta property="article:published_time" content="2025-12-19T03:05:00+00:00">"#;
+        let dated = |url: &str| read(&page(head, "", ""), url).published.map(|d| d.to_string());
+        assert_eq!(dated("https://lantern.example/2025/12/18/boats/").as_deref(), Some("2025-12-18"));
+        // A URL date further off is some other day (a series, a re-post): the metadata stays.
+        assert_eq!(dated("https://lantern.example/2025/12/10/boats/").as_deref(), Some("2025-12-19"));
     }
 
     #[test]
