@@ -769,7 +769,11 @@ pub(crate) fn publication_date(
         // The date the page shows under a publication label or by the headline is the one
         // its readers see; metadata that says otherwise is a CMS's own record (when the
         // item was created, imported or republished).
-        if let Some(shown) = labelled.filter(|d| *d != date) {
+        // Webflow's JSON-LD date is when the page was last published from its editor; the
+        // date its template shows by the headline is the article's.
+        let webflow = doc.root_element().attr("data-wf-site").is_some();
+        let header_date = header.published.filter(|_| webflow);
+        if let Some(shown) = labelled.or(header_date).filter(|d| *d != date) {
             return (Some(shown), Some(DateSource::Text));
         }
         return (Some(date), Some(source));
@@ -807,7 +811,7 @@ pub(crate) fn publication_date(
 /// "Published", "Posted on", "Publication date" and the like, at the start of a line.
 static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)^(?:first\s+|originally\s+)?(?:published|posted|publish\s+date|date\s+published|publication\s+date|release\s+date)(?:\s+(?:on|at))?(?:\s+the)?\s*:?\s*",
+        r"(?i)^(?:this\s+(?:article|story|post|page)\s+was\s+)?(?:first\s+|originally\s+)?(?:published|posted|publish\s+date|date\s+published|publication\s+date|release\s+date)(?:\s+(?:on|at))?(?:\s+the)?\s*:?\s*",
     )
     .ok()
 });
@@ -1500,6 +1504,21 @@ mod tests {
         // An update line does not override it.
         let updated = page(ld, r#"<p class="meta">Updated <time datetime="2025-12-01">1 December 2025</time></p>"#, "");
         assert_eq!(published(&updated).as_deref(), Some("2025-11-29"));
+    }
+
+    #[test]
+    fn a_webflow_pages_shown_date_over_its_json_ld() {
+        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>"#;
+        let html = page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
+        assert_eq!(published(&html).as_deref(), Some("2025-06-24"));
+        let webflow = html.replace("<html>", r#"<html data-wf-site="a1b2" data-wf-page="c3d4">"#);
+        assert_eq!(published(&webflow).as_deref(), Some("2024-08-25"));
+    }
+
+    #[test]
+    fn originally_published_is_a_publication_label() {
+        let html = page("", "", r#"<p class="note">This story was originally published on 26 Sep 2019</p>"#);
+        assert_eq!(published(&html).as_deref(), Some("2019-09-26"));
     }
 
     #[test]
