@@ -174,7 +174,8 @@ fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&
         || meta_lower
             .as_deref()
             .is_some_and(|m| words <= 3 && !m.starts_with(&candidate.to_lowercase()) && !agrees(candidate));
-    if is_site || words < 2 && !agrees(candidate) || candidate.len() > 300 {
+    // Over 200 characters is a paragraph set as a heading, not a headline.
+    if is_site || words < 2 && !agrees(candidate) || candidate.len() > 200 {
         return None;
     }
     if let Some(meta) = meta_title

@@ -1226,7 +1226,14 @@ pub(crate) fn tidy_headline(
     let words = extra.split_whitespace().count();
     let is_date = words <= 5 && date::find_date(extra).is_some();
     let is_label = words == 1 && before.trim_end().ends_with(':') && after.trim().is_empty();
-    if (is_date || is_label) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
+    // A standfirst run into the headline with nothing between them but a space: "Tax 101:
+    // the basics A guide to the taxes people pay, and why they matter".
+    let is_standfirst = before.trim().is_empty()
+        && words >= 6
+        && after.starts_with(' ')
+        && after.trim_start().chars().next().is_some_and(char::is_uppercase)
+        && !meta.ends_with(|c: char| c.is_ascii_punctuation());
+    if (is_date || is_label || is_standfirst) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
         return out[pos..pos + meta.len()].to_owned();
     }
     out
@@ -1409,6 +1416,14 @@ mod tests {
         );
         assert_eq!(tidy("Blog: Best boats of 2025", Some("Best boats of 2025"), None), "Best boats of 2025");
         assert_eq!(tidy("Best boats of 2025 – Lantern", None, Some("Lantern")), "Best boats of 2025");
+        assert_eq!(
+            tidy(
+                "Tax 101: the basics A guide to the taxes people pay, and why they matter",
+                Some("Tax 101: the basics"),
+                None
+            ),
+            "Tax 101: the basics"
+        );
         // A subtitle is the headline's own.
         assert_eq!(
             tidy("Best boats of 2025: a guide", Some("Best boats of 2025"), None),
@@ -1494,6 +1509,18 @@ mod tests {
         let plain = html.replace("BEST FERRY LINES 2026: TIPS FROM SAILORS", "Best ferry lines 2026: tips from sailors");
         let article = read(&plain, "https://lantern.example/ferries");
         assert_eq!(article.title.as_deref(), Some("Best ferry lines 2026: tips from sailors"));
+    }
+
+    #[test]
+    fn a_paragraph_set_as_a_heading_is_no_headline() {
+        let blurb = "Learn which boats make the calmest crossing and how to pick a ferry line, with tips from \
+            sailors on every route we cover. We will help you learn everything you need to know before you book.";
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"The ten calmest ferry lines\"></head><body>\
+             <article><h1>{blurb}</h1><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("The ten calmest ferry lines"));
     }
 
     #[test]
