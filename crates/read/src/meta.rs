@@ -1514,7 +1514,7 @@ mod tests {
     #[test]
     fn a_paragraph_set_as_a_heading_is_no_headline() {
         let blurb = "Learn which boats make the calmest crossing and how to pick a ferry line, with tips from \
-            sailors on every route we cover. We will help you learn everything you need to know before you book.";
+            sailors on every route we cover. We will help you learn everything you need to know before you book a seat on any of them.";
         let html = format!(
             "<!doctype html><html><head><meta property=\"og:title\" content=\"The ten calmest ferry lines\"></head><body>\
              <article><h1>{blurb}</h1><div>{BODY}</div></article></body></html>"
