@@ -148,8 +148,19 @@ pub(crate) fn same_headline(a: &str, b: &str) -> bool {
 fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&str>) -> Option<String> {
     let mut h1s: Vec<String> = Vec::new();
     let mut hidden: Vec<String> = Vec::new();
-    for e in body.descendent_elements().filter(|e| e.value().name() == "h1" && !in_section(*e, body)) {
-        let list = if is_invisible(e) { &mut hidden } else { &mut h1s };
+    // Headings in a block classed as a banner or promotion: a page's hero holds its headline.
+    let mut in_banner: Vec<String> = Vec::new();
+    for e in body.descendent_elements().filter(|e| e.value().name() == "h1") {
+        let list = if in_section(e, body) {
+            if in_hard_section(e, body) {
+                continue;
+            }
+            &mut in_banner
+        } else if is_invisible(e) {
+            &mut hidden
+        } else {
+            &mut h1s
+        };
         if list.len() < 3 {
             let text = element_text(e);
             if !text.is_empty() {
@@ -168,7 +179,8 @@ fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&
         .find(|t| agrees(t))
         .or_else(|| if h1s.len() > 1 { ld_headline() } else { None })
         .or_else(|| if h1s.len() == 1 { h1s.first() } else { None })
-        .or_else(|| hidden.iter().find(|t| agrees(t)))?;
+        .or_else(|| hidden.iter().find(|t| agrees(t)))
+        .or_else(|| if h1s.is_empty() && in_banner.len() == 1 { in_banner.first() } else { None })?;
     let words = word_count(candidate);
     let is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(candidate))
         || meta_lower
@@ -186,6 +198,25 @@ fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&
         return Some(meta.to_owned());
     }
     Some(candidate.clone())
+}
+
+/// Whether `el` is in navigation, a sidebar, comments, related posts or share buttons (any
+/// boilerplate section but one classed as a banner, a promotion or the page's details).
+fn in_hard_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_DEPTH) {
+        if node.id() == root.id() {
+            return false;
+        }
+        let Some(e) = ElementRef::wrap(node) else { continue };
+        let name = e.value().name();
+        if matches!(name, "nav" | "aside") || name == "footer" && !e.ancestors().any(is_article_element) {
+            return true;
+        }
+        if hints(e).section.is_some_and(|k| k != BoilerplateKind::Other) && !is_substantial(e) {
+            return true;
+        }
+    }
+    false
 }
 
 pub(crate) fn first_h1(body: ElementRef<'_>) -> Option<ElementRef<'_>> {

@@ -1512,6 +1512,17 @@ mod tests {
     }
 
     #[test]
+    fn the_headline_in_a_hero_banner() {
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"Ferry lines compared | Lantern\"></head><body>\
+             <nav><h1>Lantern</h1></nav><div class=\"inner-banner\"><h1>Six ferry lines and how to pick one</h1></div>\
+             <article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Six ferry lines and how to pick one"));
+    }
+
+    #[test]
     fn a_paragraph_set_as_a_heading_is_no_headline() {
         let blurb = "Learn which boats make the calmest crossing and how to pick a ferry line, with tips from \
             sailors on every route we cover. We will help you learn everything you need to know before you book a seat on any of them.";
