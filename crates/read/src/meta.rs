@@ -1233,7 +1233,10 @@ pub(crate) fn tidy_headline(
         && after.starts_with(' ')
         && after.trim_start().chars().next().is_some_and(char::is_uppercase)
         && !meta.ends_with(|c: char| c.is_ascii_punctuation());
-    if (is_date || is_label || is_standfirst) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
+    if (is_date || is_label || is_standfirst)
+        && out.is_char_boundary(pos)
+        && out.is_char_boundary(pos + meta.len())
+    {
         return out[pos..pos + meta.len()].to_owned();
     }
     out
@@ -1506,7 +1509,8 @@ mod tests {
         let article = read(&html, "https://lantern.example/ferries");
         assert_eq!(article.title.as_deref(), Some("Best Ferry Lines 2026: Tips From Sailors"));
         // A headline in ordinary case stays as written.
-        let plain = html.replace("BEST FERRY LINES 2026: TIPS FROM SAILORS", "Best ferry lines 2026: tips from sailors");
+        let plain = html
+            .replace("BEST FERRY LINES 2026: TIPS FROM SAILORS", "Best ferry lines 2026: tips from sailors");
         let article = read(&plain, "https://lantern.example/ferries");
         assert_eq!(article.title.as_deref(), Some("Best ferry lines 2026: tips from sailors"));
     }
@@ -1537,17 +1541,23 @@ mod tests {
     #[test]
     fn a_shown_publication_date_over_the_metadata() {
         let ld = r#"<script type="application/ld+json">{"@type":"Article","datePublished":"2025-11-29T12:00:00-05:00"}</script>"#;
-        let shown = page(ld, r#"<p class="meta">Published <time datetime="2025-08-13">August 13, 2025</time></p>"#, "");
+        let shown = page(
+            ld,
+            r#"<p class="meta">Published <time datetime="2025-08-13">August 13, 2025</time></p>"#,
+            "",
+        );
         assert_eq!(published(&shown).as_deref(), Some("2025-08-13"));
         // An update line does not override it.
-        let updated = page(ld, r#"<p class="meta">Updated <time datetime="2025-12-01">1 December 2025</time></p>"#, "");
+        let updated =
+            page(ld, r#"<p class="meta">Updated <time datetime="2025-12-01">1 December 2025</time></p>"#, "");
         assert_eq!(published(&updated).as_deref(), Some("2025-11-29"));
     }
 
     #[test]
     fn a_webflow_pages_shown_date_over_its_json_ld() {
         let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>"#;
-        let html = page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
+        let html =
+            page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
         assert_eq!(published(&html).as_deref(), Some("2025-06-24"));
         let webflow = html.replace("<html>", r#"<html data-wf-site="a1b2" data-wf-page="c3d4">"#);
         assert_eq!(published(&webflow).as_deref(), Some("2024-08-25"));
