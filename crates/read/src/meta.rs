@@ -755,7 +755,6 @@ pub(crate) fn publication_date(
         "publication-date",
     ];
     let labelled = labelled_date(body, root);
-    let header = header_dates(body, root, headline);
     let metadata = json_ld.published.map(|d| (d, DateSource::JsonLd)).or_else(|| {
         KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)).map(|d| (d, DateSource::Meta))
     });
@@ -766,13 +765,12 @@ pub(crate) fn publication_date(
         {
             return (Some(day), Some(DateSource::Url));
         }
-        // The date the page shows under a publication label or by the headline is the one
-        // its readers see; metadata that says otherwise is a CMS's own record (when the
-        // item was created, imported or republished).
-        // Webflow's JSON-LD date is when the page was last published from its editor; the
-        // date its template shows by the headline is the article's.
+        // The date the page shows under a publication label is the one its readers see;
+        // metadata that says otherwise is a CMS's own record (when the item was created,
+        // imported or republished). Webflow's JSON-LD date is when the page was last
+        // published from its editor: there the date shown by the headline is the article's.
         let webflow = doc.root_element().attr("data-wf-site").is_some();
-        let header_date = header.published.filter(|_| webflow);
+        let header_date = if webflow { header_dates(body, root, headline).published } else { None };
         if let Some(shown) = labelled.or(header_date).filter(|d| *d != date) {
             return (Some(shown), Some(DateSource::Text));
         }
@@ -787,6 +785,7 @@ pub(crate) fn publication_date(
     if let Some(date) = url.and_then(date::date_in_url) {
         return (Some(date), Some(DateSource::Url));
     }
+    let header = header_dates(body, root, headline);
     if let Some(date) = content.byline_date.or(header.published).or_else(|| visible_date(body, root)) {
         return (Some(date), Some(DateSource::Text));
     }
