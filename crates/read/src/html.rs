@@ -140,28 +140,83 @@ pub(crate) fn same_headline(a: &str, b: &str) -> bool {
     !short.is_empty() && long.contains(short) && (word_count(short) >= 3 || short.len() * 2 >= long.len())
 }
 
-/// The text of the page's `<h1>` when it can be trusted as the title.
+/// The text of the page's `<h1>` when it can be trusted as the title: one that agrees with
+/// the metadata title, else one that agrees with the JSON-LD headline (a blog's name in an
+/// `<h1>` above the article's own), else the only one. A heading hidden for screen readers
+/// counts only when it agrees with the metadata title. A headline written in capitals that
+/// is the metadata title in other case is given in the metadata's case.
 fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&str>) -> Option<String> {
-    let h1s: Vec<String> = body
-        .descendent_elements()
-        .filter(|e| e.value().name() == "h1" && !in_section(*e, body) && !is_invisible(*e))
-        .map(element_text)
-        .filter(|t| !t.is_empty())
-        .take(3)
-        .collect();
+    let mut h1s: Vec<String> = Vec::new();
+    let mut hidden: Vec<String> = Vec::new();
+    // Headings in a block classed as a banner or promotion: a page's hero holds its headline.
+    let mut in_banner: Vec<String> = Vec::new();
+    for e in body.descendent_elements().filter(|e| e.value().name() == "h1") {
+        let list = if in_section(e, body) {
+            if in_hard_section(e, body) {
+                continue;
+            }
+            &mut in_banner
+        } else if is_invisible(e) {
+            &mut hidden
+        } else {
+            &mut h1s
+        };
+        if list.len() < 3 {
+            let text = element_text(e);
+            if !text.is_empty() {
+                list.push(text);
+            }
+        }
+    }
     let meta_lower = meta_title.map(str::to_lowercase);
     let agrees = |text: &str| meta_lower.as_deref().is_some_and(|m| same_headline(m, &text.to_lowercase()));
-    let candidate =
-        h1s.iter().find(|t| agrees(t)).or_else(|| if h1s.len() == 1 { h1s.first() } else { None })?;
+    let ld_headline = || {
+        let headline = crate::meta::ld_headline(body)?.to_lowercase();
+        h1s.iter().find(|t| same_headline(&headline, &t.to_lowercase()))
+    };
+    let candidate = h1s
+        .iter()
+        .find(|t| agrees(t))
+        .or_else(|| if h1s.len() > 1 { ld_headline() } else { None })
+        .or_else(|| if h1s.len() == 1 { h1s.first() } else { None })
+        .or_else(|| hidden.iter().find(|t| agrees(t)))
+        .or_else(|| if h1s.is_empty() && in_banner.len() == 1 { in_banner.first() } else { None })?;
     let words = word_count(candidate);
     let is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(candidate))
         || meta_lower
             .as_deref()
             .is_some_and(|m| words <= 3 && !m.starts_with(&candidate.to_lowercase()) && !agrees(candidate));
-    if is_site || words < 2 && !agrees(candidate) || candidate.len() > 300 {
+    // Over 200 characters is a paragraph set as a heading, not a headline.
+    if is_site || words < 2 && !agrees(candidate) || candidate.len() > 200 {
         return None;
     }
+    if let Some(meta) = meta_title
+        && !candidate.chars().any(char::is_lowercase)
+        && meta.chars().any(char::is_lowercase)
+        && meta.to_lowercase() == candidate.to_lowercase()
+    {
+        return Some(meta.to_owned());
+    }
     Some(candidate.clone())
+}
+
+/// Whether `el` is in navigation, a sidebar, comments, related posts or share buttons (any
+/// boilerplate section but one classed as a banner, a promotion or the page's details).
+fn in_hard_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_DEPTH) {
+        if node.id() == root.id() {
+            return false;
+        }
+        let Some(e) = ElementRef::wrap(node) else { continue };
+        let name = e.value().name();
+        if matches!(name, "nav" | "aside") || name == "footer" && !e.ancestors().any(is_article_element) {
+            return true;
+        }
+        if hints(e).section.is_some_and(|k| k != BoilerplateKind::Other) && !is_substantial(e) {
+            return true;
+        }
+    }
+    false
 }
 
 pub(crate) fn first_h1(body: ElementRef<'_>) -> Option<ElementRef<'_>> {

@@ -152,6 +152,29 @@ impl JsonLd {
     }
 }
 
+/// The headline the page's JSON-LD gives its article (or web page), read from the document
+/// that holds `el`.
+pub(crate) fn ld_headline(el: ElementRef<'_>) -> Option<String> {
+    let top = el.ancestors().last()?;
+    let mut objects: Vec<serde_json::Value> = Vec::new();
+    for script in top.descendants().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "script") {
+        if !script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) {
+            continue;
+        }
+        let raw: String = script.text().collect();
+        let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) {
+            flatten_ld(value, &mut objects, 0);
+        }
+    }
+    objects
+        .iter()
+        .filter(|o| ld_types(o).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
+        .find_map(|o| o.get("headline").and_then(|v| v.as_str()))
+        .map(|s| clean_space(&decode_entities(s)))
+        .filter(|s| !s.is_empty() && s.len() < 400)
+}
+
 fn flatten_ld(value: serde_json::Value, out: &mut Vec<serde_json::Value>, depth: usize) {
     if depth > 8 {
         return;
@@ -700,9 +723,6 @@ pub(crate) fn publication_date(
     url: Option<&str>,
     content: &Content,
 ) -> (Option<NaiveDate>, Option<DateSource>) {
-    if let Some(date) = json_ld.published {
-        return (Some(date), Some(DateSource::JsonLd));
-    }
     const KEYS: &[&str] = &[
         "article:published_time",
         "og:article:published_time",
@@ -734,10 +754,29 @@ pub(crate) fn publication_date(
         "published-date",
         "publication-date",
     ];
-    if let Some(date) = KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
-        return (Some(date), Some(DateSource::Meta));
+    let labelled = labelled_date(body, root);
+    let metadata = json_ld.published.map(|d| (d, DateSource::JsonLd)).or_else(|| {
+        KEYS.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)).map(|d| (d, DateSource::Meta))
+    });
+    if let Some((date, source)) = metadata {
+        // Metadata often gives the time in UTC: the day in the URL is the site's own.
+        if let Some(day) = url.and_then(date::date_in_url)
+            && (day - date).num_days().abs() == 1
+        {
+            return (Some(day), Some(DateSource::Url));
+        }
+        // The date the page shows under a publication label is the one its readers see;
+        // metadata that says otherwise is a CMS's own record (when the item was created,
+        // imported or republished). Webflow's JSON-LD date is when the page was last
+        // published from its editor: there the date shown by the headline is the article's.
+        let webflow = doc.root_element().attr("data-wf-site").is_some();
+        let header_date = if webflow { header_dates(body, root, headline).published } else { None };
+        if let Some(shown) = labelled.or(header_date).filter(|d| *d != date) {
+            return (Some(shown), Some(DateSource::Text));
+        }
+        return (Some(date), Some(source));
     }
-    if let Some(date) = labelled_date(body, root) {
+    if let Some(date) = labelled {
         return (Some(date), Some(DateSource::Text));
     }
     if let Some(date) = time_element_date(body, root) {
@@ -771,7 +810,7 @@ pub(crate) fn publication_date(
 /// "Published", "Posted on", "Publication date" and the like, at the start of a line.
 static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)^(?:first\s+|originally\s+)?(?:published|posted|publish\s+date|date\s+published|publication\s+date|release\s+date)(?:\s+(?:on|at))?(?:\s+the)?\s*:?\s*",
+        r"(?i)^(?:this\s+(?:article|story|post|page)\s+was\s+)?(?:first\s+|originally\s+)?(?:published|posted|publish\s+date|date\s+published|publication\s+date|release\s+date)(?:\s+(?:on|at))?(?:\s+the)?\s*:?\s*",
     )
     .ok()
 });
@@ -1186,7 +1225,17 @@ pub(crate) fn tidy_headline(
     let words = extra.split_whitespace().count();
     let is_date = words <= 5 && date::find_date(extra).is_some();
     let is_label = words == 1 && before.trim_end().ends_with(':') && after.trim().is_empty();
-    if (is_date || is_label) && out.is_char_boundary(pos) && out.is_char_boundary(pos + meta.len()) {
+    // A standfirst run into the headline with nothing between them but a space: "Tax 101:
+    // the basics A guide to the taxes people pay, and why they matter".
+    let is_standfirst = before.trim().is_empty()
+        && words >= 6
+        && after.starts_with(' ')
+        && after.trim_start().chars().next().is_some_and(char::is_uppercase)
+        && !meta.ends_with(|c: char| c.is_ascii_punctuation());
+    if (is_date || is_label || is_standfirst)
+        && out.is_char_boundary(pos)
+        && out.is_char_boundary(pos + meta.len())
+    {
         return out[pos..pos + meta.len()].to_owned();
     }
     out
@@ -1369,6 +1418,14 @@ mod tests {
         );
         assert_eq!(tidy("Blog: Best boats of 2025", Some("Best boats of 2025"), None), "Best boats of 2025");
         assert_eq!(tidy("Best boats of 2025 – Lantern", None, Some("Lantern")), "Best boats of 2025");
+        assert_eq!(
+            tidy(
+                "Tax 101: the basics A guide to the taxes people pay, and why they matter",
+                Some("Tax 101: the basics"),
+                None
+            ),
+            "Tax 101: the basics"
+        );
         // A subtitle is the headline's own.
         assert_eq!(
             tidy("Best boats of 2025: a guide", Some("Best boats of 2025"), None),
@@ -1412,6 +1469,112 @@ mod tests {
         );
         let article = read_html(&html, Some("https://miranotes.example/boats"), &mut Vec::new());
         assert_eq!(article.title.as_deref(), Some("Boats at dawn"));
+    }
+
+    fn read(html: &str, url: &str) -> domain::Article {
+        read_html(html, Some(url), &mut Vec::new())
+    }
+
+    #[test]
+    fn the_heading_the_json_ld_names_among_several() {
+        let html = format!(
+            "<!doctype html><html><head><title>Ferry tips | Harbor Eats</title>\
+             <meta property=\"og:title\" content=\"Ferry tips | Harbor Eats\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"BlogPosting\",\"headline\":\"Ferry 101: Tips for a calm crossing\"}}</script>\
+             </head><body><div class=\"hero\"><h1>The Blog</h1></div><article><h1>Ferry 101: Tips for a calm crossing</h1>\
+             <div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://harboreats.example/blog/ferry");
+        assert_eq!(article.title.as_deref(), Some("Ferry 101: Tips for a calm crossing"));
+    }
+
+    #[test]
+    fn a_heading_for_screen_readers_that_agrees_with_the_title() {
+        let html = format!(
+            "<!doctype html><html><head><title>Boats at dawn: a guide | Patient Notes | Lantern Clinic</title></head><body>\
+             <h1 class=\"sr-only\">Boats at dawn: a guide | Patient Notes | Lantern Clinic</h1>\
+             <article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lanternclinic.example/notes/boats");
+        assert_eq!(article.title.as_deref(), Some("Boats at dawn: a guide"));
+    }
+
+    #[test]
+    fn a_headline_in_capitals_takes_the_metadata_case() {
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"Best Ferry Lines 2026: Tips From Sailors\"></head><body>\
+             <article><h1>BEST FERRY LINES 2026: TIPS FROM SAILORS</h1><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Best Ferry Lines 2026: Tips From Sailors"));
+        // A headline in ordinary case stays as written.
+        let plain = html
+            .replace("BEST FERRY LINES 2026: TIPS FROM SAILORS", "Best ferry lines 2026: tips from sailors");
+        let article = read(&plain, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Best ferry lines 2026: tips from sailors"));
+    }
+
+    #[test]
+    fn the_headline_in_a_hero_banner() {
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"Ferry lines compared | Lantern\"></head><body>\
+             <nav><h1>Lantern</h1></nav><div class=\"inner-banner\"><h1>Six ferry lines and how to pick one</h1></div>\
+             <article><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("Six ferry lines and how to pick one"));
+    }
+
+    #[test]
+    fn a_paragraph_set_as_a_heading_is_no_headline() {
+        let blurb = "Learn which boats make the calmest crossing and how to pick a ferry line, with tips from \
+            sailors on every route we cover. We will help you learn everything you need to know before you book a seat on any of them.";
+        let html = format!(
+            "<!doctype html><html><head><meta property=\"og:title\" content=\"The ten calmest ferry lines\"></head><body>\
+             <article><h1>{blurb}</h1><div>{BODY}</div></article></body></html>"
+        );
+        let article = read(&html, "https://lantern.example/ferries");
+        assert_eq!(article.title.as_deref(), Some("The ten calmest ferry lines"));
+    }
+
+    #[test]
+    fn a_shown_publication_date_over_the_metadata() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article","datePublished":"2025-11-29T12:00:00-05:00"}</script>"#;
+        let shown = page(
+            ld,
+            r#"<p class="meta">Published <time datetime="2025-08-13">August 13, 2025</time></p>"#,
+            "",
+        );
+        assert_eq!(published(&shown).as_deref(), Some("2025-08-13"));
+        // An update line does not override it.
+        let updated =
+            page(ld, r#"<p class="meta">Updated <time datetime="2025-12-01">1 December 2025</time></p>"#, "");
+        assert_eq!(published(&updated).as_deref(), Some("2025-11-29"));
+    }
+
+    #[test]
+    fn a_webflow_pages_shown_date_over_its_json_ld() {
+        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>"#;
+        let html =
+            page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
+        assert_eq!(published(&html).as_deref(), Some("2025-06-24"));
+        let webflow = html.replace("<html>", r#"<html data-wf-site="a1b2" data-wf-page="c3d4">"#);
+        assert_eq!(published(&webflow).as_deref(), Some("2024-08-25"));
+    }
+
+    #[test]
+    fn originally_published_is_a_publication_label() {
+        let html = page("", "", r#"<p class="note">This story was originally published on 26 Sep 2019</p>"#);
+        assert_eq!(published(&html).as_deref(), Some("2019-09-26"));
+    }
+
+    #[test]
+    fn the_day_in_the_url_over_a_utc_time_a_day_later() {
+        let head = r#"<meta property="article:published_time" content="2025-12-19T03:05:00+00:00">"#;
+        let dated = |url: &str| read(&page(head, "", ""), url).published.map(|d| d.to_string());
+        assert_eq!(dated("https://lantern.example/2025/12/18/boats/").as_deref(), Some("2025-12-18"));
+        // A URL date further off is some other day (a series, a re-post): the metadata stays.
+        assert_eq!(dated("https://lantern.example/2025/12/10/boats/").as_deref(), Some("2025-12-19"));
     }
 
     #[test]
