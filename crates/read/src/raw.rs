@@ -71,12 +71,13 @@ pub fn strip(input: &str) -> Cow<'_, str> {
 
 /// The attributes the reader reads. Reading another one needs it added here: a test checks
 /// every `attr("…")` in the reader's source against this list.
-pub const KEPT_ATTRIBUTES: [&str; 17] = [
+pub const KEPT_ATTRIBUTES: [&str; 18] = [
     "aria-hidden",
     "aria-label",
     "charset",
     "class",
     "content",
+    "data-wf-site",
     "datetime",
     "hidden",
     "http-equiv",
