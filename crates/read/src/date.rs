@@ -24,8 +24,11 @@ static YEAR_MONTH_DAY: LazyLock<Regex> =
 static URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|$)"));
 
+/// Word boundaries are ASCII ones, as in `boilerplate` (a Unicode `\b` keeps the fast
+/// regex engines off text with any curly quote or accent); every `\b` here stands next to
+/// ASCII letters or digits.
 fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("date patterns are valid")
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("date patterns are valid")
 }
 
 /// The first complete date in `text` (earliest position), if any.
