@@ -178,9 +178,12 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
     // "left China on 21 November and was stopped two days later": a date earlier in the
     // sentence anchors the relative ones after it.
     let mut local = *ctx;
+    // Whether each mention's year came from an earlier sentence (none stated in this one).
+    let mut carried: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         if let Some((mention, year)) = match_at(tokens, text, i, sentence_year, &local) {
+            carried.push(year.is_none() && sentence_year.is_none());
             // "who had lived in Almaty since 2019, were detained … on 28 August": the start of
             // a period is no year for the days after it.
             let after_since = i > 0 && tokens[i - 1].lower == "since";
@@ -198,7 +201,7 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
     }
     // "since X", "since the start of 2020", "since Pyongyang shut its border at the start of 2020":
     // the expression after "since" (same clause) becomes a period up to publication.
-    for mention in &mut out {
+    for (mention, carried) in out.iter_mut().zip(carried) {
         let since = (mention.first.saturating_sub(10)..mention.first)
             .rev()
             .take_while(|&k| !matches!(tokens[k].lower.as_str(), "," | ";" | ":" | "and"))
@@ -208,9 +211,20 @@ pub fn find(tokens: &[Token], text: &str, ctx: &DateContext) -> Vec<DateMention>
         let when_follows = tokens.get(mention.last).is_some_and(|t| t.lower == ",")
             && tokens.get(mention.last + 1).is_some_and(|t| t.lower == "when");
         if let Some(at) = since
-            && let Some(start) = mention.span.start
+            && let Some(mut start) = mention.span.start
             && !when_follows
         {
+            // "had been held … since November", told after "14 February 2025": a period runs up
+            // to the time told of, so a month whose year came from an earlier sentence lies
+            // before that sentence's date, not after it.
+            if carried
+                && let Some(told) = ctx.anchor.and_then(|a| a.start)
+                && let (Some(year), Some(told_year)) = (start.year, told.year)
+                && year == told_year
+                && (start.month, start.day) > (told.month, told.day)
+            {
+                start.year = Some(year - 1);
+            }
             mention.span = DateSpan {
                 start: Some(start),
                 end: ctx.published.map(PartialDate::from_date),
@@ -801,6 +815,21 @@ mod tests {
         assert_eq!(found("The next day ten were caught"), vec![(d("2015-10-23"), d("2015-10-23"))]);
         assert_eq!(found("Days later they were found"), vec![(d("2015-10-22"), None)]);
         assert_eq!(found("By the end of the month ten more"), vec![(d("2015-10-01"), d("2015-10-31"))]);
+    }
+
+    #[test]
+    fn a_period_with_a_carried_year_starts_before_the_date_told_of() {
+        let anchor = Some(DateSpan::day("2025-02-14".parse().expect("date")));
+        let ctx = DateContext { published: None, nearby_year: Some(2025), anchor };
+        let found = |sentence: &str| {
+            let toks = tokens(sentence, 0, sentence.len());
+            find(&toks, sentence, &ctx).iter().map(|m| m.span.start).collect::<Vec<_>>()
+        };
+        let d = |s: &str| Some(s.parse::<PartialDate>().expect("date"));
+        assert_eq!(found("They had been held at the depot since November."), vec![d("2024-11-01")]);
+        assert_eq!(found("They had been held at the depot since January."), vec![d("2025-01-01")]);
+        // A year the sentence states is kept.
+        assert_eq!(found("They had been held since November 2025."), vec![d("2025-11-01")]);
     }
 
     #[test]
