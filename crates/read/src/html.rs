@@ -751,6 +751,9 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         "nav" | "menu" => Some(Navigation),
         "aside" => Some(RelatedPosts),
         "footer" => Some(Other),
+        // A figure is an image or a video with its caption; block editors also wrap the
+        // article's tables in one ("wp-block-table"), and those are its text.
+        "figure" if el.descendent_elements().any(|d| d.value().name() == "table") => None,
         "figure" | "figcaption" | "dialog" | "button" => Some(Other),
         _ => None,
     };
@@ -1191,11 +1194,12 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         let (text, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
-    // A heading with nothing under it at the end belonged to what follows the article.
+    // A heading with nothing under it at the end belonged to what follows the article (the
+    // rows of a table that ends it are data, however short).
     while kept.len() > 1
-        && kept
-            .last()
-            .is_some_and(|(t, tag)| *tag == BlockTag::Heading || (!ends_sentence(t) && word_count(t) <= 4))
+        && kept.last().is_some_and(|(t, tag)| {
+            *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && word_count(t) <= 4)
+        })
     {
         if let Some((text, _)) = kept.pop() {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
@@ -1853,5 +1857,19 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
         assert!(article.text.ends_with("officials added."), "{article:?}");
+    }
+
+    #[test]
+    fn a_table_in_a_figure_is_text_its_image_caption_is_not() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <figure class=\"wp-block-table\"><table><tr><td>Port</td><td>Permits</td></tr>\
+             <tr><td>Eastbay</td><td>Forty-two</td></tr></table></figure>\
+             <figure><img src=\"a.jpg\"><figcaption>Boats in the eastern harbour at dusk.</figcaption></figure>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Eastbay | Forty-two"), "{article:?}");
+        assert!(!article.text.contains("at dusk"), "{article:?}");
     }
 }
