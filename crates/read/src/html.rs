@@ -986,7 +986,7 @@ impl Walker {
                             .map(element_text)
                             .filter(|c| !c.is_empty())
                             .collect();
-                        self.push_block(cells.join(" | "), BlockTag::Row, 0);
+                        self.push_block(cells.join(" | "), BlockTag::Row, dom::counts(el).links as usize);
                         continue;
                     }
                     if is_block_tag(name) {
@@ -1134,6 +1134,9 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
             None
+        } else if block.tag == BlockTag::Row {
+            // Cells joined by bars look like a menu; a menu in a table shows by its links.
+            boilerplate::cue(&block.text).filter(|c| c.kind != BoilerplateKind::Navigation || c.ends_article)
         } else {
             boilerplate::cue(&block.text)
         };
@@ -1871,5 +1874,19 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("Eastbay | Forty-two"), "{article:?}");
         assert!(!article.text.contains("at dusk"), "{article:?}");
+    }
+
+    #[test]
+    fn rows_of_three_short_cells_are_data_a_row_of_links_is_a_menu() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <table><tr><td><a href=\"/\">Home</a></td><td><a href=\"/a\">About</a></td><td><a href=\"/c\">Contact</a></td></tr>\
+             <tr><th>Rank</th><th>Port</th><th>Boats</th></tr><tr><td>1</td><td>Eastbay</td><td>42</td></tr></table>\
+             <p>The chair said the permits would be reviewed after one year, and that fees could change.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Rank | Port | Boats\n\n1 | Eastbay | 42"), "{article:?}");
+        assert!(!article.text.contains("About"), "{article:?}");
     }
 }
