@@ -308,11 +308,16 @@ fn widen_to_sections<'a>(
                 break;
             }
         }
-        below = ancestor;
         let text = dom::counts(ancestor).text as usize;
+        // A wrapper around the same text says nothing new (its links are the ones below).
+        if text == dom::counts(below).text as usize {
+            below = ancestor;
+            continue;
+        }
+        below = ancestor;
         // Paragraph lengths count spaces; text counts do not (about one in six characters).
         let share = if text == 0 { 0.0 } else { prose_of(ancestor) as f64 * 0.85 / text as f64 };
-        if share < 0.6 || link_density(ancestor) > 0.25 {
+        if share < 0.6 || link_density(ancestor) > 0.4 {
             break;
         }
         if prose_of(ancestor) * 5 >= prose_of(chosen) * 6 {
@@ -1888,5 +1893,28 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("Rank | Port | Boats\n\n1 | Eastbay | 42"), "{article:?}");
         assert!(!article.text.contains("About"), "{article:?}");
+    }
+
+    #[test]
+    fn sections_beside_a_linked_list_of_names_are_read_whole() {
+        let row = |inner: &str| {
+            format!("<div class=\"row\"><div class=\"col\"><div class=\"text\">{inner}</div></div></div>")
+        };
+        let names = (1..=12)
+            .map(|i| format!("<a href=\"/p{i}\">Person Number{i}</a>"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let html = format!(
+            "<html><body><main>{}{}{}</main></body></html>",
+            row(PROSE),
+            row(
+                "<p>Owners asked for more time to prepare, and the committee agreed to a short delay, officials said.</p>\
+                 <p>The harbour office will publish a guide to the permits in the spring, the chair said on Monday.</p>"
+            ),
+            row(&format!("<p>With thanks to {names}, and the harbour staff.</p>"))
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("publish a guide"), "{article:?}");
     }
 }
