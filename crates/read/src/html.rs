@@ -283,7 +283,8 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
 
 /// A long article often comes as sections in sibling containers (page builders, one block
 /// per heading): the best container holds one of them. Climb while an ancestor adds more
-/// prose and stays mostly prose with few links.
+/// prose and stays mostly prose with few links, up to eight levels that add text (page
+/// builders nest every block in many wrappers).
 fn widen_to_sections<'a>(
     body: ElementRef<'a>,
     best: ElementRef<'a>,
@@ -294,7 +295,9 @@ fn widen_to_sections<'a>(
     // An `<article>` is a whole post: other, much shorter posts beside it are teasers, not
     // more sections of this one (items of a list article are of a size).
     let mut below = best;
-    for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(8) {
+    // Levels that add text: wrappers around the same text are passed for free.
+    let mut levels = 0;
+    for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(MAX_DEPTH) {
         if ancestor.id() == body.id() || ancestor.value().name() == "html" {
             break;
         }
@@ -313,6 +316,10 @@ fn widen_to_sections<'a>(
         if text == dom::counts(below).text as usize {
             below = ancestor;
             continue;
+        }
+        levels += 1;
+        if levels > 8 {
+            break;
         }
         below = ancestor;
         // Paragraph lengths count spaces; text counts do not (about one in six characters).
@@ -1912,6 +1919,24 @@ mod tests {
                  <p>The harbour office will publish a guide to the permits in the spring, the chair said on Monday.</p>"
             ),
             row(&format!("<p>With thanks to {names}, and the harbour staff.</p>"))
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("publish a guide"), "{article:?}");
+    }
+
+    #[test]
+    fn sections_deep_in_single_wrappers_are_read_whole() {
+        let wrap = |inner: &str| {
+            (0..10).fold(inner.to_string(), |acc, i| format!("<div class=\"w{i}\">{acc}</div>"))
+        };
+        let html = format!(
+            "<html><body><main>{}{}</main></body></html>",
+            wrap(PROSE),
+            wrap(
+                "<p>Owners asked for more time to prepare, and the committee agreed to a short delay, officials said.</p>\
+                  <p>The harbour office will publish a guide to the permits in the spring, the chair said on Monday.</p>"
+            )
         );
         let article = read(&html, None);
         assert!(article.text.contains("committee met on Monday"), "{article:?}");
