@@ -465,10 +465,11 @@ pub(crate) fn hints(el: ElementRef<'_>) -> Hints {
 fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut hints = Hints::default();
     // One pass over the attributes (looking each up by name interns the name every time).
-    let (mut class, mut id, mut style) = (None, None, None);
+    let (mut class, mut id, mut style, mut role) = (None, None, None, None);
     for (name, value) in el.value().attrs() {
         match name {
             "class" => class = Some(value),
+            "role" => role = Some(value),
             "id" => id = Some(value),
             "style" => style = Some(value),
             "hidden" => hints.invisible = true,
@@ -535,8 +536,20 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
         ]);
         hints.widget |= is(&["widget", "widgets"]);
     }
-    hints.invisible |= hints.hidden || style.is_some_and(style_hides);
+    // A collapsed panel (an accordion's answer, a tab) is hidden by a style until it is
+    // opened: it is the page's text all the same.
+    let panel = || {
+        role.is_some_and(|r| r.eq_ignore_ascii_case("region") || r.eq_ignore_ascii_case("tabpanel"))
+            || class.is_some_and(is_panel_class)
+    };
+    hints.invisible |= hints.hidden || style.is_some_and(style_hides) && !panel();
     hints
+}
+
+/// A class naming a collapsible panel ("accordion-content", "collapse", "faq-answer").
+fn is_panel_class(class: &str) -> bool {
+    let lower = class.to_ascii_lowercase();
+    ["accordion", "collapse", "faq", "answer", "tab-pane", "tabpanel"].iter().any(|p| lower.contains(p))
 }
 
 /// Whether an inline style hides the element.
@@ -1941,5 +1954,20 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("committee met on Monday"), "{article:?}");
         assert!(article.text.contains("publish a guide"), "{article:?}");
+    }
+
+    #[test]
+    fn a_collapsed_accordion_panel_is_text_a_hidden_box_is_not() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <h3>Step one: apply</h3><div role=\"region\" style=\"display:none\"><p>Owners apply at the harbour office, which opens every weekday morning.</p></div>\
+             <div class=\"accordion-content\" style=\"display: none\"><p>The office answers within a month, and the permit lasts for five years.</p></div>\
+             <div style=\"display:none\"><p>Thanks for signing up to the harbour newsletter, we will be in touch.</p></div>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("every weekday morning"), "{article:?}");
+        assert!(article.text.contains("lasts for five years"), "{article:?}");
+        assert!(!article.text.contains("newsletter"), "{article:?}");
     }
 }
