@@ -1145,6 +1145,14 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         .zip(&sizes)
         .map(|(b, &(words, chars))| prose_paragraph_words(b, words, chars))
         .collect();
+    // Paragraphs of a sentence or two without links (a teaser's summary links to its story).
+    let sentences: Vec<bool> = blocks
+        .iter()
+        .zip(&sizes)
+        .map(|(b, &(words, _))| {
+            words >= 12 && b.tag == BlockTag::Paragraph && ends_sentence(&b.text) && b.link_chars == 0
+        })
+        .collect();
     let mut prose_after: Vec<(usize, usize)> = vec![(0, 0); prose_words.len()];
     let mut acc = (0, 0);
     for (i, &w) in prose_words.iter().enumerate().rev() {
@@ -1165,8 +1173,17 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         } else {
             boilerplate::cue(&block.text)
         };
+        // A line of attribution after a quotation ("– Name") is not an opinion piece's
+        // closing signature.
+        let cue = cue.filter(|_| {
+            !(boilerplate::is_signature(&block.text)
+                && kept.last().is_some_and(|(t, _)| {
+                    t.trim_end().ends_with(['”', '"', '»', '」']) || t.starts_with(['“', '"', '«', '「'])
+                }))
+        });
         if ended {
-            let prose = prose_words[i] > 0;
+            // Short paragraphs of news copy count too when two of them follow each other.
+            let prose = prose_words[i] > 0 || sentences[i] && sentences.get(i + 1).copied().unwrap_or(false);
             if !(resumable && prose && cue.is_none()) {
                 push_or_append(&mut content.removed, cue.map(|c| c.kind), block.text);
                 continue;
@@ -1969,5 +1986,33 @@ mod tests {
         assert!(article.text.contains("every weekday morning"), "{article:?}");
         assert!(article.text.contains("lasts for five years"), "{article:?}");
         assert!(!article.text.contains("newsletter"), "{article:?}");
+    }
+
+    #[test]
+    fn an_attribution_after_a_quotation_does_not_end_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <p>“The new rules are fair, and we will follow them from the first day.”</p><p>– Ana K.</p>\
+             <p>“We waited for years, and the permit finally gives us some certainty.”</p><p>– Tom B.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("– Ana K."), "{article:?}");
+        assert!(article.text.contains("gives us some certainty"), "{article:?}");
+    }
+
+    #[test]
+    fn short_paragraphs_after_a_box_of_links_resume_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Don't miss</p>\
+             <p><a href=\"/a\">Harbour fees to rise next year</a></p><p><a href=\"/b\">Ferry timetable changes for winter</a></p>\
+             <p>The harbour master said the permits would make the port safer for everyone who works there.</p>\
+             <p>Inspections of the first boats are expected to begin in the second week of March.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("safer for everyone"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
+        assert!(!article.text.contains("Ferry timetable"), "{article:?}");
     }
 }
