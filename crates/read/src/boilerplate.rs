@@ -192,6 +192,12 @@ pub fn cue(text: &str) -> Option<Cue> {
     None
 }
 
+/// A short line that opens with a dash: a signature ("— Jo Park") or an attribution.
+pub fn is_signature(text: &str) -> bool {
+    let text = text.trim();
+    word_count(text) <= 8 && SIGNATURE.is_match(text)
+}
+
 /// Whether a line ends like a sentence.
 pub fn ends_sentence(line: &str) -> bool {
     line.trim_end()

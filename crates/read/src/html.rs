@@ -338,7 +338,8 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
 
 /// A long article often comes as sections in sibling containers (page builders, one block
 /// per heading): the best container holds one of them. Climb while an ancestor adds more
-/// prose and stays mostly prose with few links.
+/// prose and stays mostly prose with few links, up to eight levels that add text (page
+/// builders nest every block in many wrappers).
 fn widen_to_sections<'a>(
     body: ElementRef<'a>,
     best: ElementRef<'a>,
@@ -349,7 +350,9 @@ fn widen_to_sections<'a>(
     // An `<article>` is a whole post: other, much shorter posts beside it are teasers, not
     // more sections of this one (items of a list article are of a size).
     let mut below = best;
-    for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(8) {
+    // Levels that add text: wrappers around the same text are passed for free.
+    let mut levels = 0;
+    for ancestor in best.ancestors().filter_map(ElementRef::wrap).take(MAX_DEPTH) {
         if ancestor.id() == body.id() || ancestor.value().name() == "html" {
             break;
         }
@@ -363,11 +366,20 @@ fn widen_to_sections<'a>(
                 break;
             }
         }
-        below = ancestor;
         let text = dom::counts(ancestor).text as usize;
+        // A wrapper around the same text says nothing new (its links are the ones below).
+        if text == dom::counts(below).text as usize {
+            below = ancestor;
+            continue;
+        }
+        levels += 1;
+        if levels > 8 {
+            break;
+        }
+        below = ancestor;
         // Paragraph lengths count spaces; text counts do not (about one in six characters).
         let share = if text == 0 { 0.0 } else { prose_of(ancestor) as f64 * 0.85 / text as f64 };
-        if share < 0.6 || link_density(ancestor) > 0.25 {
+        if share < 0.6 || link_density(ancestor) > 0.4 {
             break;
         }
         if prose_of(ancestor) * 5 >= prose_of(chosen) * 6 {
@@ -508,10 +520,11 @@ pub(crate) fn hints(el: ElementRef<'_>) -> Hints {
 fn compute_hints(el: ElementRef<'_>) -> Hints {
     let mut hints = Hints::default();
     // One pass over the attributes (looking each up by name interns the name every time).
-    let (mut class, mut id, mut style) = (None, None, None);
+    let (mut class, mut id, mut style, mut role) = (None, None, None, None);
     for (name, value) in el.value().attrs() {
         match name {
             "class" => class = Some(value),
+            "role" => role = Some(value),
             "id" => id = Some(value),
             "style" => style = Some(value),
             "hidden" => hints.invisible = true,
@@ -578,8 +591,20 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
         ]);
         hints.widget |= is(&["widget", "widgets"]);
     }
-    hints.invisible |= hints.hidden || style.is_some_and(style_hides);
+    // A collapsed panel (an accordion's answer, a tab) is hidden by a style until it is
+    // opened: it is the page's text all the same.
+    let panel = || {
+        role.is_some_and(|r| r.eq_ignore_ascii_case("region") || r.eq_ignore_ascii_case("tabpanel"))
+            || class.is_some_and(is_panel_class)
+    };
+    hints.invisible |= hints.hidden || style.is_some_and(style_hides) && !panel();
     hints
+}
+
+/// A class naming a collapsible panel ("accordion-content", "collapse", "faq-answer").
+fn is_panel_class(class: &str) -> bool {
+    let lower = class.to_ascii_lowercase();
+    ["accordion", "collapse", "faq", "answer", "tab-pane", "tabpanel"].iter().any(|p| lower.contains(p))
 }
 
 /// Whether an inline style hides the element.
@@ -806,6 +831,9 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         "nav" | "menu" => Some(Navigation),
         "aside" => Some(RelatedPosts),
         "footer" => Some(Other),
+        // A figure is an image or a video with its caption; block editors also wrap the
+        // article's tables in one ("wp-block-table"), and those are its text.
+        "figure" if el.descendent_elements().any(|d| d.value().name() == "table") => None,
         "figure" | "figcaption" | "dialog" | "button" => Some(Other),
         _ => None,
     };
@@ -1038,7 +1066,7 @@ impl Walker {
                             .map(element_text)
                             .filter(|c| !c.is_empty())
                             .collect();
-                        self.push_block(cells.join(" | "), BlockTag::Row, 0);
+                        self.push_block(cells.join(" | "), BlockTag::Row, dom::counts(el).links as usize);
                         continue;
                     }
                     if is_block_tag(name) {
@@ -1172,6 +1200,14 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         .zip(&sizes)
         .map(|(b, &(words, chars))| prose_paragraph_words(b, words, chars))
         .collect();
+    // Paragraphs of a sentence or two without links (a teaser's summary links to its story).
+    let sentences: Vec<bool> = blocks
+        .iter()
+        .zip(&sizes)
+        .map(|(b, &(words, _))| {
+            words >= 12 && b.tag == BlockTag::Paragraph && ends_sentence(&b.text) && b.link_chars == 0
+        })
+        .collect();
     let mut prose_after: Vec<(usize, usize)> = vec![(0, 0); prose_words.len()];
     let mut acc = (0, 0);
     for (i, &w) in prose_words.iter().enumerate().rev() {
@@ -1186,11 +1222,23 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
             None
+        } else if block.tag == BlockTag::Row {
+            // Cells joined by bars look like a menu; a menu in a table shows by its links.
+            boilerplate::cue(&block.text).filter(|c| c.kind != BoilerplateKind::Navigation || c.ends_article)
         } else {
             boilerplate::cue(&block.text)
         };
+        // A line of attribution after a quotation ("– Name") is not an opinion piece's
+        // closing signature.
+        let cue = cue.filter(|_| {
+            !(boilerplate::is_signature(&block.text)
+                && kept.last().is_some_and(|(t, _)| {
+                    t.trim_end().ends_with(['”', '"', '»', '」']) || t.starts_with(['“', '"', '«', '「'])
+                }))
+        });
         if ended {
-            let prose = prose_words[i] > 0;
+            // Short paragraphs of news copy count too when two of them follow each other.
+            let prose = prose_words[i] > 0 || sentences[i] && sentences.get(i + 1).copied().unwrap_or(false);
             if !(resumable && prose && cue.is_none()) {
                 push_or_append(&mut content.removed, cue.map(|c| c.kind), block.text);
                 continue;
@@ -1246,11 +1294,12 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         let (text, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
-    // A heading with nothing under it at the end belonged to what follows the article.
+    // A heading with nothing under it at the end belonged to what follows the article (the
+    // rows of a table that ends it are data, however short).
     while kept.len() > 1
-        && kept
-            .last()
-            .is_some_and(|(t, tag)| *tag == BlockTag::Heading || (!ends_sentence(t) && word_count(t) <= 4))
+        && kept.last().is_some_and(|(t, tag)| {
+            *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && word_count(t) <= 4)
+        })
     {
         if let Some((text, _)) = kept.pop() {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
@@ -1908,5 +1957,117 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.starts_with("The committee met on Monday"), "{article:?}");
         assert!(article.text.ends_with("officials added."), "{article:?}");
+    }
+
+    #[test]
+    fn a_table_in_a_figure_is_text_its_image_caption_is_not() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <figure class=\"wp-block-table\"><table><tr><td>Port</td><td>Permits</td></tr>\
+             <tr><td>Eastbay</td><td>Forty-two</td></tr></table></figure>\
+             <figure><img src=\"a.jpg\"><figcaption>Boats in the eastern harbour at dusk.</figcaption></figure>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Eastbay | Forty-two"), "{article:?}");
+        assert!(!article.text.contains("at dusk"), "{article:?}");
+    }
+
+    #[test]
+    fn rows_of_three_short_cells_are_data_a_row_of_links_is_a_menu() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <table><tr><td><a href=\"/\">Home</a></td><td><a href=\"/a\">About</a></td><td><a href=\"/c\">Contact</a></td></tr>\
+             <tr><th>Rank</th><th>Port</th><th>Boats</th></tr><tr><td>1</td><td>Eastbay</td><td>42</td></tr></table>\
+             <p>The chair said the permits would be reviewed after one year, and that fees could change.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Rank | Port | Boats\n\n1 | Eastbay | 42"), "{article:?}");
+        assert!(!article.text.contains("About"), "{article:?}");
+    }
+
+    #[test]
+    fn sections_beside_a_linked_list_of_names_are_read_whole() {
+        let row = |inner: &str| {
+            format!("<div class=\"row\"><div class=\"col\"><div class=\"text\">{inner}</div></div></div>")
+        };
+        let names = (1..=12)
+            .map(|i| format!("<a href=\"/p{i}\">Person Number{i}</a>"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let html = format!(
+            "<html><body><main>{}{}{}</main></body></html>",
+            row(PROSE),
+            row(
+                "<p>Owners asked for more time to prepare, and the committee agreed to a short delay, officials said.</p>\
+                 <p>The harbour office will publish a guide to the permits in the spring, the chair said on Monday.</p>"
+            ),
+            row(&format!("<p>With thanks to {names}, and the harbour staff.</p>"))
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("publish a guide"), "{article:?}");
+    }
+
+    #[test]
+    fn sections_deep_in_single_wrappers_are_read_whole() {
+        let wrap = |inner: &str| {
+            (0..10).fold(inner.to_string(), |acc, i| format!("<div class=\"w{i}\">{acc}</div>"))
+        };
+        let html = format!(
+            "<html><body><main>{}{}</main></body></html>",
+            wrap(PROSE),
+            wrap(
+                "<p>Owners asked for more time to prepare, and the committee agreed to a short delay, officials said.</p>\
+                  <p>The harbour office will publish a guide to the permits in the spring, the chair said on Monday.</p>"
+            )
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("publish a guide"), "{article:?}");
+    }
+
+    #[test]
+    fn a_collapsed_accordion_panel_is_text_a_hidden_box_is_not() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <h3>Step one: apply</h3><div role=\"region\" style=\"display:none\"><p>Owners apply at the harbour office, which opens every weekday morning.</p></div>\
+             <div class=\"accordion-content\" style=\"display: none\"><p>The office answers within a month, and the permit lasts for five years.</p></div>\
+             <div style=\"display:none\"><p>Thanks for signing up to the harbour newsletter, we will be in touch.</p></div>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("every weekday morning"), "{article:?}");
+        assert!(article.text.contains("lasts for five years"), "{article:?}");
+        assert!(!article.text.contains("newsletter"), "{article:?}");
+    }
+
+    #[test]
+    fn an_attribution_after_a_quotation_does_not_end_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <p>“The new rules are fair, and we will follow them from the first day.”</p><p>– Ana K.</p>\
+             <p>“We waited for years, and the permit finally gives us some certainty.”</p><p>– Tom B.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("– Ana K."), "{article:?}");
+        assert!(article.text.contains("gives us some certainty"), "{article:?}");
+    }
+
+    #[test]
+    fn short_paragraphs_after_a_box_of_links_resume_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Don't miss</p>\
+             <p><a href=\"/a\">Harbour fees to rise next year</a></p><p><a href=\"/b\">Ferry timetable changes for winter</a></p>\
+             <p>The harbour master said the permits would make the port safer for everyone who works there.</p>\
+             <p>Inspections of the first boats are expected to begin in the second week of March.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("safer for everyone"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
+        assert!(!article.text.contains("Ferry timetable"), "{article:?}");
     }
 }
