@@ -72,7 +72,7 @@ pub struct Counts {
 pub const LONG_PARAGRAPH: u32 = 68;
 
 /// The attributes an element's [`Hints`] are computed from.
-pub const HINT_ATTRIBUTES: [&str; 5] = ["class", "id", "style", "hidden", "aria-hidden"];
+pub const HINT_ATTRIBUTES: [&str; 6] = ["class", "id", "style", "hidden", "aria-hidden", "role"];
 
 #[derive(Default)]
 struct Facts {
