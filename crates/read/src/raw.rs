@@ -35,8 +35,7 @@ fn automaton(patterns: &[&str]) -> Option<AhoCorasick> {
 pub fn strip(input: &str) -> Cow<'_, str> {
     let Some(open) = OPEN.as_ref() else { return Cow::Borrowed(input) };
     let bytes = input.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
+    let mut cuts = Cuts::new(input);
     let mut at = 0;
     while let Some(m) = open.find(&input[at..]) {
         let start = at + m.start();
@@ -56,15 +55,39 @@ pub fn strip(input: &str) -> Cow<'_, str> {
         if which == 0 && keep_script(&input[start..tag_end], &input[tag_end..body_end]) {
             continue;
         }
-        let buf = out.get_or_insert_with(|| String::with_capacity(input.len() / 2));
-        buf.push_str(&input[copied..start]);
-        copied = end;
+        cuts.cut(start, end);
     }
-    match out {
-        None => Cow::Borrowed(input),
-        Some(mut buf) => {
-            buf.push_str(&input[copied..]);
-            Cow::Owned(buf)
+    cuts.finish()
+}
+
+/// A copy of a page with spans cut out, made only once the first span is cut.
+struct Cuts<'a> {
+    input: &'a str,
+    out: Option<String>,
+    /// Where the input is copied up to.
+    copied: usize,
+}
+
+impl<'a> Cuts<'a> {
+    fn new(input: &'a str) -> Cuts<'a> {
+        Cuts { input, out: None, copied: 0 }
+    }
+
+    /// Cuts out `start..end` (character boundaries, after the last span cut).
+    fn cut(&mut self, start: usize, end: usize) {
+        let out = self.out.get_or_insert_with(|| String::with_capacity(self.input.len()));
+        out.push_str(&self.input[self.copied..start]);
+        self.copied = end;
+    }
+
+    /// The page without the spans cut (borrowed when none was).
+    fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            None => Cow::Borrowed(self.input),
+            Some(mut out) => {
+                out.push_str(&self.input[self.copied..]);
+                Cow::Owned(out)
+            }
         }
     }
 }
@@ -104,8 +127,7 @@ fn is_space(b: u8) -> bool {
 /// A tag left open at the end of the page ends the rewriting; the rest is copied as it is.
 pub fn drop_attributes(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
+    let mut cuts = Cuts::new(input);
     let mut at = 0;
     // The spans of the current tag's attributes to drop, applied once the tag closes.
     let mut drops: Vec<(usize, usize)> = Vec::new();
@@ -130,9 +152,7 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
                     None => None,
                     Some((end, name)) => {
                         for &(start, stop) in &drops {
-                            let buf = out.get_or_insert_with(|| String::with_capacity(input.len()));
-                            buf.push_str(&input[copied..start]);
-                            copied = stop;
+                            cuts.cut(start, stop);
                         }
                         // The content of a raw-text element is text up to its end tag.
                         match RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name])) {
@@ -155,13 +175,7 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
         let Some(next) = next else { break };
         at = next;
     }
-    match out {
-        None => Cow::Borrowed(input),
-        Some(mut buf) => {
-            buf.push_str(&input[copied..]);
-            Cow::Owned(buf)
-        }
-    }
+    cuts.finish()
 }
 
 /// Reads the tag whose name starts at `at` as the tokenizer does: the name, then attributes
