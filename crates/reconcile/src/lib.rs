@@ -1151,7 +1151,13 @@ fn incident_date<'a>(claims: impl Iterator<Item = &'a Claim>) -> (DateSpan, Opti
     let mut days: Option<(i32, i32)> = None;
     let mut coarse: Option<(i32, i32, DatePrecision)> = None;
     let mut partial: Option<PartialDate> = None;
+    // Periods with one end unknown ("held since November"): which ends the claims left open.
+    let (mut open_end, mut open_start) = (false, false);
     for claim in claims {
+        if claim.date.precision == DatePrecision::Range {
+            open_end |= claim.date.start.is_some() && claim.date.end.is_none();
+            open_start |= claim.date.start.is_none() && claim.date.end.is_some();
+        }
         match dates::when(&claim.date) {
             When::Span { lo, hi, day: true } => {
                 days = Some(days.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))))
@@ -1184,6 +1190,12 @@ fn incident_date<'a>(claims: impl Iterator<Item = &'a Claim>) -> (DateSpan, Opti
         return (span, conflict);
     }
     if let Some((lo, hi, precision)) = coarse {
+        // A range that spans no days came from periods with an open end: that end stays
+        // unknown rather than the same day as the other.
+        if lo == hi && precision == DatePrecision::Range && open_end != open_start {
+            let (start, end) = if open_end { (to_partial(lo), None) } else { (None, to_partial(hi)) };
+            return (DateSpan { start, end, precision }, None);
+        }
         return (DateSpan { start: to_partial(lo), end: to_partial(hi), precision }, None);
     }
     if let Some(date) = partial {

@@ -338,6 +338,16 @@ fn input_order_does_not_change_the_result() {
 }
 
 #[test]
+fn a_period_with_an_unknown_end_keeps_it_unknown() {
+    let result = reconcile(&inputs(&[spec(1, "2023-09-01..", NO_FIGURE)]), &[]);
+    let dates: Vec<DateSpan> = result.incidents.iter().map(|i| i.date).collect();
+    assert_eq!(
+        dates,
+        [DateSpan { start: "2023-09-01".parse().ok(), end: None, precision: DatePrecision::Range }]
+    );
+}
+
+#[test]
 fn odd_input_does_not_panic() {
     let mut claims = inputs(&[spec(1, "", NO_FIGURE), spec(2, "XXXX-02-29", NO_FIGURE)]);
     claims[0].claim.evidence.clear();
