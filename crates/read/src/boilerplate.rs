@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 use domain::BoilerplateKind;
 use regex::Regex;
 
+use crate::re;
+
 /// Why a block is boilerplate and whether the article ends there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cue {
@@ -25,13 +27,6 @@ impl Cue {
     const fn soft(kind: BoilerplateKind) -> Cue {
         Cue { kind, ends_article: false }
     }
-}
-
-/// Word boundaries are ASCII ones: a Unicode `\b` keeps the fast engines off any text with a
-/// curly quote or an accent, and made these patterns half the cost of judging a block. The
-/// words they look for are English and ASCII.
-fn re(pattern: &str) -> Regex {
-    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("boilerplate patterns are valid")
 }
 
 static END_MARK: LazyLock<Regex> =

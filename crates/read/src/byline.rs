@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::date;
+use crate::{date, re};
 
 /// What one byline-like line says.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -38,13 +38,6 @@ static GROUP_WORD: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:staff|team|desk|agencies|newsroom|editors|editorial|correspondents|bureau|contributors|reporters)\b",
     )
 });
-
-/// Word boundaries are ASCII ones, as in `boilerplate` (a Unicode `\b` keeps the fast
-/// regex engines off text with any curly quote or accent); every `\b` here stands next to
-/// ASCII letters or digits.
-fn re(pattern: &str) -> Regex {
-    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("byline patterns are valid")
-}
 
 /// Words that may start with a lower-case letter inside a personal name.
 const PARTICLES: &[&str] = &[

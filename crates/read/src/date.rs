@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+use crate::re;
+
 const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?:\b|T)"));
@@ -23,13 +25,6 @@ static YEAR_MONTH_DAY: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"(?i)\b(\d{{4}})\s+({MONTHS})\.?\s+(\d{{1,2}})\b")));
 static URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|$)"));
-
-/// Word boundaries are ASCII ones, as in `boilerplate` (a Unicode `\b` keeps the fast
-/// regex engines off text with any curly quote or accent); every `\b` here stands next to
-/// ASCII letters or digits.
-fn re(pattern: &str) -> Regex {
-    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("date patterns are valid")
-}
 
 /// The first complete date in `text` (earliest position), if any.
 pub fn find_date(text: &str) -> Option<NaiveDate> {

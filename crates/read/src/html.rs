@@ -65,7 +65,7 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
     // with the metadata, and is not the site's name.
     let other_title = meta_title.as_deref().or(page_title.as_deref());
     let title = body
-        .and_then(|b| shown_headline(b, other_title, site))
+        .and_then(|b| shown_headline(b, other_title, json_ld.first_headline.as_deref(), site))
         .map(|h| tidy_headline(&h, other_title, site, url))
         .or(meta_title.clone())
         .or_else(|| {
@@ -145,7 +145,12 @@ pub(crate) fn same_headline(a: &str, b: &str) -> bool {
 /// `<h1>` above the article's own), else the only one. A heading hidden for screen readers
 /// counts only when it agrees with the metadata title. A headline written in capitals that
 /// is the metadata title in other case is given in the metadata's case.
-fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&str>) -> Option<String> {
+fn shown_headline(
+    body: ElementRef<'_>,
+    meta_title: Option<&str>,
+    ld_headline: Option<&str>,
+    site: Option<&str>,
+) -> Option<String> {
     let mut h1s: Vec<String> = Vec::new();
     let mut hidden: Vec<String> = Vec::new();
     // Headings in a block classed as a banner or promotion: a page's hero holds its headline.
@@ -170,14 +175,14 @@ fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&
     }
     let meta_lower = meta_title.map(str::to_lowercase);
     let agrees = |text: &str| meta_lower.as_deref().is_some_and(|m| same_headline(m, &text.to_lowercase()));
-    let ld_headline = || {
-        let headline = crate::meta::ld_headline(body)?.to_lowercase();
+    let named_by_ld = || {
+        let headline = ld_headline?.to_lowercase();
         h1s.iter().find(|t| same_headline(&headline, &t.to_lowercase()))
     };
     let candidate = h1s
         .iter()
         .find(|t| agrees(t))
-        .or_else(|| if h1s.len() > 1 { ld_headline() } else { None })
+        .or_else(|| if h1s.len() > 1 { named_by_ld() } else { None })
         .or_else(|| if h1s.len() == 1 { h1s.first() } else { None })
         .or_else(|| hidden.iter().find(|t| agrees(t)))
         .or_else(|| if h1s.is_empty() && in_banner.len() == 1 { in_banner.first() } else { None })?;
@@ -203,20 +208,7 @@ fn shown_headline(body: ElementRef<'_>, meta_title: Option<&str>, site: Option<&
 /// Whether `el` is in navigation, a sidebar, comments, related posts or share buttons (any
 /// boilerplate section but one classed as a banner, a promotion or the page's details).
 fn in_hard_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
-    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_DEPTH) {
-        if node.id() == root.id() {
-            return false;
-        }
-        let Some(e) = ElementRef::wrap(node) else { continue };
-        let name = e.value().name();
-        if matches!(name, "nav" | "aside") || name == "footer" && !e.ancestors().any(is_article_element) {
-            return true;
-        }
-        if hints(e).section.is_some_and(|k| k != BoilerplateKind::Other) && !is_substantial(e) {
-            return true;
-        }
-    }
-    false
+    in_section_of(el, root, |kind| kind != BoilerplateKind::Other)
 }
 
 pub(crate) fn first_h1(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
@@ -492,6 +484,13 @@ fn excluded(el: ElementRef<'_>, body: ElementRef<'_>, cache: &mut dom::IdMap<boo
 /// Whether an element is inside a section that never holds the article's metadata
 /// (navigation, sidebars, related lists, comments, footers), other than the root itself.
 pub(crate) fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    in_section_of(el, root, |_| true)
+}
+
+/// Whether `el`, or an ancestor below `root`, is a `<nav>`, an `<aside>`, a footer outside
+/// the article, or a block (not a large block of prose) whose class names a section of a kind
+/// `counts` takes.
+fn in_section_of(el: ElementRef<'_>, root: ElementRef<'_>, counts: impl Fn(BoilerplateKind) -> bool) -> bool {
     for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_DEPTH) {
         if node.id() == root.id() {
             return false;
@@ -502,7 +501,7 @@ pub(crate) fn in_section(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
         if matches!(name, "nav" | "aside") || name == "footer" && !e.ancestors().any(is_article_element) {
             return true;
         }
-        if hints(e).section.is_some() && !is_substantial(e) {
+        if hints(e).section.is_some_and(&counts) && !is_substantial(e) {
             return true;
         }
     }

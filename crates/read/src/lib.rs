@@ -26,6 +26,14 @@ use domain::{Article, Diagnostic, RawPage};
 
 pub use decode::MAX_BYTES;
 
+/// One of the reader's fixed patterns (boilerplate cues, dates, bylines). Word boundaries are
+/// ASCII ones: a Unicode `\b` keeps the regex crate's fast engines off any text with a curly
+/// quote or an accent, and made the boilerplate patterns half the cost of judging a block.
+/// Every `\b` in these patterns stands next to ASCII letters or digits.
+fn re(pattern: &str) -> regex::Regex {
+    regex::Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("the reader's patterns are valid")
+}
+
 /// Reads one page, detecting HTML or plain text by content.
 pub fn read(page: &RawPage) -> (Article, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();

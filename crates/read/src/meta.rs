@@ -55,6 +55,9 @@ impl MetaTags {
 #[derive(Default)]
 pub(crate) struct JsonLd {
     pub(crate) headline: Option<String>,
+    /// The `headline` of the first article or web page in document order (no `name`, no
+    /// ranking): the one that picks the article's `<h1>` among several.
+    pub(crate) first_headline: Option<String>,
     pub(crate) authors: Option<Vec<String>>,
     /// The authors are organisations (no person was named).
     pub(crate) authors_are_organisations: bool,
@@ -119,7 +122,15 @@ impl JsonLd {
         let mut articles: Vec<(usize, &serde_json::Value)> =
             objects.iter().filter_map(|o| rank(o).map(|r| (r, o))).collect();
         articles.sort_by_key(|(r, _)| *r);
-        let mut out = JsonLd::default();
+        let mut out = JsonLd {
+            first_headline: objects
+                .iter()
+                .filter(|o| ld_types(o).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
+                .find_map(|o| o.get("headline").and_then(|v| v.as_str()))
+                .map(|s| clean_space(&decode_entities(s)))
+                .filter(|s| !s.is_empty() && s.len() < 400),
+            ..JsonLd::default()
+        };
         for (_, obj) in articles {
             if out.headline.is_none() {
                 out.headline = obj
@@ -150,29 +161,6 @@ impl JsonLd {
         }
         out
     }
-}
-
-/// The headline the page's JSON-LD gives its article (or web page), read from the document
-/// that holds `el`.
-pub(crate) fn ld_headline(el: ElementRef<'_>) -> Option<String> {
-    let top = el.ancestors().last()?;
-    let mut objects: Vec<serde_json::Value> = Vec::new();
-    for script in top.descendants().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "script") {
-        if !script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) {
-            continue;
-        }
-        let raw: String = script.text().collect();
-        let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) {
-            flatten_ld(value, &mut objects, 0);
-        }
-    }
-    objects
-        .iter()
-        .filter(|o| ld_types(o).iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())))
-        .find_map(|o| o.get("headline").and_then(|v| v.as_str()))
-        .map(|s| clean_space(&decode_entities(s)))
-        .filter(|s| !s.is_empty() && s.len() < 400)
 }
 
 fn flatten_ld(value: serde_json::Value, out: &mut Vec<serde_json::Value>, depth: usize) {
