@@ -19,6 +19,7 @@ mod dom;
 mod html;
 mod lang;
 mod meta;
+mod parse;
 mod raw;
 mod text;
 
@@ -49,6 +50,35 @@ pub fn read(page: &RawPage) -> (Article, Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::warning("no article text found"));
     }
     (article, diagnostics)
+}
+
+/// How the reader's fast parser did on a page, against html5ever (for benchmarks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseCheck {
+    NotHtml,
+    /// The fast path left the page to html5ever, for this reason.
+    Declined(String),
+    /// Both parsers built the same tree.
+    Same,
+    /// The fast path built another tree than html5ever: a bug.
+    Differs,
+}
+
+/// Parses a page with the fast path and with html5ever, and compares the trees.
+pub fn check_parse(page: &RawPage) -> ParseCheck {
+    let decoded = decode::decode(&page.bytes, &mut Vec::new());
+    if !looks_like_html(&decoded) {
+        return ParseCheck::NotHtml;
+    }
+    let cleaned = raw::drop_attributes(&raw::strip(&decoded)).into_owned();
+    let _ = parse::declined();
+    match parse::fast(&cleaned) {
+        None => {
+            ParseCheck::Declined(Some(parse::declined()).filter(|d| !d.is_empty()).unwrap_or("other".into()))
+        }
+        Some(fast) if parse::same_tree(&fast, &scraper::Html::parse_document(&cleaned)) => ParseCheck::Same,
+        Some(_) => ParseCheck::Differs,
+    }
 }
 
 /// HTML is recognised by its opening tags, not by the URL or a file name.

@@ -64,6 +64,10 @@ struct ReadOptions {
     /// Write the text kept for each benchmark page to DIR/<id>.txt
     #[arg(long, value_name = "DIR")]
     dump: Option<PathBuf>,
+    /// Also parse each page with html5ever and report the pages where the reader's fast
+    /// parser declined or built a different tree
+    #[arg(long)]
+    check_parse: bool,
     /// Score these extractions instead of running the reader: a JSON object mapping each
     /// page id to {"text", "title", "author", "date", "seconds"} (e.g. another extractor's)
     #[arg(long, value_name = "FILE")]
@@ -232,6 +236,8 @@ fn bench_dataset(dataset: &Dataset, options: &ReadOptions) -> anyhow::Result<()>
     let mut bag_of_words = Vec::new();
     let mut worst = Vec::new();
     let mut metadata = Metadata::default();
+    let (mut fast_parsed, mut parse_differs) = (0usize, Vec::new());
+    let mut declined: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (i, gold) in gold.iter().enumerate() {
         let extraction = match &predictions {
             Some(json) => {
@@ -245,6 +251,14 @@ fn bench_dataset(dataset: &Dataset, options: &ReadOptions) -> anyhow::Result<()>
             None => {
                 let bytes = crate::cmd::read_page_file(&dataset.page(&gold.id))?;
                 let page = RawPage::new(bytes, gold.url.clone());
+                if options.check_parse {
+                    match read::check_parse(&page) {
+                        read::ParseCheck::Same => fast_parsed += 1,
+                        read::ParseCheck::Differs => parse_differs.push(gold.id.as_str()),
+                        read::ParseCheck::Declined(why) => *declined.entry(why).or_default() += 1,
+                        read::ParseCheck::NotHtml => {}
+                    }
+                }
                 if i == 0 {
                     // Warm up the lazily built tables outside the timed loop.
                     let _ = read::read(&page);
@@ -290,6 +304,19 @@ fn bench_dataset(dataset: &Dataset, options: &ReadOptions) -> anyhow::Result<()>
     worst.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (f1, p, r, id) in worst.iter().take(options.worst) {
         println!("worst: {id}  F1 {f1:.3}  precision {p:.3}  recall {r:.3}");
+    }
+    if options.check_parse {
+        println!(
+            "parse: fast path on {} of {} pages; {} built another tree than html5ever {:?}",
+            fast_parsed + parse_differs.len(),
+            pages.len(),
+            parse_differs.len(),
+            parse_differs
+        );
+        let mut reasons: Vec<_> = declined.into_iter().collect();
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+        let reasons: Vec<String> = reasons.iter().map(|(why, n)| format!("{why} {n}")).collect();
+        println!("parse: left to html5ever: {}", reasons.join(", "));
     }
     if predictions.is_none() || reads > 0 {
         report("read", reads, elapsed, pages.len());

@@ -1,0 +1,1935 @@
+//! Parsing a page into scraper's DOM, with a fast path for the markup most pages are made of.
+//!
+//! html5ever follows the HTML standard to the letter, one character at a time, and was over a
+//! third of the reader's time. [`fast`] builds the same tree for the common case: it finds
+//! tags with `memchr`, and runs the standard's tree-construction rules for the document, the
+//! head and the body, with implied end tags (`<p>`, `<li>`, `<dd>`), scopes, headings, forms,
+//! raw-text elements and character references. Wherever the standard asks for something it
+//! does not do (tables, `<select>`, misnested formatting elements, foreign content, odd
+//! doctypes, an unclosed tag at the end), it gives up and [`parse`] hands the page to
+//! html5ever. A test compares both parsers on generated pages, and `refwatch bench read
+//! --check-parse` compares them on every benchmark page.
+
+use std::borrow::Cow;
+
+use ego_tree::NodeId;
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use scraper::node::{Comment, Doctype, Element, Text};
+use scraper::{Html, Node, StrTendril};
+
+thread_local! {
+    /// Why the fast path last gave up, for `refwatch bench read --check-parse`.
+    static DECLINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn decline<T>(why: &str) -> Option<T> {
+    DECLINED.with_borrow_mut(|d| {
+        d.clear();
+        d.push_str(why);
+    });
+    None
+}
+
+fn decline_tag<T>(name: &LocalName) -> Option<T> {
+    decline(&format!("<{name}>"))
+}
+
+/// Why the fast path last gave up on a page ("other" when no rule said).
+pub(crate) fn declined() -> String {
+    DECLINED.with_borrow_mut(std::mem::take)
+}
+
+/// Parses a page, by the fast path where it applies and by html5ever everywhere else.
+pub(crate) fn parse(html: &str) -> Html {
+    fast(html).unwrap_or_else(|| Html::parse_document(html))
+}
+
+/// The tree html5ever would build for `html`, or `None` where the page needs a rule this
+/// builder does not have.
+pub(crate) fn fast(html: &str) -> Option<Html> {
+    let mut builder = Builder::new();
+    Tokenizer { bytes: html.as_bytes(), text: html, at: 0 }.run(&mut builder)?;
+    builder.finish()
+}
+
+/// Whether two documents are the same tree: the same nodes, names, attributes and text.
+pub(crate) fn same_tree(a: &Html, b: &Html) -> bool {
+    use ego_tree::iter::Edge;
+    fn edge(e: Edge<'_, Node>) -> (bool, ego_tree::NodeRef<'_, Node>) {
+        match e {
+            Edge::Open(n) => (true, n),
+            Edge::Close(n) => (false, n),
+        }
+    }
+    let (mut left, mut right) = (a.tree.root().traverse().map(edge), b.tree.root().traverse().map(edge));
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return a.quirks_mode == b.quirks_mode,
+            (Some((open_x, x)), Some((open_y, y))) => {
+                let same = match (x.value(), y.value()) {
+                    (Node::Element(p), Node::Element(q)) => p.name == q.name && p.attrs == q.attrs,
+                    (p, q) => p == q,
+                };
+                if open_x != open_y || !same {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// One token of the page, as the tokenizer's data state emits it.
+enum Token<'a> {
+    Text(Cow<'a, str>),
+    Start {
+        name: LocalName,
+        attrs: Vec<Attribute>,
+    },
+    End(LocalName),
+    Comment(&'a str),
+    /// The content of a raw-text element (`<title>`, `<style>`, …), then its end tag.
+    RawText(Cow<'a, str>),
+    RawEnd,
+    Doctype {
+        name: String,
+        public: Option<String>,
+        system: Option<String>,
+    },
+    Eof,
+}
+
+struct Tokenizer<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Tokenizer<'a> {
+    fn run(&mut self, builder: &mut Builder) -> Option<()> {
+        while self.at < self.bytes.len() {
+            let rest = &self.bytes[self.at..];
+            let Some(lt) = memchr::memchr(b'<', rest) else {
+                builder.token(Token::Text(decode_refs(&self.text[self.at..], false)?))?;
+                self.at = self.bytes.len();
+                break;
+            };
+            if lt > 0 {
+                builder.token(Token::Text(decode_refs(&self.text[self.at..self.at + lt], false)?))?;
+            }
+            self.at += lt;
+            self.tag(builder)?;
+        }
+        builder.token(Token::Eof)
+    }
+
+    /// The markup at `self.at`, which is a `<`.
+    fn tag(&mut self, builder: &mut Builder) -> Option<()> {
+        let bytes = self.bytes;
+        let at = self.at + 1;
+        match bytes.get(at) {
+            Some(b) if b.is_ascii_alphabetic() => {
+                let (end, name, attrs) = self.start_tag(at)?;
+                self.at = end;
+                let raw = raw_text_kind(&name);
+                builder.token(Token::Start { name: name.clone(), attrs })?;
+                if let Some(kind) = raw {
+                    // The element is open: the tree builder's rules for these names insert it.
+                    if !builder.current_is(&name) {
+                        return decline("raw-text element not opened");
+                    }
+                    self.raw_text(builder, &name, kind)?;
+                }
+            }
+            Some(b'/') => match bytes.get(at + 1) {
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let (end, name_end) = end_tag(bytes, at + 1)?;
+                    self.at = end;
+                    builder.token(Token::End(local(&self.text[at + 1..name_end])))?;
+                }
+                // `</>` is dropped; anything else after `</` is a bogus comment.
+                Some(b'>') => self.at = at + 2,
+                _ => return decline("bogus comment"),
+            },
+            Some(b'!') if bytes[at..].starts_with(b"!--") => {
+                let body = at + 3;
+                // `<!-->`, `<!--->` and comments closed by `--!>` are left to html5ever.
+                if bytes[body..].starts_with(b">") || bytes[body..].starts_with(b"->") {
+                    return decline("odd comment");
+                }
+                let close = body + memchr::memmem::find(&bytes[body..], b"-->")?;
+                let comment = &self.text[body..close];
+                if comment.contains("--!>") {
+                    return decline("odd comment");
+                }
+                self.at = close + 3;
+                builder.token(Token::Comment(comment))?;
+            }
+            Some(b'!') if bytes.get(at + 1..at + 8).is_some_and(|d| d.eq_ignore_ascii_case(b"doctype")) => {
+                let end = at + memchr::memchr(b'>', &bytes[at..])?;
+                let Some(token) = doctype(&self.text[at + 8..end]) else { return decline("doctype") };
+                self.at = end + 1;
+                builder.token(token)?;
+            }
+            Some(b'!' | b'?') => return decline("bogus comment"),
+            // A `<` that opens no tag is text; at the very end it is text too.
+            _ => {
+                self.at = at;
+                builder.token(Token::Text(Cow::Borrowed("<")))?;
+            }
+        }
+        Some(())
+    }
+
+    /// A start tag whose name starts at `at`: where it ends, its name and its attributes.
+    fn start_tag(&self, at: usize) -> Option<(usize, LocalName, Vec<Attribute>)> {
+        let bytes = self.bytes;
+        let len = bytes.len();
+        let mut p = at;
+        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
+            p += 1;
+        }
+        let name = local(&self.text[at..p]);
+        let mut attrs: Vec<Attribute> = Vec::new();
+        loop {
+            while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
+                p += 1;
+            }
+            match bytes.get(p) {
+                None | Some(b'=') => return decline("odd attribute"),
+                Some(b'>') => return Some((p + 1, name, attrs)),
+                Some(_) => {}
+            }
+            let name_start = p;
+            p += 1;
+            while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
+                p += 1;
+            }
+            let attr_name = &self.text[name_start..p];
+            let mut q = p;
+            while q < len && is_space(bytes[q]) {
+                q += 1;
+            }
+            let mut value: Cow<'_, str> = Cow::Borrowed("");
+            if bytes.get(q) == Some(&b'=') {
+                q += 1;
+                while q < len && is_space(bytes[q]) {
+                    q += 1;
+                }
+                let (start, stop) = match bytes.get(q) {
+                    Some(&quote @ (b'"' | b'\'')) => {
+                        let close = q + 1 + memchr::memchr(quote, &bytes[q + 1..])?;
+                        p = close + 1;
+                        (q + 1, close)
+                    }
+                    Some(_) => {
+                        p = q;
+                        while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
+                            p += 1;
+                        }
+                        (q, p)
+                    }
+                    None => return decline("odd attribute"),
+                };
+                value = decode_refs(&self.text[start..stop], true)?;
+            }
+            let attr_name = local(attr_name);
+            if !attrs.iter().any(|a| a.name.local == attr_name) {
+                attrs.push(Attribute {
+                    name: QualName::new(None, ns!(), attr_name),
+                    value: html5ever::tendril::StrTendril::from_slice(&value),
+                });
+            }
+        }
+    }
+
+    /// The content of a raw-text element, up to its end tag.
+    fn raw_text(&mut self, builder: &mut Builder, name: &LocalName, kind: RawText) -> Option<()> {
+        let rest = &self.bytes[self.at..];
+        let Some(close) = find_closing(rest, name.as_bytes()) else { return decline("unclosed raw text") };
+        let content = &self.text[self.at..self.at + close];
+        // A script holding `<!--` enters the tokenizer's escaped states.
+        if kind == RawText::Script && content.contains("<!--") {
+            return decline("script with <!--");
+        }
+        let (end, _) = end_tag(self.bytes, self.at + close + 2)?;
+        let text = match kind {
+            RawText::Rcdata => decode_refs(content, false)?,
+            _ => Cow::Borrowed(content),
+        };
+        builder.token(Token::RawText(text))?;
+        self.at = end;
+        builder.token(Token::RawEnd)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RawText {
+    /// Text with character references: `<title>`, `<textarea>`.
+    Rcdata,
+    /// Text as it is: `<style>`, `<noscript>`, `<iframe>`, …
+    Raw,
+    /// A script's text, which has escaped states of its own.
+    Script,
+}
+
+fn raw_text_kind(name: &LocalName) -> Option<RawText> {
+    match *name {
+        local_name!("title") | local_name!("textarea") => Some(RawText::Rcdata),
+        local_name!("style")
+        | local_name!("noscript")
+        | local_name!("iframe")
+        | local_name!("noembed")
+        | local_name!("noframes") => Some(RawText::Raw),
+        local_name!("script") => Some(RawText::Script),
+        _ => None,
+    }
+}
+
+/// A tag or attribute name, lower-cased as the tokenizer does.
+fn local(name: &str) -> LocalName {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        LocalName::from(name.to_ascii_lowercase())
+    } else {
+        LocalName::from(name)
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// Where an end tag whose name starts at `at` ends (past its `>`; its attributes are read
+/// and ignored) and where its name ends.
+fn end_tag(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let len = bytes.len();
+    let mut p = at;
+    while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
+        p += 1;
+    }
+    let name_end = p;
+    loop {
+        while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
+            p += 1;
+        }
+        match bytes.get(p) {
+            None | Some(b'=') => return None,
+            Some(b'>') => return Some((p + 1, name_end)),
+            Some(_) => {}
+        }
+        p += 1;
+        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
+            p += 1;
+        }
+        let mut q = p;
+        while q < len && is_space(bytes[q]) {
+            q += 1;
+        }
+        if bytes.get(q) == Some(&b'=') {
+            q += 1;
+            while q < len && is_space(bytes[q]) {
+                q += 1;
+            }
+            match bytes.get(q) {
+                Some(&quote @ (b'"' | b'\'')) => p = q + 2 + memchr::memchr(quote, &bytes[q + 1..])?,
+                Some(_) => {
+                    p = q;
+                    while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
+                        p += 1;
+                    }
+                }
+                None => return None,
+            }
+        }
+    }
+}
+
+/// Where the end tag `</name` that closes a raw-text element first appears, followed by a
+/// space, `/` or `>`.
+fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(bytes, b"</").find(|&i| {
+        bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && bytes.get(i + 2 + name.len()).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'))
+    })
+}
+
+/// `<!DOCTYPE html>` and the public identifiers of HTML 4.01 and XHTML 1.0, whose quirks
+/// modes are known here; other doctypes are left to html5ever.
+fn doctype(inner: &str) -> Option<Token<'static>> {
+    let inner = inner.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (name, rest) = inner.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((inner, ""));
+    if !name.eq_ignore_ascii_case("html") {
+        return None;
+    }
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    if rest.is_empty() {
+        return Some(Token::Doctype { name: "html".into(), public: None, system: None });
+    }
+    let keyword = rest.get(..6)?;
+    let rest = rest[6..].trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let (first, rest) = quoted(rest)?;
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    if keyword.eq_ignore_ascii_case("system") {
+        return rest.is_empty().then(|| Token::Doctype {
+            name: "html".into(),
+            public: None,
+            system: Some(first.into()),
+        });
+    }
+    if !keyword.eq_ignore_ascii_case("public") {
+        return None;
+    }
+    let system = if rest.is_empty() {
+        None
+    } else {
+        let (system, rest) = quoted(rest)?;
+        if !rest.trim_start_matches(|c: char| c.is_ascii_whitespace()).is_empty() {
+            return None;
+        }
+        Some(system.to_string())
+    };
+    Some(Token::Doctype { name: "html".into(), public: Some(first.into()), system })
+}
+
+/// A quoted identifier at the start of `s` and what follows it.
+fn quoted(s: &str) -> Option<(&str, &str)> {
+    let quote = s.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let close = s[1..].find(quote)? + 1;
+    Some((&s[1..close], &s[close + 1..]))
+}
+
+/// The quirks mode a doctype sets, for the doctypes [`doctype`] accepts; `None` for those
+/// whose rules are not written here.
+fn quirks_mode(public: Option<&str>, system: Option<&str>) -> Option<html5ever::tree_builder::QuirksMode> {
+    use html5ever::tree_builder::QuirksMode::{LimitedQuirks, NoQuirks, Quirks};
+    let Some(public) = public else {
+        return match system {
+            None => Some(NoQuirks),
+            Some(s) if s.eq_ignore_ascii_case("about:legacy-compat") => Some(NoQuirks),
+            Some(_) => None,
+        };
+    };
+    let lower = public.to_ascii_lowercase();
+    let transitional = ["-//w3c//dtd html 4.01 transitional//", "-//w3c//dtd html 4.01 frameset//"];
+    let xhtml = ["-//w3c//dtd xhtml 1.0 transitional//", "-//w3c//dtd xhtml 1.0 frameset//"];
+    if xhtml.iter().any(|p| lower.starts_with(p)) {
+        Some(LimitedQuirks)
+    } else if transitional.iter().any(|p| lower.starts_with(p)) {
+        Some(if system.is_some() { LimitedQuirks } else { Quirks })
+    } else if ["-//w3c//dtd xhtml 1.0 strict//en", "-//w3c//dtd html 4.01//en", "-//w3c//dtd xhtml 1.1//en"]
+        .contains(&lower.as_str())
+    {
+        Some(NoQuirks)
+    } else {
+        None
+    }
+}
+
+/// `text` with its character references decoded (borrowed when it has none). `None` for the
+/// references whose rules are not written here: legacy names without a `;`, and numbers the
+/// standard replaces.
+fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
+    let bytes = text.as_bytes();
+    let Some(first) = memchr::memchr(b'&', bytes) else { return Some(Cow::Borrowed(text)) };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = first;
+    loop {
+        out.push_str(&text[copied..at]);
+        let Some((decoded, used)) = char_ref(&text[at + 1..], in_attribute) else {
+            return decline("character reference");
+        };
+        match decoded {
+            Some((a, b)) => {
+                out.push(a);
+                out.extend(b);
+                copied = at + 1 + used;
+            }
+            None => copied = at,
+        }
+        match memchr::memchr(b'&', &bytes[at + 1..]) {
+            Some(next) => at = at + 1 + next,
+            None => break,
+        }
+    }
+    out.push_str(&text[copied..]);
+    Some(Cow::Owned(out))
+}
+
+/// The character reference after a `&`: the characters it stands for (none when it is no
+/// reference) and how many bytes it takes.
+#[allow(clippy::type_complexity)]
+fn char_ref(rest: &str, _in_attribute: bool) -> Option<(Option<(char, Option<char>)>, usize)> {
+    let bytes = rest.as_bytes();
+    if bytes.first() == Some(&b'#') {
+        let hex = matches!(bytes.get(1), Some(b'x' | b'X'));
+        let start = if hex { 2 } else { 1 };
+        let digits = bytes[start..]
+            .iter()
+            .take_while(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
+            .count();
+        if digits == 0 {
+            // `&#` and `&#x` with no digits stay as they are (unless a letter follows `&#x`,
+            // which is left to html5ever).
+            return (!hex).then_some((None, 0));
+        }
+        if digits > 7 {
+            return None;
+        }
+        let value = u32::from_str_radix(&rest[start..start + digits], if hex { 16 } else { 10 }).ok()?;
+        let plain = matches!(value, 0x09 | 0x0a | 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfdcf | 0xfdf0..=0xfffd)
+            || (0x10000..=0x10ffff).contains(&value) && value & 0xfffe != 0xfffe;
+        if !plain {
+            return None;
+        }
+        let mut used = start + digits;
+        if bytes.get(used) == Some(&b';') {
+            used += 1;
+        }
+        return Some((Some((char::from_u32(value)?, None)), used));
+    }
+    let name_len = bytes.iter().take(40).take_while(|b| b.is_ascii_alphanumeric()).count();
+    if name_len == 0 {
+        return Some((None, 0));
+    }
+    if name_len == 40 {
+        return None;
+    }
+    if bytes.get(name_len) == Some(&b';')
+        && let Some(&(a, b)) = html5ever::data::NAMED_ENTITIES.get(&rest[..=name_len])
+        && a != 0
+    {
+        let a = char::from_u32(a)?;
+        let b = if b == 0 { None } else { Some(char::from_u32(b)?) };
+        return Some((Some((a, b)), name_len + 1));
+    }
+    // A legacy name without its `;` ("&copy 2024", "&notit;") has rules of its own.
+    let legacy =
+        (1..=name_len).any(|n| html5ever::data::NAMED_ENTITIES.get(&rest[..n]).is_some_and(|m| m.0 != 0));
+    (!legacy).then_some((None, 0))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Initial,
+    BeforeHtml,
+    BeforeHead,
+    InHead,
+    AfterHead,
+    InBody,
+    InTable,
+    InCaption,
+    InColumnGroup,
+    InTableBody,
+    InRow,
+    InCell,
+    AfterBody,
+    AfterAfterBody,
+}
+
+struct Builder {
+    doc: Html,
+    /// The stack of open elements.
+    open: Vec<(NodeId, LocalName)>,
+    mode: Mode,
+    head: Option<NodeId>,
+    form: Option<NodeId>,
+    /// A `<pre>`, `<listing>` or `<textarea>` start tag drops a newline right after it.
+    skip_newline: bool,
+    quirks: Option<html5ever::tree_builder::QuirksMode>,
+}
+
+/// What a rule asks of the tree builder after it ran.
+enum Step {
+    Done,
+    /// Process the same token again (in the mode the rule switched to).
+    Again,
+}
+
+use Step::{Again, Done};
+
+/// A token goes through at most this many modes (a start tag before `<html>` goes through
+/// five); more would be a bug, and is left to html5ever.
+const MAX_STEPS: usize = 10;
+
+impl Builder {
+    fn new() -> Builder {
+        Builder {
+            doc: Html::new_document(),
+            open: Vec::with_capacity(64),
+            mode: Mode::Initial,
+            head: None,
+            form: None,
+            skip_newline: false,
+            quirks: None,
+        }
+    }
+
+    fn finish(mut self) -> Option<Html> {
+        self.doc.quirks_mode = self.quirks?;
+        Some(self.doc)
+    }
+
+    fn token(&mut self, token: Token<'_>) -> Option<()> {
+        let skip_newline = std::mem::take(&mut self.skip_newline);
+        match token {
+            Token::Text(text) => {
+                let text = if skip_newline { text.strip_prefix('\n').unwrap_or(&text) } else { &text };
+                self.text(text)
+            }
+            Token::RawText(text) => {
+                let text = if skip_newline { text.strip_prefix('\n').unwrap_or(&text) } else { &text };
+                self.insert_text(text)
+            }
+            Token::RawEnd => {
+                self.open.pop();
+                Some(())
+            }
+            Token::Comment(comment) => {
+                let parent = match self.mode {
+                    Mode::Initial | Mode::BeforeHtml | Mode::AfterAfterBody => self.doc.tree.root().id(),
+                    Mode::AfterBody => self.open.first()?.0,
+                    _ => self.current()?,
+                };
+                self.append(parent, Node::Comment(Comment { comment: StrTendril::from_slice(comment) }));
+                Some(())
+            }
+            Token::Doctype { name, public, system } => {
+                if self.mode != Mode::Initial {
+                    return decline("odd doctype placement");
+                }
+                let Some(quirks) = quirks_mode(public.as_deref(), system.as_deref()) else {
+                    return decline("doctype");
+                };
+                self.quirks = Some(quirks);
+                let root = self.doc.tree.root().id();
+                self.append(
+                    root,
+                    Node::Doctype(Doctype {
+                        name: StrTendril::from_slice(&name),
+                        public_id: StrTendril::from_slice(public.as_deref().unwrap_or("")),
+                        system_id: StrTendril::from_slice(system.as_deref().unwrap_or("")),
+                    }),
+                );
+                self.mode = Mode::BeforeHtml;
+                Some(())
+            }
+            Token::Start { name, attrs } => {
+                let mut attrs = Some(attrs);
+                for _ in 0..MAX_STEPS {
+                    if let Done = self.start(&name, &mut attrs)? {
+                        return Some(());
+                    }
+                }
+                decline("too many steps")
+            }
+            Token::End(name) => {
+                for _ in 0..MAX_STEPS {
+                    if let Done = self.end(&name)? {
+                        return Some(());
+                    }
+                }
+                decline("too many steps")
+            }
+            Token::Eof => self.eof(),
+        }
+    }
+
+    fn current(&self) -> Option<NodeId> {
+        self.open.last().map(|(id, _)| *id)
+    }
+
+    fn current_is(&self, name: &LocalName) -> bool {
+        self.open.last().is_some_and(|(_, n)| n == name)
+    }
+
+    fn append(&mut self, parent: NodeId, node: Node) -> Option<NodeId> {
+        Some(self.doc.tree.get_mut(parent)?.append(node).id())
+    }
+
+    fn insert_text(&mut self, text: &str) -> Option<()> {
+        if text.is_empty() {
+            return Some(());
+        }
+        let parent = self.current()?;
+        let mut parent = self.doc.tree.get_mut(parent)?;
+        if let Some(mut last) = parent.last_child()
+            && let Node::Text(t) = last.value()
+        {
+            t.text.push_slice(text);
+            return Some(());
+        }
+        parent.append(Node::Text(Text { text: StrTendril::from_slice(text) }));
+        Some(())
+    }
+
+    fn insert(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<NodeId> {
+        let parent = self.current()?;
+        let element = Element::new(QualName::new(None, ns!(html), name.clone()), attrs.take()?);
+        let id = self.append(parent, Node::Element(element))?;
+        self.open.push((id, name.clone()));
+        Some(id)
+    }
+
+    /// Inserts an element the markup implies (`<tbody>`, `<tr>`, `<colgroup>`, `<p>`).
+    fn insert_phantom(&mut self, name: LocalName) -> Option<NodeId> {
+        self.insert(&name, &mut Some(Vec::new()))
+    }
+
+    /// Adds to an open element the attributes it does not have (a second `<html>` or `<body>`).
+    fn add_missing_attributes(&mut self, at: usize, attrs: &mut Option<Vec<Attribute>>) -> Option<()> {
+        let id = self.open.get(at)?.0;
+        let mut node = self.doc.tree.get_mut(id)?;
+        let Node::Element(element) = node.value() else { return None };
+        for attr in attrs.take()? {
+            if let Err(i) = element.attrs.binary_search_by(|(name, _)| name.cmp(&attr.name)) {
+                element.attrs.insert(i, (attr.name, StrTendril::from_slice(&attr.value)));
+            }
+        }
+        Some(())
+    }
+
+    /// Pops the current node. A formatting element (`<b>`, `<a>`, …) popped by anything but
+    /// its own end tag would be reopened later by the standard's rules, which are not here,
+    /// unless `clearing` (a table cell or caption closing, which forgets them).
+    fn pop(&mut self, closing: Option<&LocalName>, clearing: bool) -> Option<LocalName> {
+        let (_, name) = self.open.pop()?;
+        if is_formatting(&name) && closing != Some(&name) && !clearing {
+            return decline("formatting element closed implicitly");
+        }
+        Some(name)
+    }
+
+    /// Pops elements up to and including the first one named `name`.
+    fn pop_until(&mut self, name: &LocalName, clearing: bool) -> Option<()> {
+        while self.pop(Some(name), clearing)? != *name {}
+        Some(())
+    }
+
+    /// Pops elements until the current node is one of `names` (or `<html>`).
+    fn pop_until_current(&mut self, names: &[LocalName]) -> Option<()> {
+        while let Some((_, open)) = self.open.last() {
+            if names.contains(open) || *open == local_name!("html") {
+                return Some(());
+            }
+            self.pop(None, false)?;
+        }
+        Some(())
+    }
+
+    fn generate_implied_end_tags(&mut self, except: Option<&LocalName>) -> Option<()> {
+        while let Some((_, name)) = self.open.last() {
+            if !is_implied_end(name) || Some(name) == except {
+                break;
+            }
+            self.pop(None, false)?;
+        }
+        Some(())
+    }
+
+    /// Whether an element that `is` picks is open with no boundary of `scope` above it.
+    fn in_scope_where(&self, is: impl Fn(&LocalName) -> bool, scope: Scope) -> bool {
+        for (_, open) in self.open.iter().rev() {
+            if is(open) {
+                return true;
+            }
+            let boundary = match scope {
+                Scope::Table => matches!(*open, local_name!("html") | local_name!("table")),
+                _ => {
+                    matches!(
+                        *open,
+                        local_name!("html")
+                            | local_name!("table")
+                            | local_name!("td")
+                            | local_name!("th")
+                            | local_name!("caption")
+                            | local_name!("select")
+                    ) || match scope {
+                        Scope::List => matches!(*open, local_name!("ol") | local_name!("ul")),
+                        Scope::Button => *open == local_name!("button"),
+                        _ => false,
+                    }
+                }
+            };
+            if boundary {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn in_scope(&self, name: &LocalName, scope: Scope) -> bool {
+        self.in_scope_where(|open| open == name, scope)
+    }
+
+    fn close_p_in_button_scope(&mut self) -> Option<()> {
+        if self.in_scope(&local_name!("p"), Scope::Button) {
+            self.close_p()?;
+        }
+        Some(())
+    }
+
+    fn close_p(&mut self) -> Option<()> {
+        self.generate_implied_end_tags(Some(&local_name!("p")))?;
+        self.pop_until(&local_name!("p"), false)
+    }
+
+    fn close_cell(&mut self) -> Option<()> {
+        self.generate_implied_end_tags(None)?;
+        while !matches!(self.pop(None, true)?, local_name!("td") | local_name!("th")) {}
+        self.mode = Mode::InRow;
+        Some(())
+    }
+
+    /// The standard's "reset the insertion mode appropriately", after a table closes.
+    fn reset_mode(&mut self) -> Option<()> {
+        for (i, (_, name)) in self.open.iter().enumerate().rev() {
+            let mode = match *name {
+                local_name!("td") | local_name!("th") if i != 0 => Mode::InCell,
+                local_name!("tr") => Mode::InRow,
+                local_name!("tbody") | local_name!("thead") | local_name!("tfoot") => Mode::InTableBody,
+                local_name!("caption") => Mode::InCaption,
+                local_name!("colgroup") => Mode::InColumnGroup,
+                local_name!("table") => Mode::InTable,
+                local_name!("template") | local_name!("frameset") => return decline("template"),
+                local_name!("head") if i != 0 => Mode::InHead,
+                local_name!("body") => Mode::InBody,
+                local_name!("html") if self.head.is_none() => Mode::BeforeHead,
+                local_name!("html") => Mode::AfterHead,
+                _ => continue,
+            };
+            self.mode = mode;
+            return Some(());
+        }
+        self.mode = Mode::InBody;
+        Some(())
+    }
+
+    fn text(&mut self, text: &str) -> Option<()> {
+        let mut text = text;
+        loop {
+            match self.mode {
+                Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead => {
+                    text = text.trim_start_matches(is_space_char);
+                    if text.is_empty() {
+                        return Some(());
+                    }
+                    self.anything_else()?;
+                }
+                Mode::InHead | Mode::AfterHead => {
+                    let rest = text.trim_start_matches(is_space_char);
+                    self.insert_text(&text[..text.len() - rest.len()])?;
+                    text = rest;
+                    if text.is_empty() {
+                        return Some(());
+                    }
+                    self.anything_else()?;
+                }
+                Mode::InBody | Mode::InCaption | Mode::InCell => return self.insert_text(text),
+                Mode::InTable | Mode::InTableBody | Mode::InRow => {
+                    let table_part = self.open.last().is_some_and(|(_, n)| {
+                        matches!(
+                            *n,
+                            local_name!("table")
+                                | local_name!("tbody")
+                                | local_name!("tfoot")
+                                | local_name!("thead")
+                                | local_name!("tr")
+                        )
+                    });
+                    // Text in a table that is not white space moves out in front of it.
+                    if !table_part || !text.trim_start_matches(is_space_char).is_empty() {
+                        return decline("text in a table");
+                    }
+                    return self.insert_text(text);
+                }
+                Mode::InColumnGroup => {
+                    if !text.trim_start_matches(is_space_char).is_empty() {
+                        return decline("text in a column group");
+                    }
+                    return self.insert_text(text);
+                }
+                Mode::AfterBody | Mode::AfterAfterBody => {
+                    if !text.trim_start_matches(is_space_char).is_empty() {
+                        self.mode = Mode::InBody;
+                    }
+                    return self.insert_text(text);
+                }
+            }
+        }
+    }
+
+    /// What a mode before the body does with a token it has no rule for: the implied
+    /// `<html>`, `<head>` and `<body>`.
+    fn anything_else(&mut self) -> Option<()> {
+        match self.mode {
+            Mode::Initial => {
+                self.quirks = Some(html5ever::tree_builder::QuirksMode::Quirks);
+                self.mode = Mode::BeforeHtml;
+            }
+            Mode::BeforeHtml => self.create_root(Vec::new())?,
+            Mode::BeforeHead => {
+                self.head = Some(self.insert_phantom(local_name!("head"))?);
+                self.mode = Mode::InHead;
+            }
+            Mode::InHead => {
+                if !self.current_is(&local_name!("head")) {
+                    return decline("head not current");
+                }
+                self.open.pop();
+                self.mode = Mode::AfterHead;
+            }
+            Mode::AfterHead => {
+                self.insert_phantom(local_name!("body"))?;
+                self.mode = Mode::InBody;
+            }
+            Mode::AfterBody | Mode::AfterAfterBody => self.mode = Mode::InBody,
+            _ => {}
+        }
+        Some(())
+    }
+
+    fn create_root(&mut self, attrs: Vec<Attribute>) -> Option<()> {
+        let root = self.doc.tree.root().id();
+        let html = Element::new(QualName::new(None, ns!(html), local_name!("html")), attrs);
+        let id = self.append(root, Node::Element(html))?;
+        self.open.push((id, local_name!("html")));
+        self.mode = Mode::BeforeHead;
+        Some(())
+    }
+
+    fn eof(&mut self) -> Option<()> {
+        while matches!(
+            self.mode,
+            Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::InHead | Mode::AfterHead
+        ) {
+            self.anything_else()?;
+        }
+        Some(())
+    }
+
+    fn start(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
+        match self.mode {
+            Mode::Initial => self.anything_else()?,
+            Mode::BeforeHtml => {
+                if *name == local_name!("html") {
+                    self.create_root(attrs.take()?)?;
+                    return Some(Done);
+                }
+                self.anything_else()?;
+            }
+            Mode::BeforeHead => match *name {
+                local_name!("html") => return self.start_in_body(name, attrs),
+                local_name!("head") => {
+                    self.head = Some(self.insert(name, attrs)?);
+                    self.mode = Mode::InHead;
+                    return Some(Done);
+                }
+                _ => self.anything_else()?,
+            },
+            Mode::InHead => match *name {
+                local_name!("html") => return self.start_in_body(name, attrs),
+                local_name!("head") => return Some(Done),
+                local_name!("template") => return decline_tag(name),
+                local_name!("base")
+                | local_name!("basefont")
+                | local_name!("bgsound")
+                | local_name!("link")
+                | local_name!("meta") => {
+                    self.insert(name, attrs)?;
+                    self.open.pop();
+                    return Some(Done);
+                }
+                local_name!("title")
+                | local_name!("noscript")
+                | local_name!("noframes")
+                | local_name!("style")
+                | local_name!("script") => {
+                    self.insert(name, attrs)?;
+                    return Some(Done);
+                }
+                _ => self.anything_else()?,
+            },
+            Mode::AfterHead => match *name {
+                local_name!("html") => return self.start_in_body(name, attrs),
+                local_name!("body") => {
+                    self.insert(name, attrs)?;
+                    self.mode = Mode::InBody;
+                    return Some(Done);
+                }
+                local_name!("head") => return Some(Done),
+                local_name!("base")
+                | local_name!("basefont")
+                | local_name!("bgsound")
+                | local_name!("link")
+                | local_name!("meta")
+                | local_name!("noframes")
+                | local_name!("script")
+                | local_name!("style")
+                | local_name!("title") => {
+                    // Put in the head after all.
+                    let head = self.head?;
+                    self.open.push((head, local_name!("head")));
+                    self.mode = Mode::InHead;
+                    let step = self.start(name, attrs)?;
+                    self.mode = Mode::AfterHead;
+                    self.open.retain(|(id, _)| *id != head);
+                    return Some(step);
+                }
+                local_name!("frameset") | local_name!("template") => return decline_tag(name),
+                _ => self.anything_else()?,
+            },
+            Mode::InBody => return self.start_in_body(name, attrs),
+            Mode::InTable => return self.start_in_table(name, attrs),
+            Mode::InCaption => match *name {
+                local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr") => return self.close_caption(true),
+                _ => return self.start_in_body(name, attrs),
+            },
+            Mode::InColumnGroup => match *name {
+                local_name!("html") => return self.start_in_body(name, attrs),
+                local_name!("col") => {
+                    self.insert(name, attrs)?;
+                    self.open.pop();
+                }
+                local_name!("template") => return decline_tag(name),
+                _ => return self.leave_column_group(),
+            },
+            Mode::InTableBody => match *name {
+                local_name!("tr") => {
+                    self.pop_until_current(&TABLE_BODY_CONTEXT)?;
+                    self.insert(name, attrs)?;
+                    self.mode = Mode::InRow;
+                }
+                local_name!("th") | local_name!("td") => {
+                    self.pop_until_current(&TABLE_BODY_CONTEXT)?;
+                    self.insert_phantom(local_name!("tr"))?;
+                    self.mode = Mode::InRow;
+                    return Some(Again);
+                }
+                local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("tfoot")
+                | local_name!("thead") => return self.leave_table_body(),
+                _ => return self.start_in_table(name, attrs),
+            },
+            Mode::InRow => match *name {
+                local_name!("th") | local_name!("td") => {
+                    self.pop_until_current(&[local_name!("tr")])?;
+                    self.insert(name, attrs)?;
+                    self.mode = Mode::InCell;
+                }
+                local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("tfoot")
+                | local_name!("thead")
+                | local_name!("tr") => return self.leave_row(),
+                _ => return self.start_in_table(name, attrs),
+            },
+            Mode::InCell => match *name {
+                local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr") => {
+                    if !self
+                        .in_scope_where(|n| matches!(*n, local_name!("td") | local_name!("th")), Scope::Table)
+                    {
+                        return Some(Done);
+                    }
+                    self.close_cell()?;
+                    return Some(Again);
+                }
+                _ => return self.start_in_body(name, attrs),
+            },
+            Mode::AfterBody | Mode::AfterAfterBody => {
+                if *name == local_name!("html") {
+                    return self.start_in_body(name, attrs);
+                }
+                self.anything_else()?;
+            }
+        }
+        Some(if attrs.is_some() { Again } else { Done })
+    }
+
+    /// Closes the caption (`reprocess`: for a token that also does something in the table).
+    fn close_caption(&mut self, reprocess: bool) -> Option<Step> {
+        if !self.in_scope(&local_name!("caption"), Scope::Table) {
+            return Some(Done);
+        }
+        self.generate_implied_end_tags(None)?;
+        self.pop_until(&local_name!("caption"), true)?;
+        self.mode = Mode::InTable;
+        Some(if reprocess { Again } else { Done })
+    }
+
+    fn leave_column_group(&mut self) -> Option<Step> {
+        if !self.current_is(&local_name!("colgroup")) {
+            return Some(Done);
+        }
+        self.open.pop();
+        self.mode = Mode::InTable;
+        Some(Again)
+    }
+
+    /// The table body closes, and the token is processed again in the table (html5ever
+    /// checks for `<table>`, `<tbody>` or `<tfoot>` in table scope here).
+    fn leave_table_body(&mut self) -> Option<Step> {
+        let outer =
+            |n: &LocalName| matches!(*n, local_name!("table") | local_name!("tbody") | local_name!("tfoot"));
+        if !self.in_scope_where(outer, Scope::Table) {
+            return Some(Done);
+        }
+        self.pop_until_current(&TABLE_BODY_CONTEXT)?;
+        self.pop(None, false)?;
+        self.mode = Mode::InTable;
+        Some(Again)
+    }
+
+    fn leave_row(&mut self) -> Option<Step> {
+        if !self.in_scope(&local_name!("tr"), Scope::Table) {
+            return Some(Done);
+        }
+        self.pop_until_current(&[local_name!("tr")])?;
+        self.pop(None, false)?;
+        self.mode = Mode::InTableBody;
+        Some(Again)
+    }
+
+    fn start_in_table(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
+        match *name {
+            local_name!("caption") => {
+                self.pop_until_current(&[local_name!("table")])?;
+                self.insert(name, attrs)?;
+                self.mode = Mode::InCaption;
+            }
+            local_name!("colgroup") => {
+                self.pop_until_current(&[local_name!("table")])?;
+                self.insert(name, attrs)?;
+                self.mode = Mode::InColumnGroup;
+            }
+            local_name!("col") => {
+                self.pop_until_current(&[local_name!("table")])?;
+                self.insert_phantom(local_name!("colgroup"))?;
+                self.mode = Mode::InColumnGroup;
+                return Some(Again);
+            }
+            local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
+                self.pop_until_current(&[local_name!("table")])?;
+                self.insert(name, attrs)?;
+                self.mode = Mode::InTableBody;
+            }
+            local_name!("td") | local_name!("th") | local_name!("tr") => {
+                self.pop_until_current(&[local_name!("table")])?;
+                self.insert_phantom(local_name!("tbody"))?;
+                self.mode = Mode::InTableBody;
+                return Some(Again);
+            }
+            local_name!("style") | local_name!("script") => {
+                self.insert(name, attrs)?;
+            }
+            local_name!("input")
+                if attrs.as_ref().is_some_and(|a| {
+                    a.iter().any(|at| {
+                        at.name.local == local_name!("type") && at.value.eq_ignore_ascii_case("hidden")
+                    })
+                }) =>
+            {
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("form") => {
+                if self.form.is_none() {
+                    self.form = Some(self.insert(name, attrs)?);
+                    self.open.pop();
+                }
+            }
+            // Everything else moves out in front of the table ("foster parenting").
+            _ => return decline("element in a table"),
+        }
+        Some(Done)
+    }
+
+    fn start_in_body(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
+        match *name {
+            local_name!("html") => self.add_missing_attributes(0, attrs)?,
+            local_name!("body") => {
+                if self.open.len() > 1 && self.open[1].1 == local_name!("body") {
+                    self.add_missing_attributes(1, attrs)?;
+                }
+            }
+            local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("link")
+            | local_name!("meta") => {
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("title")
+            | local_name!("noscript")
+            | local_name!("noframes")
+            | local_name!("style")
+            | local_name!("script")
+            | local_name!("iframe")
+            | local_name!("noembed") => {
+                self.insert(name, attrs)?;
+            }
+            local_name!("textarea") => {
+                self.insert(name, attrs)?;
+                self.skip_newline = true;
+            }
+            local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("ul") => {
+                self.close_p_in_button_scope()?;
+                self.insert(name, attrs)?;
+            }
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6") => {
+                self.close_p_in_button_scope()?;
+                if self.open.last().is_some_and(|(_, n)| is_heading(n)) {
+                    self.pop(None, false)?;
+                }
+                self.insert(name, attrs)?;
+            }
+            local_name!("pre") | local_name!("listing") => {
+                self.close_p_in_button_scope()?;
+                self.insert(name, attrs)?;
+                self.skip_newline = true;
+            }
+            local_name!("form") => {
+                if self.form.is_none() {
+                    self.close_p_in_button_scope()?;
+                    self.form = Some(self.insert(name, attrs)?);
+                }
+            }
+            local_name!("li") | local_name!("dd") | local_name!("dt") => {
+                let closes: &[LocalName] = if *name == local_name!("li") {
+                    &[local_name!("li")]
+                } else {
+                    &[local_name!("dd"), local_name!("dt")]
+                };
+                for i in (0..self.open.len()).rev() {
+                    let open = &self.open[i].1;
+                    if closes.contains(open) {
+                        let open = open.clone();
+                        self.generate_implied_end_tags(Some(&open))?;
+                        self.pop_until(&open, false)?;
+                        break;
+                    }
+                    if is_special(open)
+                        && !matches!(*open, local_name!("address") | local_name!("div") | local_name!("p"))
+                    {
+                        break;
+                    }
+                }
+                self.close_p_in_button_scope()?;
+                self.insert(name, attrs)?;
+            }
+            local_name!("button") => {
+                if self.in_scope(name, Scope::Default) {
+                    return decline("nested button");
+                }
+                self.insert(name, attrs)?;
+            }
+            local_name!("a") if self.open.iter().any(|(_, n)| *n == local_name!("a")) => {
+                return decline("nested <a>");
+            }
+            local_name!("a")
+            | local_name!("b")
+            | local_name!("big")
+            | local_name!("code")
+            | local_name!("em")
+            | local_name!("font")
+            | local_name!("i")
+            | local_name!("s")
+            | local_name!("small")
+            | local_name!("strike")
+            | local_name!("strong")
+            | local_name!("tt")
+            | local_name!("u") => {
+                // Three open of a kind bring in the standard's "Noah's Ark" clause.
+                if self.open.iter().filter(|(_, n)| n == name).count() >= 3 {
+                    return decline("Noah's Ark");
+                }
+                self.insert(name, attrs)?;
+            }
+            local_name!("area")
+            | local_name!("br")
+            | local_name!("embed")
+            | local_name!("img")
+            | local_name!("keygen")
+            | local_name!("wbr")
+            | local_name!("param")
+            | local_name!("source")
+            | local_name!("track") => {
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("image") => return self.start_in_body(&local_name!("img"), attrs),
+            local_name!("input") => {
+                if self.in_scope(&local_name!("select"), Scope::Default) {
+                    self.pop_until(&local_name!("select"), false)?;
+                }
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("hr") => {
+                self.close_p_in_button_scope()?;
+                if self.in_scope(&local_name!("select"), Scope::Default) {
+                    self.generate_implied_end_tags(None)?;
+                }
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("select") => {
+                if self.in_scope(name, Scope::Default) {
+                    self.pop_until(name, false)?;
+                } else {
+                    self.insert(name, attrs)?;
+                }
+            }
+            local_name!("option") | local_name!("optgroup") => {
+                if self.in_scope(&local_name!("select"), Scope::Default) {
+                    let except = (*name == local_name!("option")).then_some(local_name!("optgroup"));
+                    self.generate_implied_end_tags(except.as_ref())?;
+                } else if self.current_is(&local_name!("option")) {
+                    self.open.pop();
+                }
+                self.insert(name, attrs)?;
+            }
+            local_name!("table") => {
+                if self.quirks != Some(html5ever::tree_builder::QuirksMode::Quirks) {
+                    self.close_p_in_button_scope()?;
+                }
+                self.insert(name, attrs)?;
+                self.mode = Mode::InTable;
+            }
+            local_name!("caption")
+            | local_name!("col")
+            | local_name!("colgroup")
+            | local_name!("frame")
+            | local_name!("head")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("tr") => {}
+            // Foreign content, ruby and the rarer elements with rules of their own are left
+            // to html5ever.
+            local_name!("svg")
+            | local_name!("math")
+            | local_name!("frameset")
+            | local_name!("template")
+            | local_name!("nobr")
+            | local_name!("applet")
+            | local_name!("marquee")
+            | local_name!("object")
+            | local_name!("xmp")
+            | local_name!("plaintext")
+            | local_name!("rb")
+            | local_name!("rp")
+            | local_name!("rt")
+            | local_name!("rtc")
+            | local_name!("selectedcontent") => return decline_tag(name),
+            _ => {
+                self.insert(name, attrs)?;
+            }
+        }
+        Some(Done)
+    }
+
+    fn end(&mut self, name: &LocalName) -> Option<Step> {
+        let ignored_in_tables = matches!(
+            *name,
+            local_name!("body")
+                | local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("html")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr")
+        );
+        match self.mode {
+            Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::AfterHead => match *name {
+                local_name!("head") if self.mode == Mode::BeforeHead => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                local_name!("head") if self.mode != Mode::AfterHead => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                local_name!("body") | local_name!("html") | local_name!("br") => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                local_name!("template") => decline_tag(name),
+                _ if self.mode == Mode::Initial => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                _ => Some(Done),
+            },
+            Mode::InHead => match *name {
+                local_name!("head") => {
+                    self.anything_else()?;
+                    Some(Done)
+                }
+                local_name!("body") | local_name!("html") | local_name!("br") => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                local_name!("template") => decline_tag(name),
+                _ => Some(Done),
+            },
+            Mode::InBody => self.end_in_body(name),
+            Mode::InTable => match *name {
+                local_name!("table") => {
+                    if self.in_scope(name, Scope::Table) {
+                        self.pop_until(name, false)?;
+                        self.reset_mode()?;
+                    }
+                    Some(Done)
+                }
+                _ if ignored_in_tables || ignored_beside_a_table(name) => Some(Done),
+                _ => decline("end tag in a table"),
+            },
+            Mode::InCaption => match *name {
+                local_name!("caption") => self.close_caption(false),
+                local_name!("table") => self.close_caption(true),
+                _ if ignored_in_tables => Some(Done),
+                _ => self.end_in_body(name),
+            },
+            Mode::InColumnGroup => match *name {
+                local_name!("colgroup") => {
+                    if self.current_is(name) {
+                        self.open.pop();
+                        self.mode = Mode::InTable;
+                    }
+                    Some(Done)
+                }
+                local_name!("col") => Some(Done),
+                local_name!("template") => decline_tag(name),
+                _ => self.leave_column_group(),
+            },
+            Mode::InTableBody => match *name {
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
+                    if self.in_scope(name, Scope::Table) {
+                        self.pop_until_current(&TABLE_BODY_CONTEXT)?;
+                        self.pop(None, false)?;
+                        self.mode = Mode::InTable;
+                    }
+                    Some(Done)
+                }
+                local_name!("table") => self.leave_table_body(),
+                _ if ignored_in_tables || ignored_beside_a_table(name) => Some(Done),
+                _ => decline("end tag in a table"),
+            },
+            Mode::InRow => match *name {
+                local_name!("tr") => {
+                    if self.in_scope(name, Scope::Table) {
+                        self.pop_until_current(&[local_name!("tr")])?;
+                        self.pop(None, false)?;
+                        self.mode = Mode::InTableBody;
+                    }
+                    Some(Done)
+                }
+                local_name!("table") => self.leave_row(),
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
+                    if !self.in_scope(name, Scope::Table) {
+                        return Some(Done);
+                    }
+                    self.leave_row()
+                }
+                _ if ignored_in_tables || ignored_beside_a_table(name) => Some(Done),
+                _ => decline("end tag in a table"),
+            },
+            Mode::InCell => match *name {
+                local_name!("td") | local_name!("th") => {
+                    if self.in_scope(name, Scope::Table) {
+                        self.generate_implied_end_tags(None)?;
+                        self.pop_until(name, true)?;
+                        self.mode = Mode::InRow;
+                    }
+                    Some(Done)
+                }
+                local_name!("body")
+                | local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("html") => Some(Done),
+                local_name!("table")
+                | local_name!("tbody")
+                | local_name!("tfoot")
+                | local_name!("thead")
+                | local_name!("tr") => {
+                    if !self.in_scope(name, Scope::Table) {
+                        return Some(Done);
+                    }
+                    self.close_cell()?;
+                    Some(Again)
+                }
+                _ => self.end_in_body(name),
+            },
+            Mode::AfterBody => match *name {
+                local_name!("html") => {
+                    self.mode = Mode::AfterAfterBody;
+                    Some(Done)
+                }
+                _ => {
+                    self.mode = Mode::InBody;
+                    Some(Again)
+                }
+            },
+            Mode::AfterAfterBody => {
+                self.mode = Mode::InBody;
+                Some(Again)
+            }
+        }
+    }
+
+    fn end_in_body(&mut self, name: &LocalName) -> Option<Step> {
+        match *name {
+            local_name!("body") | local_name!("html") => {
+                if !self.in_scope(&local_name!("body"), Scope::Default) {
+                    return Some(Done);
+                }
+                if *name == local_name!("html") {
+                    self.mode = Mode::AfterBody;
+                    return Some(Again);
+                }
+                self.mode = Mode::AfterBody;
+            }
+            local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("button")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("listing")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("pre")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("select")
+            | local_name!("summary")
+            | local_name!("ul") => {
+                if self.in_scope(name, Scope::Default) {
+                    self.generate_implied_end_tags(None)?;
+                    self.pop_until(name, false)?;
+                }
+            }
+            local_name!("form") => {
+                let Some(form) = self.form.take() else { return Some(Done) };
+                let in_scope = self.open.iter().rev().position(|(id, _)| *id == form).is_some_and(|depth| {
+                    !self.open.iter().rev().take(depth).any(|(_, n)| is_scope_boundary(n))
+                });
+                if !in_scope {
+                    return Some(Done);
+                }
+                self.generate_implied_end_tags(None)?;
+                if self.current() != Some(form) {
+                    return decline("form not current");
+                }
+                self.open.pop();
+            }
+            local_name!("p") => {
+                if !self.in_scope(name, Scope::Button) {
+                    self.insert_phantom(local_name!("p"))?;
+                }
+                self.close_p()?;
+            }
+            local_name!("li") | local_name!("dd") | local_name!("dt") => {
+                let scope = if *name == local_name!("li") { Scope::List } else { Scope::Default };
+                if self.in_scope(name, scope) {
+                    self.generate_implied_end_tags(Some(name))?;
+                    self.pop_until(name, false)?;
+                }
+            }
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6") => {
+                if self.in_scope_where(is_heading, Scope::Default) {
+                    self.generate_implied_end_tags(None)?;
+                    while !is_heading(&self.pop(None, false)?) {}
+                }
+            }
+            local_name!("br") => return self.start_in_body(name, &mut Some(Vec::new())),
+            local_name!("template") | local_name!("nobr") => return decline_tag(name),
+            local_name!("applet") | local_name!("marquee") | local_name!("object") => {}
+            _ if is_formatting(name) => {
+                // The adoption agency's simple case: the element is open, and only ordinary
+                // elements are open above it.
+                let Some(i) = self.open.iter().rposition(|(_, n)| n == name) else {
+                    return self.any_other_end_tag(name);
+                };
+                if self.open[i + 1..].iter().any(|(_, n)| is_special(n)) {
+                    return decline("misnested formatting");
+                }
+                self.pop_until(name, false)?;
+            }
+            _ => return self.any_other_end_tag(name),
+        }
+        Some(Done)
+    }
+
+    fn any_other_end_tag(&mut self, name: &LocalName) -> Option<Step> {
+        for i in (0..self.open.len()).rev() {
+            let open = &self.open[i].1;
+            if open == name {
+                self.generate_implied_end_tags(Some(name))?;
+                self.pop_until(name, false)?;
+                return Some(Done);
+            }
+            if is_special(open) {
+                return Some(Done);
+            }
+        }
+        Some(Done)
+    }
+}
+
+/// An end tag that the in-body rules ignore when the current node is a table, a table
+/// section or a row (all "special", and bounding no scope the tag looks in): anything but
+/// `</p>`, `</br>`, `</form>` and formatting elements, which act even there.
+fn ignored_beside_a_table(name: &LocalName) -> bool {
+    !is_formatting(name)
+        && !matches!(
+            *name,
+            local_name!("p") | local_name!("br") | local_name!("form") | local_name!("template")
+        )
+}
+
+const TABLE_BODY_CONTEXT: [LocalName; 3] = [local_name!("tbody"), local_name!("tfoot"), local_name!("thead")];
+
+/// The elements that bound the default scope (of those this builder opens).
+fn is_scope_boundary(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("html")
+            | local_name!("table")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("caption")
+            | local_name!("select")
+    )
+}
+
+fn is_space_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
+}
+
+#[derive(Clone, Copy)]
+enum Scope {
+    Default,
+    List,
+    Button,
+    Table,
+}
+
+fn is_heading(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+    )
+}
+
+fn is_implied_end(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("dd")
+            | local_name!("dt")
+            | local_name!("li")
+            | local_name!("optgroup")
+            | local_name!("option")
+            | local_name!("p")
+            | local_name!("rb")
+            | local_name!("rp")
+            | local_name!("rt")
+            | local_name!("rtc")
+    )
+}
+
+fn is_formatting(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("a")
+            | local_name!("b")
+            | local_name!("big")
+            | local_name!("code")
+            | local_name!("em")
+            | local_name!("font")
+            | local_name!("i")
+            | local_name!("nobr")
+            | local_name!("s")
+            | local_name!("small")
+            | local_name!("strike")
+            | local_name!("strong")
+            | local_name!("tt")
+            | local_name!("u")
+    )
+}
+
+/// The standard's "special" category.
+fn is_special(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("applet")
+            | local_name!("area")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("blockquote")
+            | local_name!("body")
+            | local_name!("br")
+            | local_name!("button")
+            | local_name!("caption")
+            | local_name!("center")
+            | local_name!("col")
+            | local_name!("colgroup")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("embed")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("frame")
+            | local_name!("frameset")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("head")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("hr")
+            | local_name!("html")
+            | local_name!("iframe")
+            | local_name!("img")
+            | local_name!("input")
+            | local_name!("keygen")
+            | local_name!("li")
+            | local_name!("link")
+            | local_name!("listing")
+            | local_name!("main")
+            | local_name!("marquee")
+            | local_name!("menu")
+            | local_name!("meta")
+            | local_name!("nav")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("noscript")
+            | local_name!("object")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("param")
+            | local_name!("plaintext")
+            | local_name!("pre")
+            | local_name!("script")
+            | local_name!("section")
+            | local_name!("select")
+            | local_name!("source")
+            | local_name!("style")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("template")
+            | local_name!("textarea")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("title")
+            | local_name!("tr")
+            | local_name!("track")
+            | local_name!("ul")
+            | local_name!("wbr")
+            | local_name!("xmp")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path takes the page and builds html5ever's tree.
+    fn agrees(html: &str) {
+        let fast = fast(html).unwrap_or_else(|| panic!("declined ({}): {html}", declined()));
+        assert!(same_tree(&fast, &Html::parse_document(html)), "another tree than html5ever: {html}");
+    }
+
+    #[test]
+    fn builds_html5evers_tree_for_common_markup() {
+        for html in [
+            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>A &amp; B</title></head><body><p>x</body></html>",
+            "<p>one<p>two<div>three</div><ul><li>a<li>b</ul>",
+            "<dl><dt>k<dd>v<dt>k2</dl><h1>h<h2>i</h2></h1>",
+            "<p>x</span>y</p></p><p>z<br></br>",
+            "<table><tr><td>a<td>b<tr><th>c</table><p>after",
+            "<table> <caption>t</caption><colgroup><col></colgroup><thead><tr><th>h</thead><tbody><tr><td><p>x<td><b>y</b></table>",
+            "<table><td><table><tr><td>nested</table></td></table>",
+            "<select><option>a<option>b<optgroup><option>c</select><p>x",
+            "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\"><p>x",
+            "<head><title>t</title></head> <link rel=x> <body class=a><body id=b class=c>x",
+            "<!-- first --><html><!-- in html --><body>x</body><!-- after body --></html><!-- after html -->",
+            "<pre>\nline</pre><textarea>\ntext &lt;b&gt;</textarea><p>&eacute;&#233;&#xe9; &copy; AT&T &zzz; &",
+            "<b>bold</b><i><em>x</em></i><a class=k>link</a> <span>s<div>d</div></span>",
+            "<form><input type=text><button>b</button></form><hr><img alt=x><p>a<hr>b",
+            "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
+            "<div><p>unclosed<li>item</div>a < b <3",
+            "",
+        ] {
+            agrees(html);
+        }
+    }
+
+    #[test]
+    fn leaves_hard_markup_to_html5ever() {
+        for html in [
+            "<p><b>bold<p>reopened in the next paragraph",
+            "<b><i>misnested</b></i>",
+            "<table>text moves in front</table>",
+            "<table><div>also</div></table>",
+            "<a>one<a>two",
+            "<svg><circle/></svg>",
+            "<!DOCTYPE html SYSTEM \"odd\"><p>x",
+            "<p>&copy 2024",
+            "<p>&notanentity;",
+            "<template><p>x</template>",
+            "<p>x<!-- never closed",
+        ] {
+            assert!(fast(html).is_none(), "{html}");
+            // And the page still parses.
+            assert!(parse(html).root_element().value().name() == "html");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 3000, ..Default::default() })]
+        /// Wherever the fast path takes a page, it builds html5ever's tree.
+        #[test]
+        fn the_fast_path_builds_html5evers_tree(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<p>"), proptest::strategy::Just("</p>"),
+                    proptest::strategy::Just("<div class=a>"), proptest::strategy::Just("</div>"),
+                    proptest::strategy::Just("<li>"), proptest::strategy::Just("</li>"),
+                    proptest::strategy::Just("<ul>"), proptest::strategy::Just("</ul>"),
+                    proptest::strategy::Just("<dd>"), proptest::strategy::Just("<dt>"),
+                    proptest::strategy::Just("<h2>"), proptest::strategy::Just("</h3>"),
+                    proptest::strategy::Just("<b>"), proptest::strategy::Just("</b>"),
+                    proptest::strategy::Just("<a>"), proptest::strategy::Just("</a>"),
+                    proptest::strategy::Just("<span>"), proptest::strategy::Just("</span>"),
+                    proptest::strategy::Just("<table>"), proptest::strategy::Just("</table>"),
+                    proptest::strategy::Just("<tr>"), proptest::strategy::Just("</tr>"),
+                    proptest::strategy::Just("<td>"), proptest::strategy::Just("</td>"),
+                    proptest::strategy::Just("<th>"), proptest::strategy::Just("<tbody>"),
+                    proptest::strategy::Just("<caption>"), proptest::strategy::Just("</caption>"),
+                    proptest::strategy::Just("<col>"), proptest::strategy::Just("<colgroup>"),
+                    proptest::strategy::Just("<select>"), proptest::strategy::Just("</select>"),
+                    proptest::strategy::Just("<option>"), proptest::strategy::Just("<optgroup>"),
+                    proptest::strategy::Just("<input type=hidden>"), proptest::strategy::Just("<hr>"),
+                    proptest::strategy::Just("<form>"), proptest::strategy::Just("</form>"),
+                    proptest::strategy::Just("<button>"), proptest::strategy::Just("</button>"),
+                    proptest::strategy::Just("<pre>"), proptest::strategy::Just("<br>"),
+                    proptest::strategy::Just("</br>"), proptest::strategy::Just("<title>t</title>"),
+                    proptest::strategy::Just("<head>"), proptest::strategy::Just("</head>"),
+                    proptest::strategy::Just("<body id=x>"), proptest::strategy::Just("</body>"),
+                    proptest::strategy::Just("<html lang=y>"), proptest::strategy::Just("</html>"),
+                    proptest::strategy::Just("<meta name=m>"), proptest::strategy::Just("<!-- c -->"),
+                    proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
+                    proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
+                    proptest::strategy::Just("<"), proptest::strategy::Just(" "),
+                    proptest::strategy::Just("\n"), proptest::strategy::Just("word"),
+                ],
+                0..30,
+            )
+        ) {
+            let html = parts.concat();
+            if let Some(fast) = fast(&html) {
+                proptest::prop_assert!(same_tree(&fast, &Html::parse_document(&html)), "{}", html);
+            }
+        }
+    }
+}
