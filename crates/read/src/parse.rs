@@ -523,6 +523,7 @@ enum Mode {
     InTableBody,
     InRow,
     InCell,
+    InTemplate,
     AfterBody,
     AfterAfterBody,
 }
@@ -534,6 +535,8 @@ struct Builder {
     mode: Mode,
     head: Option<NodeId>,
     form: Option<NodeId>,
+    /// The modes of the open `<template>`s.
+    template_modes: Vec<Mode>,
     /// A `<pre>`, `<listing>` or `<textarea>` start tag drops a newline right after it.
     skip_newline: bool,
     quirks: Option<html5ever::tree_builder::QuirksMode>,
@@ -560,6 +563,7 @@ impl Builder {
             mode: Mode::Initial,
             head: None,
             form: None,
+            template_modes: Vec::new(),
             skip_newline: false,
             quirks: None,
         }
@@ -663,12 +667,46 @@ impl Builder {
         Some(())
     }
 
+    /// Inserts an element at the current node and opens it. A `<template>`'s content goes
+    /// in a fragment under it (as scraper's tree sink builds it): the fragment is what the
+    /// stack holds.
     fn insert(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<NodeId> {
         let parent = self.current()?;
         let element = Element::new(QualName::new(None, ns!(html), name.clone()), attrs.take()?);
-        let id = self.append(parent, Node::Element(element))?;
+        let mut id = self.append(parent, Node::Element(element))?;
+        if *name == local_name!("template") {
+            id = self.append(id, Node::Fragment)?;
+        }
         self.open.push((id, name.clone()));
         Some(id)
+    }
+
+    fn template_open(&self) -> bool {
+        !self.template_modes.is_empty()
+    }
+
+    fn open_template(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
+        // A declarative shadow root is attached elsewhere.
+        if attrs.as_ref().is_some_and(|a| a.iter().any(|at| at.name.local.starts_with("shadowroot"))) {
+            return decline("shadow root");
+        }
+        self.insert(name, attrs)?;
+        self.mode = Mode::InTemplate;
+        self.template_modes.push(Mode::InTemplate);
+        Some(Done)
+    }
+
+    fn close_template(&mut self) -> Option<Step> {
+        if !self.template_open() || !self.open.iter().any(|(_, n)| *n == local_name!("template")) {
+            return Some(Done);
+        }
+        while self.open.last().is_some_and(|(_, n)| is_implied_end(n) || is_table_part(n)) {
+            self.open.pop();
+        }
+        self.pop_until(&local_name!("template"), true)?;
+        self.template_modes.pop();
+        self.reset_mode()?;
+        Some(Done)
     }
 
     /// Inserts an element the markup implies (`<tbody>`, `<tr>`, `<colgroup>`, `<p>`).
@@ -709,7 +747,7 @@ impl Builder {
     /// Pops elements until the current node is one of `names` (or `<html>`).
     fn pop_until_current(&mut self, names: &[LocalName]) -> Option<()> {
         while let Some((_, open)) = self.open.last() {
-            if names.contains(open) || *open == local_name!("html") {
+            if names.contains(open) || matches!(*open, local_name!("html") | local_name!("template")) {
                 return Some(());
             }
             self.pop(None, false)?;
@@ -734,7 +772,9 @@ impl Builder {
                 return true;
             }
             let boundary = match scope {
-                Scope::Table => matches!(*open, local_name!("html") | local_name!("table")),
+                Scope::Table => {
+                    matches!(*open, local_name!("html") | local_name!("table") | local_name!("template"))
+                }
                 _ => {
                     matches!(
                         *open,
@@ -744,6 +784,7 @@ impl Builder {
                             | local_name!("th")
                             | local_name!("caption")
                             | local_name!("select")
+                            | local_name!("template")
                     ) || match scope {
                         Scope::List => matches!(*open, local_name!("ol") | local_name!("ul")),
                         Scope::Button => *open == local_name!("button"),
@@ -791,7 +832,8 @@ impl Builder {
                 local_name!("caption") => Mode::InCaption,
                 local_name!("colgroup") => Mode::InColumnGroup,
                 local_name!("table") => Mode::InTable,
-                local_name!("template") | local_name!("frameset") => return decline("template"),
+                local_name!("template") => *self.template_modes.last()?,
+                local_name!("frameset") => return decline("frameset"),
                 local_name!("head") if i != 0 => Mode::InHead,
                 local_name!("body") => Mode::InBody,
                 local_name!("html") if self.head.is_none() => Mode::BeforeHead,
@@ -825,7 +867,7 @@ impl Builder {
                     }
                     self.anything_else()?;
                 }
-                Mode::InBody | Mode::InCaption | Mode::InCell => return self.insert_text(text),
+                Mode::InBody | Mode::InCaption | Mode::InCell | Mode::InTemplate => return self.insert_text(text),
                 Mode::InTable | Mode::InTableBody | Mode::InRow => {
                     let table_part = self.open.last().is_some_and(|(_, n)| {
                         matches!(
@@ -899,16 +941,33 @@ impl Builder {
     }
 
     fn eof(&mut self) -> Option<()> {
-        while matches!(
-            self.mode,
-            Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::InHead | Mode::AfterHead
-        ) {
-            self.anything_else()?;
+        for _ in 0..MAX_STEPS + self.template_modes.len() {
+            if self.template_open() {
+                // An unclosed template closes, without implied end tags.
+                self.pop_until(&local_name!("template"), true)?;
+                self.template_modes.pop();
+                self.reset_mode()?;
+            } else if matches!(
+                self.mode,
+                Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::InHead | Mode::AfterHead
+            ) {
+                self.anything_else()?;
+            } else {
+                return Some(());
+            }
         }
-        Some(())
+        decline("too many steps")
     }
 
     fn start(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
+        if *name == local_name!("template")
+            && !matches!(
+                self.mode,
+                Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::AfterHead | Mode::AfterBody | Mode::AfterAfterBody
+            )
+        {
+            return self.open_template(name, attrs);
+        }
         match self.mode {
             Mode::Initial => self.anything_else()?,
             Mode::BeforeHtml => {
@@ -930,7 +989,6 @@ impl Builder {
             Mode::InHead => match *name {
                 local_name!("html") => return self.start_in_body(name, attrs),
                 local_name!("head") => return Some(Done),
-                local_name!("template") => return decline_tag(name),
                 local_name!("base")
                 | local_name!("basefont")
                 | local_name!("bgsound")
@@ -966,17 +1024,20 @@ impl Builder {
                 | local_name!("noframes")
                 | local_name!("script")
                 | local_name!("style")
+                | local_name!("template")
                 | local_name!("title") => {
                     // Put in the head after all.
                     let head = self.head?;
                     self.open.push((head, local_name!("head")));
                     self.mode = Mode::InHead;
                     let step = self.start(name, attrs)?;
-                    self.mode = Mode::AfterHead;
+                    if self.mode == Mode::InHead {
+                        self.mode = Mode::AfterHead;
+                    }
                     self.open.retain(|(id, _)| *id != head);
                     return Some(step);
                 }
-                local_name!("frameset") | local_name!("template") => return decline_tag(name),
+                local_name!("frameset") => return decline_tag(name),
                 _ => self.anything_else()?,
             },
             Mode::InBody => return self.start_in_body(name, attrs),
@@ -999,7 +1060,6 @@ impl Builder {
                     self.insert(name, attrs)?;
                     self.open.pop();
                 }
-                local_name!("template") => return decline_tag(name),
                 _ => return self.leave_column_group(),
             },
             Mode::InTableBody => match *name {
@@ -1057,6 +1117,36 @@ impl Builder {
                 }
                 _ => return self.start_in_body(name, attrs),
             },
+            Mode::InTemplate => {
+                let mode = match *name {
+                    local_name!("base")
+                    | local_name!("basefont")
+                    | local_name!("bgsound")
+                    | local_name!("link")
+                    | local_name!("meta")
+                    | local_name!("noframes")
+                    | local_name!("script")
+                    | local_name!("style")
+                    | local_name!("title") => {
+                        self.mode = Mode::InHead;
+                        let step = self.start(name, attrs)?;
+                        self.mode = Mode::InTemplate;
+                        return Some(step);
+                    }
+                    local_name!("caption")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead") => Mode::InTable,
+                    local_name!("col") => Mode::InColumnGroup,
+                    local_name!("tr") => Mode::InTableBody,
+                    local_name!("td") | local_name!("th") => Mode::InRow,
+                    _ => Mode::InBody,
+                };
+                *self.template_modes.last_mut()? = mode;
+                self.mode = mode;
+                return Some(Again);
+            }
             Mode::AfterBody | Mode::AfterAfterBody => {
                 if *name == local_name!("html") {
                     return self.start_in_body(name, attrs);
@@ -1154,7 +1244,7 @@ impl Builder {
                 self.open.pop();
             }
             local_name!("form") => {
-                if self.form.is_none() {
+                if self.form.is_none() && !self.template_open() {
                     self.form = Some(self.insert(name, attrs)?);
                     self.open.pop();
                 }
@@ -1167,9 +1257,13 @@ impl Builder {
 
     fn start_in_body(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<Step> {
         match *name {
-            local_name!("html") => self.add_missing_attributes(0, attrs)?,
+            local_name!("html") => {
+                if !self.template_open() {
+                    self.add_missing_attributes(0, attrs)?;
+                }
+            }
             local_name!("body") => {
-                if self.open.len() > 1 && self.open[1].1 == local_name!("body") {
+                if self.open.len() > 1 && self.open[1].1 == local_name!("body") && !self.template_open() {
                     self.add_missing_attributes(1, attrs)?;
                 }
             }
@@ -1240,7 +1334,10 @@ impl Builder {
                 self.skip_newline = true;
             }
             local_name!("form") => {
-                if self.form.is_none() {
+                if self.template_open() {
+                    self.close_p_in_button_scope()?;
+                    self.insert(name, attrs)?;
+                } else if self.form.is_none() {
                     self.close_p_in_button_scope()?;
                     self.form = Some(self.insert(name, attrs)?);
                 }
@@ -1363,7 +1460,6 @@ impl Builder {
             local_name!("svg")
             | local_name!("math")
             | local_name!("frameset")
-            | local_name!("template")
             | local_name!("nobr")
             | local_name!("applet")
             | local_name!("marquee")
@@ -1383,6 +1479,16 @@ impl Builder {
     }
 
     fn end(&mut self, name: &LocalName) -> Option<Step> {
+        if *name == local_name!("template") {
+            return match self.mode {
+                Mode::Initial => {
+                    self.anything_else()?;
+                    Some(Again)
+                }
+                Mode::BeforeHtml | Mode::BeforeHead => Some(Done),
+                _ => self.close_template(),
+            };
+        }
         let ignored_in_tables = matches!(
             *name,
             local_name!("body")
@@ -1411,7 +1517,6 @@ impl Builder {
                     self.anything_else()?;
                     Some(Again)
                 }
-                local_name!("template") => decline_tag(name),
                 _ if self.mode == Mode::Initial => {
                     self.anything_else()?;
                     Some(Again)
@@ -1427,7 +1532,6 @@ impl Builder {
                     self.anything_else()?;
                     Some(Again)
                 }
-                local_name!("template") => decline_tag(name),
                 _ => Some(Done),
             },
             Mode::InBody => self.end_in_body(name),
@@ -1457,7 +1561,6 @@ impl Builder {
                     Some(Done)
                 }
                 local_name!("col") => Some(Done),
-                local_name!("template") => decline_tag(name),
                 _ => self.leave_column_group(),
             },
             Mode::InTableBody => match *name {
@@ -1519,6 +1622,7 @@ impl Builder {
                 }
                 _ => self.end_in_body(name),
             },
+            Mode::InTemplate => Some(Done),
             Mode::AfterBody => match *name {
                 local_name!("html") => {
                     self.mode = Mode::AfterAfterBody;
@@ -1581,6 +1685,12 @@ impl Builder {
                     self.pop_until(name, false)?;
                 }
             }
+            local_name!("form") if self.template_open() => {
+                if self.in_scope(name, Scope::Default) {
+                    self.generate_implied_end_tags(None)?;
+                    self.pop_until(name, false)?;
+                }
+            }
             local_name!("form") => {
                 let Some(form) = self.form.take() else { return Some(Done) };
                 let in_scope = self.open.iter().rev().position(|(id, _)| *id == form).is_some_and(|depth| {
@@ -1620,7 +1730,7 @@ impl Builder {
                 }
             }
             local_name!("br") => return self.start_in_body(name, &mut Some(Vec::new())),
-            local_name!("template") | local_name!("nobr") => return decline_tag(name),
+            local_name!("nobr") => return decline_tag(name),
             local_name!("applet") | local_name!("marquee") | local_name!("object") => {}
             _ if is_formatting(name) => {
                 // The adoption agency's simple case: the element is open, and only ordinary
@@ -1665,6 +1775,20 @@ fn ignored_beside_a_table(name: &LocalName) -> bool {
         )
 }
 
+fn is_table_part(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("caption")
+            | local_name!("colgroup")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("tr")
+    )
+}
+
 const TABLE_BODY_CONTEXT: [LocalName; 3] = [local_name!("tbody"), local_name!("tfoot"), local_name!("thead")];
 
 /// The elements that bound the default scope (of those this builder opens).
@@ -1677,6 +1801,7 @@ fn is_scope_boundary(name: &LocalName) -> bool {
             | local_name!("th")
             | local_name!("caption")
             | local_name!("select")
+            | local_name!("template")
     )
 }
 
@@ -1858,6 +1983,7 @@ mod tests {
             "<form><input type=text><button>b</button></form><hr><img alt=x><p>a<hr>b",
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
+            "<head><template><meta name=a></template></head><body><template><tr><td>x</template><p>y<template><b>z",
             "",
         ] {
             agrees(html);
@@ -1876,7 +2002,7 @@ mod tests {
             "<!DOCTYPE html SYSTEM \"odd\"><p>x",
             "<p>&copy 2024",
             "<p>&notanentity;",
-            "<template><p>x</template>",
+            "<template shadowrootmode=open><p>x</template>",
             "<p>x<!-- never closed",
         ] {
             assert!(fast(html).is_none(), "{html}");
@@ -1920,6 +2046,7 @@ mod tests {
                     proptest::strategy::Just("<meta name=m>"), proptest::strategy::Just("<!-- c -->"),
                     proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
                     proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
+                    proptest::strategy::Just("<template>"), proptest::strategy::Just("</template>"),
                     proptest::strategy::Just("<"), proptest::strategy::Just(" "),
                     proptest::strategy::Just("\n"), proptest::strategy::Just("word"),
                 ],
