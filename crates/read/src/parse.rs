@@ -149,7 +149,8 @@ impl<'a> Tokenizer<'a> {
                 }
                 // `</>` is dropped; anything else after `</` is a bogus comment.
                 Some(b'>') => self.at = at + 2,
-                _ => return decline("bogus comment"),
+                Some(_) => self.bogus_comment(builder, at + 1)?,
+                None => return decline("page ends in a tag"),
             },
             Some(b'!') if bytes[at..].starts_with(b"!--") => {
                 let body = at + 3;
@@ -171,7 +172,9 @@ impl<'a> Tokenizer<'a> {
                 self.at = end + 1;
                 builder.token(token)?;
             }
-            Some(b'!' | b'?') => return decline("bogus comment"),
+            // `<!…>` and `<?…>` are comments up to the first `>` (with the `?`).
+            Some(b'!') => self.bogus_comment(builder, at + 1)?,
+            Some(b'?') => self.bogus_comment(builder, at)?,
             // A `<` that opens no tag is text; at the very end it is text too.
             _ => {
                 self.at = at;
@@ -179,6 +182,14 @@ impl<'a> Tokenizer<'a> {
             }
         }
         Some(())
+    }
+
+    fn bogus_comment(&mut self, builder: &mut Builder, from: usize) -> Option<()> {
+        let Some(end) = memchr::memchr(b'>', &self.bytes[from..]).map(|i| from + i) else {
+            return decline("page ends in a comment");
+        };
+        self.at = end + 1;
+        builder.token(Token::Comment(&self.text[from..end]))
     }
 
     /// A start tag whose name starts at `at`: where it ends, its name and its attributes.
@@ -599,8 +610,9 @@ impl Builder {
                 Some(())
             }
             Token::Doctype { name, public, system } => {
+                // A doctype anywhere else is ignored.
                 if self.mode != Mode::Initial {
-                    return decline("odd doctype placement");
+                    return Some(());
                 }
                 let Some(quirks) = quirks_mode(public.as_deref(), system.as_deref()) else {
                     return decline("doctype");
@@ -867,7 +879,9 @@ impl Builder {
                     }
                     self.anything_else()?;
                 }
-                Mode::InBody | Mode::InCaption | Mode::InCell | Mode::InTemplate => return self.insert_text(text),
+                Mode::InBody | Mode::InCaption | Mode::InCell | Mode::InTemplate => {
+                    return self.insert_text(text);
+                }
                 Mode::InTable | Mode::InTableBody | Mode::InRow => {
                     let table_part = self.open.last().is_some_and(|(_, n)| {
                         matches!(
@@ -963,7 +977,12 @@ impl Builder {
         if *name == local_name!("template")
             && !matches!(
                 self.mode,
-                Mode::Initial | Mode::BeforeHtml | Mode::BeforeHead | Mode::AfterHead | Mode::AfterBody | Mode::AfterAfterBody
+                Mode::Initial
+                    | Mode::BeforeHtml
+                    | Mode::BeforeHead
+                    | Mode::AfterHead
+                    | Mode::AfterBody
+                    | Mode::AfterAfterBody
             )
         {
             return self.open_template(name, attrs);
@@ -1977,7 +1996,7 @@ mod tests {
             "<select><option>a<option>b<optgroup><option>c</select><p>x",
             "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\"><p>x",
             "<head><title>t</title></head> <link rel=x> <body class=a><body id=b class=c>x",
-            "<!-- first --><html><!-- in html --><body>x</body><!-- after body --></html><!-- after html -->",
+            "<?xml version=\"1.0\"?><!DOCTYPE html><![CDATA[x]]><!doctype html></ x><!-- first --><html><!-- in html --><body>x</body><!-- after body --></html><!-- after html -->",
             "<pre>\nline</pre><textarea>\ntext &lt;b&gt;</textarea><p>&eacute;&#233;&#xe9; &copy; AT&T &zzz; &",
             "<b>bold</b><i><em>x</em></i><a class=k>link</a> <span>s<div>d</div></span>",
             "<form><input type=text><button>b</button></form><hr><img alt=x><p>a<hr>b",
@@ -2046,7 +2065,8 @@ mod tests {
                     proptest::strategy::Just("<meta name=m>"), proptest::strategy::Just("<!-- c -->"),
                     proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
                     proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
-                    proptest::strategy::Just("<template>"), proptest::strategy::Just("</template>"),
+                    proptest::strategy::Just("<?x>"), proptest::strategy::Just("<!x>"),
+                    proptest::strategy::Just("</ y>"), proptest::strategy::Just("<template>"), proptest::strategy::Just("</template>"),
                     proptest::strategy::Just("<"), proptest::strategy::Just(" "),
                     proptest::strategy::Just("\n"), proptest::strategy::Just("word"),
                 ],
