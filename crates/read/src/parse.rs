@@ -546,11 +546,25 @@ struct Builder {
     mode: Mode,
     head: Option<NodeId>,
     form: Option<NodeId>,
+    /// The list of active formatting elements.
+    active: Vec<Format>,
     /// The modes of the open `<template>`s.
     template_modes: Vec<Mode>,
     /// A `<pre>`, `<listing>` or `<textarea>` start tag drops a newline right after it.
     skip_newline: bool,
     quirks: Option<html5ever::tree_builder::QuirksMode>,
+}
+
+/// An entry of the list of active formatting elements: an element with the attributes its
+/// copies get, or a marker (a cell, caption or template opened after it).
+enum Format {
+    Marker,
+    Element { id: NodeId, name: LocalName, attrs: Vec<Attribute> },
+}
+
+/// Whether two start tags' attributes are the same, in any order.
+fn same_attributes(a: &[Attribute], b: &[Attribute]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.name == y.name && x.value == y.value))
 }
 
 /// What a rule asks of the tree builder after it ran.
@@ -574,6 +588,7 @@ impl Builder {
             mode: Mode::Initial,
             head: None,
             form: None,
+            active: Vec::new(),
             template_modes: Vec::new(),
             skip_newline: false,
             quirks: None,
@@ -703,6 +718,7 @@ impl Builder {
             return decline("shadow root");
         }
         self.insert(name, attrs)?;
+        self.active.push(Format::Marker);
         self.mode = Mode::InTemplate;
         self.template_modes.push(Mode::InTemplate);
         Some(Done)
@@ -715,7 +731,8 @@ impl Builder {
         while self.open.last().is_some_and(|(_, n)| is_implied_end(n) || is_table_part(n)) {
             self.open.pop();
         }
-        self.pop_until(&local_name!("template"), true)?;
+        self.pop_until(&local_name!("template"))?;
+        self.clear_to_marker();
         self.template_modes.pop();
         self.reset_mode()?;
         Some(Done)
@@ -740,20 +757,115 @@ impl Builder {
     }
 
     /// Pops the current node. A formatting element (`<b>`, `<a>`, …) popped by anything but
-    /// its own end tag would be reopened later by the standard's rules, which are not here,
-    /// unless `clearing` (a table cell or caption closing, which forgets them).
-    fn pop(&mut self, closing: Option<&LocalName>, clearing: bool) -> Option<LocalName> {
-        let (_, name) = self.open.pop()?;
-        if is_formatting(&name) && closing != Some(&name) && !clearing {
-            return decline("formatting element closed implicitly");
-        }
-        Some(name)
+    /// its own end tag stays in the list of active formatting elements, and is reopened at
+    /// the next text or inline element ([`Builder::reconstruct`]).
+    fn pop(&mut self) -> Option<LocalName> {
+        Some(self.open.pop()?.1)
     }
 
     /// Pops elements up to and including the first one named `name`.
-    fn pop_until(&mut self, name: &LocalName, clearing: bool) -> Option<()> {
-        while self.pop(Some(name), clearing)? != *name {}
+    fn pop_until(&mut self, name: &LocalName) -> Option<()> {
+        while self.pop()? != *name {}
         Some(())
+    }
+
+    fn is_open(&self, id: NodeId) -> bool {
+        self.open.iter().any(|(open, _)| *open == id)
+    }
+
+    /// Forgets the formatting elements opened since the last marker (a cell, a caption or a
+    /// template closes), and the marker.
+    fn clear_to_marker(&mut self) {
+        while let Some(entry) = self.active.pop() {
+            if matches!(entry, Format::Marker) {
+                break;
+            }
+        }
+    }
+
+    /// The standard's "reconstruct the active formatting elements": formatting elements
+    /// closed implicitly (`<p><b>x<p>y`) open again, as copies, where text or an inline
+    /// element follows.
+    fn reconstruct(&mut self) -> Option<()> {
+        let open = |b: &Builder, entry: &Format| match entry {
+            Format::Marker => true,
+            Format::Element { id, .. } => b.is_open(*id),
+        };
+        let Some(last) = self.active.last() else { return Some(()) };
+        if open(self, last) {
+            return Some(());
+        }
+        let mut i = self.active.len() - 1;
+        while i > 0 && !open(self, &self.active[i - 1]) {
+            i -= 1;
+        }
+        for entry in i..self.active.len() {
+            let Format::Element { name, attrs, .. } = &self.active[entry] else { return None };
+            let (name, attrs) = (name.clone(), attrs.clone());
+            let id = self.insert(&name, &mut Some(attrs))?;
+            if let Format::Element { id: old, .. } = &mut self.active[entry] {
+                *old = id;
+            }
+        }
+        Some(())
+    }
+
+    /// The entries after the last marker.
+    fn since_marker(&self) -> usize {
+        self.active.iter().rposition(|e| matches!(e, Format::Marker)).map_or(0, |i| i + 1)
+    }
+
+    /// Opens a formatting element and lists it (at most three alike since the last marker:
+    /// the standard's "Noah's Ark" clause).
+    fn open_formatting(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<()> {
+        let token_attrs = attrs.clone()?;
+        let from = self.since_marker();
+        let alike: Vec<usize> = (from..self.active.len())
+            .filter(|&i| match &self.active[i] {
+                Format::Element { name: n, attrs: a, .. } => n == name && same_attributes(a, &token_attrs),
+                Format::Marker => false,
+            })
+            .collect();
+        if alike.len() >= 3 {
+            self.active.remove(alike[0]);
+        }
+        let id = self.insert(name, attrs)?;
+        self.active.push(Format::Element { id, name: name.clone(), attrs: token_attrs });
+        Some(())
+    }
+
+    /// The adoption agency for an end tag of a formatting element, in the cases without a
+    /// "furthest block" (a block opened inside the formatting element), which are left to
+    /// html5ever. `None` when the tag is no formatting element's: it is an ordinary end tag.
+    fn adoption_agency(&mut self, name: &LocalName) -> Option<Option<Step>> {
+        if let Some((current, n)) = self.open.last()
+            && n == name
+            && !self.active.iter().any(|e| matches!(e, Format::Element { id, .. } if id == current))
+        {
+            self.open.pop();
+            return Some(Some(Done));
+        }
+        let from = self.since_marker();
+        let Some(entry) = (from..self.active.len())
+            .rev()
+            .find(|&i| matches!(&self.active[i], Format::Element { name: n, .. } if n == name))
+        else {
+            return Some(None);
+        };
+        let Format::Element { id, .. } = self.active[entry] else { return None };
+        let Some(at) = self.open.iter().rposition(|(open, _)| *open == id) else {
+            self.active.remove(entry);
+            return Some(Some(Done));
+        };
+        if self.open[at + 1..].iter().any(|(_, n)| is_scope_boundary(n)) {
+            return Some(Some(Done));
+        }
+        if self.open[at + 1..].iter().any(|(_, n)| is_special(n)) {
+            return decline("misnested formatting");
+        }
+        self.open.truncate(at);
+        self.active.remove(entry);
+        Some(Some(Done))
     }
 
     /// Pops elements until the current node is one of `names` (or `<html>`).
@@ -762,7 +874,7 @@ impl Builder {
             if names.contains(open) || matches!(*open, local_name!("html") | local_name!("template")) {
                 return Some(());
             }
-            self.pop(None, false)?;
+            self.pop()?;
         }
         Some(())
     }
@@ -772,7 +884,7 @@ impl Builder {
             if !is_implied_end(name) || Some(name) == except {
                 break;
             }
-            self.pop(None, false)?;
+            self.pop()?;
         }
         Some(())
     }
@@ -824,12 +936,13 @@ impl Builder {
 
     fn close_p(&mut self) -> Option<()> {
         self.generate_implied_end_tags(Some(&local_name!("p")))?;
-        self.pop_until(&local_name!("p"), false)
+        self.pop_until(&local_name!("p"))
     }
 
     fn close_cell(&mut self) -> Option<()> {
         self.generate_implied_end_tags(None)?;
-        while !matches!(self.pop(None, true)?, local_name!("td") | local_name!("th")) {}
+        while !matches!(self.pop()?, local_name!("td") | local_name!("th")) {}
+        self.clear_to_marker();
         self.mode = Mode::InRow;
         Some(())
     }
@@ -880,6 +993,7 @@ impl Builder {
                     self.anything_else()?;
                 }
                 Mode::InBody | Mode::InCaption | Mode::InCell | Mode::InTemplate => {
+                    self.reconstruct()?;
                     return self.insert_text(text);
                 }
                 Mode::InTable | Mode::InTableBody | Mode::InRow => {
@@ -909,6 +1023,7 @@ impl Builder {
                     if !text.trim_start_matches(is_space_char).is_empty() {
                         self.mode = Mode::InBody;
                     }
+                    self.reconstruct()?;
                     return self.insert_text(text);
                 }
             }
@@ -958,7 +1073,8 @@ impl Builder {
         for _ in 0..MAX_STEPS + self.template_modes.len() {
             if self.template_open() {
                 // An unclosed template closes, without implied end tags.
-                self.pop_until(&local_name!("template"), true)?;
+                self.pop_until(&local_name!("template"))?;
+                self.clear_to_marker();
                 self.template_modes.pop();
                 self.reset_mode()?;
             } else if matches!(
@@ -1105,6 +1221,7 @@ impl Builder {
                 local_name!("th") | local_name!("td") => {
                     self.pop_until_current(&[local_name!("tr")])?;
                     self.insert(name, attrs)?;
+                    self.active.push(Format::Marker);
                     self.mode = Mode::InCell;
                 }
                 local_name!("caption")
@@ -1182,7 +1299,8 @@ impl Builder {
             return Some(Done);
         }
         self.generate_implied_end_tags(None)?;
-        self.pop_until(&local_name!("caption"), true)?;
+        self.pop_until(&local_name!("caption"))?;
+        self.clear_to_marker();
         self.mode = Mode::InTable;
         Some(if reprocess { Again } else { Done })
     }
@@ -1205,7 +1323,7 @@ impl Builder {
             return Some(Done);
         }
         self.pop_until_current(&TABLE_BODY_CONTEXT)?;
-        self.pop(None, false)?;
+        self.pop()?;
         self.mode = Mode::InTable;
         Some(Again)
     }
@@ -1215,7 +1333,7 @@ impl Builder {
             return Some(Done);
         }
         self.pop_until_current(&[local_name!("tr")])?;
-        self.pop(None, false)?;
+        self.pop()?;
         self.mode = Mode::InTableBody;
         Some(Again)
     }
@@ -1225,6 +1343,7 @@ impl Builder {
             local_name!("caption") => {
                 self.pop_until_current(&[local_name!("table")])?;
                 self.insert(name, attrs)?;
+                self.active.push(Format::Marker);
                 self.mode = Mode::InCaption;
             }
             local_name!("colgroup") => {
@@ -1343,7 +1462,7 @@ impl Builder {
             | local_name!("h6") => {
                 self.close_p_in_button_scope()?;
                 if self.open.last().is_some_and(|(_, n)| is_heading(n)) {
-                    self.pop(None, false)?;
+                    self.pop()?;
                 }
                 self.insert(name, attrs)?;
             }
@@ -1372,7 +1491,7 @@ impl Builder {
                     if closes.contains(open) {
                         let open = open.clone();
                         self.generate_implied_end_tags(Some(&open))?;
-                        self.pop_until(&open, false)?;
+                        self.pop_until(&open)?;
                         break;
                     }
                     if is_special(open)
@@ -1388,13 +1507,25 @@ impl Builder {
                 if self.in_scope(name, Scope::Default) {
                     return decline("nested button");
                 }
+                self.reconstruct()?;
                 self.insert(name, attrs)?;
             }
-            local_name!("a") if self.open.iter().any(|(_, n)| *n == local_name!("a")) => {
-                return decline("nested <a>");
+            local_name!("a") => {
+                // An `<a>` still listed is closed first (the adoption agency).
+                let from = self.since_marker();
+                let listed = (from..self.active.len()).rev().find_map(|i| match &self.active[i] {
+                    Format::Element { id, name: n, .. } if *n == local_name!("a") => Some(*id),
+                    _ => None,
+                });
+                if let Some(a) = listed {
+                    self.adoption_agency(name)?;
+                    self.active.retain(|e| !matches!(e, Format::Element { id, .. } if *id == a));
+                    self.open.retain(|(id, _)| *id != a);
+                }
+                self.reconstruct()?;
+                self.open_formatting(name, attrs)?;
             }
-            local_name!("a")
-            | local_name!("b")
+            local_name!("b")
             | local_name!("big")
             | local_name!("code")
             | local_name!("em")
@@ -1406,29 +1537,29 @@ impl Builder {
             | local_name!("strong")
             | local_name!("tt")
             | local_name!("u") => {
-                // Three open of a kind bring in the standard's "Noah's Ark" clause.
-                if self.open.iter().filter(|(_, n)| n == name).count() >= 3 {
-                    return decline("Noah's Ark");
-                }
-                self.insert(name, attrs)?;
+                self.reconstruct()?;
+                self.open_formatting(name, attrs)?;
             }
             local_name!("area")
             | local_name!("br")
             | local_name!("embed")
             | local_name!("img")
             | local_name!("keygen")
-            | local_name!("wbr")
-            | local_name!("param")
-            | local_name!("source")
-            | local_name!("track") => {
+            | local_name!("wbr") => {
+                self.reconstruct()?;
+                self.insert(name, attrs)?;
+                self.open.pop();
+            }
+            local_name!("param") | local_name!("source") | local_name!("track") => {
                 self.insert(name, attrs)?;
                 self.open.pop();
             }
             local_name!("image") => return self.start_in_body(&local_name!("img"), attrs),
             local_name!("input") => {
                 if self.in_scope(&local_name!("select"), Scope::Default) {
-                    self.pop_until(&local_name!("select"), false)?;
+                    self.pop_until(&local_name!("select"))?;
                 }
+                self.reconstruct()?;
                 self.insert(name, attrs)?;
                 self.open.pop();
             }
@@ -1442,8 +1573,9 @@ impl Builder {
             }
             local_name!("select") => {
                 if self.in_scope(name, Scope::Default) {
-                    self.pop_until(name, false)?;
+                    self.pop_until(name)?;
                 } else {
+                    self.reconstruct()?;
                     self.insert(name, attrs)?;
                 }
             }
@@ -1454,6 +1586,7 @@ impl Builder {
                 } else if self.current_is(&local_name!("option")) {
                     self.open.pop();
                 }
+                self.reconstruct()?;
                 self.insert(name, attrs)?;
             }
             local_name!("table") => {
@@ -1491,6 +1624,7 @@ impl Builder {
             | local_name!("rtc")
             | local_name!("selectedcontent") => return decline_tag(name),
             _ => {
+                self.reconstruct()?;
                 self.insert(name, attrs)?;
             }
         }
@@ -1505,6 +1639,10 @@ impl Builder {
                     Some(Again)
                 }
                 Mode::BeforeHtml | Mode::BeforeHead => Some(Done),
+                Mode::AfterBody | Mode::AfterAfterBody => {
+                    self.mode = Mode::InBody;
+                    Some(Again)
+                }
                 _ => self.close_template(),
             };
         }
@@ -1557,7 +1695,7 @@ impl Builder {
             Mode::InTable => match *name {
                 local_name!("table") => {
                     if self.in_scope(name, Scope::Table) {
-                        self.pop_until(name, false)?;
+                        self.pop_until(name)?;
                         self.reset_mode()?;
                     }
                     Some(Done)
@@ -1586,7 +1724,7 @@ impl Builder {
                 local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
                     if self.in_scope(name, Scope::Table) {
                         self.pop_until_current(&TABLE_BODY_CONTEXT)?;
-                        self.pop(None, false)?;
+                        self.pop()?;
                         self.mode = Mode::InTable;
                     }
                     Some(Done)
@@ -1599,7 +1737,7 @@ impl Builder {
                 local_name!("tr") => {
                     if self.in_scope(name, Scope::Table) {
                         self.pop_until_current(&[local_name!("tr")])?;
-                        self.pop(None, false)?;
+                        self.pop()?;
                         self.mode = Mode::InTableBody;
                     }
                     Some(Done)
@@ -1618,7 +1756,8 @@ impl Builder {
                 local_name!("td") | local_name!("th") => {
                     if self.in_scope(name, Scope::Table) {
                         self.generate_implied_end_tags(None)?;
-                        self.pop_until(name, true)?;
+                        self.pop_until(name)?;
+                        self.clear_to_marker();
                         self.mode = Mode::InRow;
                     }
                     Some(Done)
@@ -1701,13 +1840,13 @@ impl Builder {
             | local_name!("ul") => {
                 if self.in_scope(name, Scope::Default) {
                     self.generate_implied_end_tags(None)?;
-                    self.pop_until(name, false)?;
+                    self.pop_until(name)?;
                 }
             }
             local_name!("form") if self.template_open() => {
                 if self.in_scope(name, Scope::Default) {
                     self.generate_implied_end_tags(None)?;
-                    self.pop_until(name, false)?;
+                    self.pop_until(name)?;
                 }
             }
             local_name!("form") => {
@@ -1734,7 +1873,7 @@ impl Builder {
                 let scope = if *name == local_name!("li") { Scope::List } else { Scope::Default };
                 if self.in_scope(name, scope) {
                     self.generate_implied_end_tags(Some(name))?;
-                    self.pop_until(name, false)?;
+                    self.pop_until(name)?;
                 }
             }
             local_name!("h1")
@@ -1745,22 +1884,17 @@ impl Builder {
             | local_name!("h6") => {
                 if self.in_scope_where(is_heading, Scope::Default) {
                     self.generate_implied_end_tags(None)?;
-                    while !is_heading(&self.pop(None, false)?) {}
+                    while !is_heading(&self.pop()?) {}
                 }
             }
             local_name!("br") => return self.start_in_body(name, &mut Some(Vec::new())),
             local_name!("nobr") => return decline_tag(name),
             local_name!("applet") | local_name!("marquee") | local_name!("object") => {}
             _ if is_formatting(name) => {
-                // The adoption agency's simple case: the element is open, and only ordinary
-                // elements are open above it.
-                let Some(i) = self.open.iter().rposition(|(_, n)| n == name) else {
-                    return self.any_other_end_tag(name);
-                };
-                if self.open[i + 1..].iter().any(|(_, n)| is_special(n)) {
-                    return decline("misnested formatting");
+                if let Some(step) = self.adoption_agency(name)? {
+                    return Some(step);
                 }
-                self.pop_until(name, false)?;
+                return self.any_other_end_tag(name);
             }
             _ => return self.any_other_end_tag(name),
         }
@@ -1772,7 +1906,7 @@ impl Builder {
             let open = &self.open[i].1;
             if open == name {
                 self.generate_implied_end_tags(Some(name))?;
-                self.pop_until(name, false)?;
+                self.pop_until(name)?;
                 return Some(Done);
             }
             if is_special(open) {
@@ -1999,6 +2133,8 @@ mod tests {
             "<?xml version=\"1.0\"?><!DOCTYPE html><![CDATA[x]]><!doctype html></ x><!-- first --><html><!-- in html --><body>x</body><!-- after body --></html><!-- after html -->",
             "<pre>\nline</pre><textarea>\ntext &lt;b&gt;</textarea><p>&eacute;&#233;&#xe9; &copy; AT&T &zzz; &",
             "<b>bold</b><i><em>x</em></i><a class=k>link</a> <span>s<div>d</div></span>",
+            "<p><b>bold<p>reopened in the next paragraph<li><a class=x>link<li>next</b><a>one<a>two",
+            "<b><i>misnested</b></i><b><b><b><b>ark</b></b></b></b><table><td><i>in a cell</table>x",
             "<form><input type=text><button>b</button></form><hr><img alt=x><p>a<hr>b",
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
@@ -2012,11 +2148,9 @@ mod tests {
     #[test]
     fn leaves_hard_markup_to_html5ever() {
         for html in [
-            "<p><b>bold<p>reopened in the next paragraph",
-            "<b><i>misnested</b></i>",
+            "<b><p>a block in the bold</b>",
             "<table>text moves in front</table>",
             "<table><div>also</div></table>",
-            "<a>one<a>two",
             "<svg><circle/></svg>",
             "<!DOCTYPE html SYSTEM \"odd\"><p>x",
             "<p>&copy 2024",
