@@ -972,6 +972,8 @@ struct Block {
     link_chars: usize,
     /// Came before the headline inside the root (kickers, section labels).
     before_headline: bool,
+    /// In a small cell of a row of several cells: a table's data, whatever its words say.
+    in_grid: bool,
 }
 
 struct Walker {
@@ -984,6 +986,8 @@ struct Walker {
     buffer: String,
     buffer_links: usize,
     tag_stack: Vec<BlockTag>,
+    /// Open small cells of rows of several cells (see [`is_grid_cell`]).
+    grid_depth: usize,
     depth_exceeded: bool,
     /// Text only: no boilerplate judgement (for the text of a block already removed).
     plain: bool,
@@ -1002,6 +1006,7 @@ impl Walker {
             buffer: String::new(),
             buffer_links: 0,
             tag_stack: Vec::new(),
+            grid_depth: 0,
             depth_exceeded: false,
             plain: false,
             root_text: 0,
@@ -1075,9 +1080,12 @@ impl Walker {
                             "li" | "dt" | "dd" => BlockTag::Item,
                             _ => BlockTag::Paragraph,
                         };
+                        let grid = matches!(name, "td" | "th") && is_grid_cell(el);
                         self.tag_stack.push(tag);
+                        self.grid_depth += usize::from(grid);
                         self.walk(child, depth + 1, in_link);
                         self.flush();
+                        self.grid_depth -= usize::from(grid);
                         self.tag_stack.pop();
                     } else {
                         let mark = self.buffer.len();
@@ -1149,8 +1157,22 @@ impl Walker {
         if text.trim().is_empty() {
             return;
         }
-        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline });
+        let in_grid = self.grid_depth > 0;
+        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline, in_grid });
     }
+}
+
+/// A table cell of little text in a row of several cells: a cell of a data table laid out
+/// with paragraphs (not a layout column holding the article or a sidebar).
+fn is_grid_cell(cell: ElementRef<'_>) -> bool {
+    dom::counts(cell).text < 200
+        && cell.parent().is_some_and(|row| {
+            row.children()
+                .filter(|c| c.value().as_element().is_some_and(|e| matches!(e.name(), "td" | "th")))
+                .take(2)
+                .count()
+                >= 2
+        })
 }
 
 /// A table row of data cells (not a layout row holding paragraphs).
@@ -1220,6 +1242,9 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         let (words, chars) = sizes[i];
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
+            None
+        } else if words <= 3 && (block.in_grid || block.tag == BlockTag::Row) {
+            // A short cell of a table ("Category", "End") is data, not a section's label.
             None
         } else if block.tag == BlockTag::Row {
             // Cells joined by bars look like a menu; a menu in a table shows by its links.
@@ -1654,6 +1679,23 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.ends_with("the chair of the committee said."), "{article:?}");
         assert!(!article.text.contains("Port strike ends"), "{article:?}");
+    }
+
+    #[test]
+    fn short_table_cells_are_data_not_section_labels_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees</h1>{PROSE}\
+             <table><tr><td><p>Category</p></td><td><p>Low</p></td></tr>\
+             <tr><td><p>Mooring</p></td><td><p>120</p></td></tr></table>\
+             <table><tr><td>Monday</td><td>Rest</td></tr><tr><td colspan=2>End</td></tr>\
+             <tr><td>Tuesday</td><td>Sail</td></tr></table>\
+             <p>The fees will be reviewed every spring by the harbour office, which publishes them before the season.</p>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Category"), "{article:?}");
+        assert!(article.text.contains("Tuesday | Sail"), "{article:?}");
+        assert!(article.text.ends_with("before the season."), "{article:?}");
     }
 
     #[test]
