@@ -851,6 +851,11 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
+    // Code highlighters class the parts of a listing ("hljs-comment", "token tag"): in code,
+    // class names say nothing about sections.
+    if by_tag.is_none() && by_role.is_none() && in_code(el) {
+        return None;
+    }
     // Broken markup (an unclosed `<aside>`) or a page builder can wrap most of the page in
     // an element that looks like a section: what holds most of the text is not a section.
     let page = dom::page().text;
@@ -873,6 +878,14 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         return Some(CookieNotice);
     }
     Some(kind)
+}
+
+/// Whether an element is a `<pre>` or `<code>` or inside one.
+fn in_code(el: ElementRef<'_>) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .take(MAX_DEPTH)
+        .any(|a| a.value().as_element().is_some_and(|e| matches!(e.name(), "pre" | "code")))
 }
 
 pub(crate) fn is_skipped_tag(name: &str) -> bool {
@@ -1696,6 +1709,19 @@ mod tests {
         assert!(article.text.contains("Category"), "{article:?}");
         assert!(article.text.contains("Tuesday | Sail"), "{article:?}");
         assert!(article.text.ends_with("before the season."), "{article:?}");
+    }
+
+    #[test]
+    fn highlighted_code_is_kept_whatever_its_classes_say_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour scripts</h1>{PROSE}\
+             <pre><code><span class=\"hljs-comment\"># count the boats</span>\nboats --count\n\
+             <span class=\"token share\">share</span> --all</code></pre>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("# count the boats"), "{article:?}");
+        assert!(article.text.contains("share --all"), "{article:?}");
     }
 
     #[test]
