@@ -1324,9 +1324,15 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         prose_words_kept += prose_words[i];
         kept.push((block.text, block.tag));
     }
-    // Short headings before the first paragraph label sections, not the article's start.
+    // Short headings before the first paragraph label sections, not the article's start,
+    // but for a question or a summary's label after the headline ("What is a permit?",
+    // "Key takeaways"): those open the article's first section.
     while kept.len() > 1
-        && kept.first().is_some_and(|(t, tag)| *tag == BlockTag::Heading && word_count(t) <= 8)
+        && kept.first().is_some_and(|(t, tag)| {
+            *tag == BlockTag::Heading
+                && word_count(t) <= 8
+                && !(has_headline && (t.ends_with('?') || boilerplate::is_opening_heading(t)))
+        })
     {
         let (text, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
@@ -1722,6 +1728,15 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("# count the boats"), "{article:?}");
         assert!(article.text.contains("share --all"), "{article:?}");
+    }
+
+    #[test]
+    fn a_section_heading_right_after_the_headline_is_kept_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1><h2>What changes?</h2>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("What changes?\n\nThe committee met"), "{article:?}");
     }
 
     #[test]
