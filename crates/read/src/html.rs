@@ -1251,8 +1251,14 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         }
     }
     let mut prose_words_kept = 0;
+    // In the items of a list that a kept paragraph leads into ("Patches merged this month:"):
+    // items that are a link each are the article's list, not a menu.
+    let mut led_list = false;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
+        if block.tag != BlockTag::Item {
+            led_list = false;
+        }
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
             None
@@ -1314,12 +1320,15 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
                 continue;
             }
         }
-        if block.link_chars * 2 > chars && words <= 12 && block.tag != BlockTag::Heading {
+        if block.link_chars * 2 > chars && words <= 12 && block.tag != BlockTag::Heading && !led_list {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Navigation, text: block.text });
             continue;
         }
         if words >= 10 && ends_sentence(&block.text) {
             prose_seen += 1;
+        }
+        if block.tag == BlockTag::Paragraph && words >= 3 && block.text.trim_end().ends_with(':') {
+            led_list = true;
         }
         prose_words_kept += prose_words[i];
         kept.push((block.text, block.tag));
@@ -1737,6 +1746,22 @@ mod tests {
         );
         let article = read(&html, None);
         assert!(article.text.starts_with("What changes?\n\nThe committee met"), "{article:?}");
+    }
+
+    #[test]
+    fn items_that_are_a_link_each_are_kept_after_a_lead_in_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1>{PROSE}\
+             <p>Three notices were sent to the owners:</p>\
+             <ul><li><a href=\"/a\">Permit fees for small boats</a></li><li><a href=\"/b\">Mooring at night</a></li></ul>\
+             <p>The office will answer questions about them until the end of the month, the chair said.</p>\
+             <ul><li><a href=\"/c\">Home</a></li><li><a href=\"/d\">Contact</a></li></ul>\
+             <p>Owners who miss the deadline can still apply in person at the office, officials added.</p>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Permit fees for small boats\n\nMooring at night"), "{article:?}");
+        assert!(!article.text.contains("Contact"), "{article:?}");
     }
 
     #[test]
