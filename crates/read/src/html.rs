@@ -540,7 +540,7 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
         let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
         // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
         // words after the prefix are the site's topics, not the element's role.
-        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n)) {
+        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n) && !is_label_display_class(n)) {
             for t in name.split(|c: char| !c.is_alphanumeric()) {
                 // The token's place in the value, for the parts it holds.
                 let at = t.as_ptr() as usize - lower.as_ptr() as usize;
@@ -614,6 +614,13 @@ fn style_hides(style: &str) -> bool {
     }
     let s: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
     s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// A class name that says how a field shows its label ("field--label-hidden",
+/// "field--label-above" in Drupal): every field of such a page has one, the article's body
+/// included, so it says nothing about the field.
+fn is_label_display_class(name: &str) -> bool {
+    ["label-hidden", "label-above", "label-inline", "label-visually"].iter().any(|p| name.contains(p))
 }
 
 /// A class name that tags a post with a category or tag ("category-news", "tag-cookies").
@@ -1762,6 +1769,21 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("Permit fees for small boats\n\nMooring at night"), "{article:?}");
         assert!(!article.text.contains("Contact"), "{article:?}");
+    }
+
+    #[test]
+    fn a_field_that_hides_its_label_is_not_a_label_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1>{PROSE}\
+             <h2><div class=\"field field--name-title field--label-hidden\">Mooring</div></h2>\
+             <div class=\"field field--name-copy field--label-hidden\"><p>Boats may moor at the east quay from May, the office said.</p></div>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(
+            article.text.ends_with("Mooring\n\nBoats may moor at the east quay from May, the office said."),
+            "{article:?}"
+        );
     }
 
     #[test]
