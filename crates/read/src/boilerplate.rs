@@ -105,6 +105,11 @@ static PUBLISHED_LINE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:published|posted|updated|last updated|first published|last modified|page last modified|date)\b(?:\s+on)?\s*:?",
     )
 });
+static OPENING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:key (?:takeaways?|points|facts|findings|highlights)|(?:quick )?(?:summary|facts|overview)|at a glance|in (?:short|brief)|tl;? ?dr|introduction|intro|abstract|background|overview|the (?:short|quick) answer|the (?:rundown|bottom line)|highlights)\s*:?$",
+    )
+});
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-•*→>▪►‣◦]\s+|\d{1,2}[.)]\s+)"));
 static NAV_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[|›»]\s*|\s+[·•>/]\s+|\s{3,}"));
 
@@ -185,6 +190,13 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(Navigation));
     }
     None
+}
+
+/// A heading that opens an article's text: a summary's or an introduction's label ("Key
+/// takeaways", "At a glance", "Introduction").
+pub fn is_opening_heading(text: &str) -> bool {
+    let text = text.trim();
+    word_count(text) <= 5 && OPENING_HEADING.is_match(text)
 }
 
 /// A short line that opens with a dash: a signature ("— Jo Park") or an attribution.

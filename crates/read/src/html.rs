@@ -540,7 +540,7 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
         let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
         // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
         // words after the prefix are the site's topics, not the element's role.
-        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n)) {
+        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n) && !is_label_display_class(n)) {
             for t in name.split(|c: char| !c.is_alphanumeric()) {
                 // The token's place in the value, for the parts it holds.
                 let at = t.as_ptr() as usize - lower.as_ptr() as usize;
@@ -614,6 +614,13 @@ fn style_hides(style: &str) -> bool {
     }
     let s: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
     s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// A class name that says how a field shows its label ("field--label-hidden",
+/// "field--label-above" in Drupal): every field of such a page has one, the article's body
+/// included, so it says nothing about the field.
+fn is_label_display_class(name: &str) -> bool {
+    ["label-hidden", "label-above", "label-inline", "label-visually"].iter().any(|p| name.contains(p))
 }
 
 /// A class name that tags a post with a category or tag ("category-news", "tag-cookies").
@@ -851,6 +858,11 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
     let kind = by_tag.or(by_role).or(by_class)?;
+    // Code highlighters class the parts of a listing ("hljs-comment", "token tag"): in code,
+    // class names say nothing about sections.
+    if by_tag.is_none() && by_role.is_none() && in_code(el) {
+        return None;
+    }
     // Broken markup (an unclosed `<aside>`) or a page builder can wrap most of the page in
     // an element that looks like a section: what holds most of the text is not a section.
     let page = dom::page().text;
@@ -873,6 +885,14 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         return Some(CookieNotice);
     }
     Some(kind)
+}
+
+/// Whether an element is a `<pre>` or `<code>` or inside one.
+fn in_code(el: ElementRef<'_>) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .take(MAX_DEPTH)
+        .any(|a| a.value().as_element().is_some_and(|e| matches!(e.name(), "pre" | "code")))
 }
 
 pub(crate) fn is_skipped_tag(name: &str) -> bool {
@@ -972,6 +992,8 @@ struct Block {
     link_chars: usize,
     /// Came before the headline inside the root (kickers, section labels).
     before_headline: bool,
+    /// In a small cell of a row of several cells: a table's data, whatever its words say.
+    in_grid: bool,
 }
 
 struct Walker {
@@ -984,6 +1006,8 @@ struct Walker {
     buffer: String,
     buffer_links: usize,
     tag_stack: Vec<BlockTag>,
+    /// Open small cells of rows of several cells (see [`is_grid_cell`]).
+    grid_depth: usize,
     depth_exceeded: bool,
     /// Text only: no boilerplate judgement (for the text of a block already removed).
     plain: bool,
@@ -1002,6 +1026,7 @@ impl Walker {
             buffer: String::new(),
             buffer_links: 0,
             tag_stack: Vec::new(),
+            grid_depth: 0,
             depth_exceeded: false,
             plain: false,
             root_text: 0,
@@ -1075,9 +1100,12 @@ impl Walker {
                             "li" | "dt" | "dd" => BlockTag::Item,
                             _ => BlockTag::Paragraph,
                         };
+                        let grid = matches!(name, "td" | "th") && is_grid_cell(el);
                         self.tag_stack.push(tag);
+                        self.grid_depth += usize::from(grid);
                         self.walk(child, depth + 1, in_link);
                         self.flush();
+                        self.grid_depth -= usize::from(grid);
                         self.tag_stack.pop();
                     } else {
                         let mark = self.buffer.len();
@@ -1149,8 +1177,22 @@ impl Walker {
         if text.trim().is_empty() {
             return;
         }
-        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline });
+        let in_grid = self.grid_depth > 0;
+        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline, in_grid });
     }
+}
+
+/// A table cell of little text in a row of several cells: a cell of a data table laid out
+/// with paragraphs (not a layout column holding the article or a sidebar).
+fn is_grid_cell(cell: ElementRef<'_>) -> bool {
+    dom::counts(cell).text < 200
+        && cell.parent().is_some_and(|row| {
+            row.children()
+                .filter(|c| c.value().as_element().is_some_and(|e| matches!(e.name(), "td" | "th")))
+                .take(2)
+                .count()
+                >= 2
+        })
 }
 
 /// A table row of data cells (not a layout row holding paragraphs).
@@ -1216,10 +1258,19 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         }
     }
     let mut prose_words_kept = 0;
+    // In the items of a list that a kept paragraph leads into ("Patches merged this month:"):
+    // items that are a link each are the article's list, not a menu.
+    let mut led_list = false;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
+        if block.tag != BlockTag::Item {
+            led_list = false;
+        }
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
+            None
+        } else if words <= 3 && (block.in_grid || block.tag == BlockTag::Row) {
+            // A short cell of a table ("Category", "End") is data, not a section's label.
             None
         } else if block.tag == BlockTag::Row {
             // Cells joined by bars look like a menu; a menu in a table shows by its links.
@@ -1276,19 +1327,28 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
                 continue;
             }
         }
-        if block.link_chars * 2 > chars && words <= 12 && block.tag != BlockTag::Heading {
+        if block.link_chars * 2 > chars && words <= 12 && block.tag != BlockTag::Heading && !led_list {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Navigation, text: block.text });
             continue;
         }
         if words >= 10 && ends_sentence(&block.text) {
             prose_seen += 1;
         }
+        if block.tag == BlockTag::Paragraph && words >= 3 && block.text.trim_end().ends_with(':') {
+            led_list = true;
+        }
         prose_words_kept += prose_words[i];
         kept.push((block.text, block.tag));
     }
-    // Short headings before the first paragraph label sections, not the article's start.
+    // Short headings before the first paragraph label sections, not the article's start,
+    // but for a question or a summary's label after the headline ("What is a permit?",
+    // "Key takeaways"): those open the article's first section.
     while kept.len() > 1
-        && kept.first().is_some_and(|(t, tag)| *tag == BlockTag::Heading && word_count(t) <= 8)
+        && kept.first().is_some_and(|(t, tag)| {
+            *tag == BlockTag::Heading
+                && word_count(t) <= 8
+                && !(has_headline && (t.ends_with('?') || boilerplate::is_opening_heading(t)))
+        })
     {
         let (text, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
@@ -1654,6 +1714,76 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.ends_with("the chair of the committee said."), "{article:?}");
         assert!(!article.text.contains("Port strike ends"), "{article:?}");
+    }
+
+    #[test]
+    fn short_table_cells_are_data_not_section_labels_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees</h1>{PROSE}\
+             <table><tr><td><p>Category</p></td><td><p>Low</p></td></tr>\
+             <tr><td><p>Mooring</p></td><td><p>120</p></td></tr></table>\
+             <table><tr><td>Monday</td><td>Rest</td></tr><tr><td colspan=2>End</td></tr>\
+             <tr><td>Tuesday</td><td>Sail</td></tr></table>\
+             <p>The fees will be reviewed every spring by the harbour office, which publishes them before the season.</p>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Category"), "{article:?}");
+        assert!(article.text.contains("Tuesday | Sail"), "{article:?}");
+        assert!(article.text.ends_with("before the season."), "{article:?}");
+    }
+
+    #[test]
+    fn highlighted_code_is_kept_whatever_its_classes_say_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour scripts</h1>{PROSE}\
+             <pre><code><span class=\"hljs-comment\"># count the boats</span>\nboats --count\n\
+             <span class=\"token share\">share</span> --all</code></pre>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("# count the boats"), "{article:?}");
+        assert!(article.text.contains("share --all"), "{article:?}");
+    }
+
+    #[test]
+    fn a_section_heading_right_after_the_headline_is_kept_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1><h2>What changes?</h2>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.starts_with("What changes?\n\nThe committee met"), "{article:?}");
+    }
+
+    #[test]
+    fn items_that_are_a_link_each_are_kept_after_a_lead_in_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1>{PROSE}\
+             <p>Three notices were sent to the owners:</p>\
+             <ul><li><a href=\"/a\">Permit fees for small boats</a></li><li><a href=\"/b\">Mooring at night</a></li></ul>\
+             <p>The office will answer questions about them until the end of the month, the chair said.</p>\
+             <ul><li><a href=\"/c\">Home</a></li><li><a href=\"/d\">Contact</a></li></ul>\
+             <p>Owners who miss the deadline can still apply in person at the office, officials added.</p>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Permit fees for small boats\n\nMooring at night"), "{article:?}");
+        assert!(!article.text.contains("Contact"), "{article:?}");
+    }
+
+    #[test]
+    fn a_field_that_hides_its_label_is_not_a_label_issue_6() {
+        let html = format!(
+            "<html><body><article><h1>Harbour rules</h1>{PROSE}\
+             <h2><div class=\"field field--name-title field--label-hidden\">Mooring</div></h2>\
+             <div class=\"field field--name-copy field--label-hidden\"><p>Boats may moor at the east quay from May, the office said.</p></div>\
+             </article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(
+            article.text.ends_with("Mooring\n\nBoats may moor at the east quay from May, the office said."),
+            "{article:?}"
+        );
     }
 
     #[test]
