@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::DateSource;
-use scraper::{ElementRef, Html};
+use scraper::{ElementRef, Html, Node};
 
 use std::sync::LazyLock;
 
@@ -15,6 +15,7 @@ use crate::boilerplate;
 use crate::dom;
 use crate::html::{
     Content, NodeR, clean_space, decode_entities, element_text, element_text_blocks, hints, is_invisible,
+    is_skipped_tag,
 };
 use crate::{byline, date};
 // ---------------------------------------------------------------------------------------
@@ -454,9 +455,10 @@ pub(crate) fn visible_author(
     }
     let mut candidates: Vec<(u8, ElementRef<'_>)> = Vec::new();
     for el in body.descendent_elements() {
-        let rank = if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
+        let [rel, itemprop] = attrs(el, ["rel", "itemprop"]);
+        let rank = if rel.is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
             0
-        } else if el.attr("itemprop").is_some_and(|p| p == "author" || p == "creator") {
+        } else if itemprop.is_some_and(|p| p == "author" || p == "creator") {
             1
         } else if hints(el).byline {
             2
@@ -532,6 +534,97 @@ fn is_prose(line: &str) -> bool {
         .count()
         >= 3
 }
+
+/// The values of the attributes `names` on `el`, read in one pass over its attributes
+/// (`ElementRef::attr` interns the name it looks for on every call; most elements have no
+/// attribute at all). None of these names is ever namespaced.
+fn attrs<'a, const N: usize>(el: ElementRef<'a>, names: [&str; N]) -> [Option<&'a str>; N] {
+    let mut out = [None; N];
+    for (name, value) in el.value().attrs() {
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            out[i] = out[i].or(Some(value));
+        }
+    }
+    out
+}
+
+/// Whether the first word of [`text_start`] may open with one of `words` (ASCII lower case),
+/// found without building the string: the words a pattern anchored at the start needs first.
+/// That word is the start of the first text node with a non-space character, up to a space
+/// or the node's end (`text_start` puts a space between nodes). A word with a non-ASCII
+/// character passes: it may fold to a pattern's letters under `(?i)` ("ſ" to "s").
+fn may_open_with(el: ElementRef<'_>, words: &[&str]) -> bool {
+    let Some(piece) = first_text(el) else { return false };
+    if piece.as_bytes()[0].is_ascii_alphabetic()
+        && !words.iter().any(|w| w.as_bytes()[0] == piece.as_bytes()[0].to_ascii_lowercase())
+    {
+        return false;
+    }
+    let first = piece.split(char::is_whitespace).next().unwrap_or(piece);
+    !first.is_ascii()
+        || words.iter().any(|w| first.get(..w.len()).is_some_and(|head| head.eq_ignore_ascii_case(w)))
+}
+
+/// The first text node under `el` with a non-space character, from that character on (as
+/// `el.text()` would find it, with a plain walk of the tree).
+fn first_text<'a>(el: ElementRef<'a>) -> Option<&'a str> {
+    let mut node = el.first_child()?;
+    loop {
+        if let Node::Text(t) = node.value() {
+            let t = t.trim_start();
+            if !t.is_empty() {
+                return Some(t);
+            }
+        }
+        if let Some(child) = node.first_child() {
+            node = child;
+            continue;
+        }
+        loop {
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            node = node.parent().filter(|p| p.id() != el.id())?;
+        }
+    }
+}
+
+/// Whether the text [`element_text`] gives `el` may open with one of `initials` (ASCII
+/// lower case): its first non-space character, read without building the text (a non-ASCII
+/// one passes, as in [`may_open_with`]).
+fn visible_text_may_open_with(el: ElementRef<'_>, initials: &[u8]) -> bool {
+    fn first_char(node: NodeR<'_>, depth: usize) -> Option<char> {
+        if depth > MAX_WALK {
+            return None;
+        }
+        node.children().find_map(|child| match child.value() {
+            Node::Text(t) => t.chars().find(|c| !c.is_whitespace()),
+            Node::Element(e) if !is_skipped_tag(e.name()) => first_char(child, depth + 1),
+            _ => None,
+        })
+    }
+    match first_char(*el, 0) {
+        Some(c) if c.is_ascii() => initials.contains(&(c.to_ascii_lowercase() as u8)),
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// The words byline labels open with ([`byline::starts_with_label`]: "Written by", "Posted
+/// by", "Words by", "Story by", "Reported by", "Edited by", "Text:", "Photos and text by",
+/// "Article by", "By", "Author:", "Autor", "Von", "Par", "Por").
+const BYLINE_WORDS: &[&str] = &[
+    "written", "posted", "words", "story", "reported", "edited", "text", "photos", "article", "by", "author",
+    "autor", "von", "par", "por",
+];
+/// The first letters of [`BYLINE_WORDS`].
+const BYLINE_INITIALS: &[u8] = b"wpsretabv";
+/// The words [`PUBLISHED_LABEL`] opens with.
+const PUBLISHED_WORDS: &[&str] =
+    &["this", "first", "originally", "published", "posted", "publish", "date", "publication", "release"];
+/// The words [`UPDATED_LABEL`] opens with.
+const UPDATED_WORDS: &[&str] = &["last", "page", "updated", "modified", "reviewed"];
 
 /// The first words of an element's text, spaces collapsed: enough to test for a label
 /// without building the whole text of every element on the page.
@@ -626,7 +719,8 @@ fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors
         if counts.text < 4 || counts.text > 120 {
             continue;
         }
-        if !byline::starts_with_label(&text_start(el))
+        if !may_open_with(el, BYLINE_WORDS)
+            || !byline::starts_with_label(&text_start(el))
             || outside_article(el, root)
             || is_invisible(el)
             || in_list_or_form(el)
@@ -634,8 +728,11 @@ fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors
             continue;
         }
         // The smallest element: none of its children holds the label and a name too.
-        if el.child_elements().any(|c| dom::counts(c).text >= 4 && byline::starts_with_label(&text_start(c)))
-        {
+        if el.child_elements().any(|c| {
+            dom::counts(c).text >= 4
+                && may_open_with(c, BYLINE_WORDS)
+                && byline::starts_with_label(&text_start(c))
+        }) {
             continue;
         }
         let text = byline_text(el);
@@ -684,7 +781,12 @@ fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Op
     for area in areas {
         for el in area.descendent_elements() {
             let counts = dom::counts(el);
-            if counts.text < 4 || counts.text > 80 || outside_article(el, area) || is_invisible(el) {
+            if counts.text < 4
+                || counts.text > 80
+                || !visible_text_may_open_with(el, BYLINE_INITIALS)
+                || outside_article(el, area)
+                || is_invisible(el)
+            {
                 continue;
             }
             if !byline::starts_with_label(&element_text(el)) {
@@ -813,7 +915,7 @@ static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 /// from comments, navigation or lists of other posts.
 fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = PUBLISHED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, label, 4..=80) {
+    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=80) {
         if not_the_articles(el, root) || is_invisible(el) {
             continue;
         }
@@ -844,11 +946,14 @@ fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate
 /// text and where the label ends in it.
 fn labelled<'a>(
     body: ElementRef<'a>,
-    label: &'a regex::Regex,
+    (label, words): (&'a regex::Regex, &'a [&'a str]),
     len: std::ops::RangeInclusive<u32>,
 ) -> impl Iterator<Item = (ElementRef<'a>, String, usize)> + 'a {
     body.descendent_elements().filter_map(move |el| {
-        if !len.contains(&dom::counts(el).text) || !label.is_match(&text_start(el)) {
+        if !len.contains(&dom::counts(el).text)
+            || !may_open_with(el, words)
+            || !label.is_match(&text_start(el))
+        {
             return None;
         }
         let text = element_text(el);
@@ -885,7 +990,7 @@ fn not_the_articles(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
 /// nothing says when it was published.
 fn updated_line(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = UPDATED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, label, 6..=60) {
+    for (el, text, label_end) in labelled(body, (label, UPDATED_WORDS), 6..=60) {
         if outside_article(el, root) || is_invisible(el) {
             continue;
         }
@@ -999,7 +1104,8 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
     let mut best: Option<(bool, NaiveDate)> = None;
     for el in body.descendent_elements() {
         let is_time = el.value().name() == "time";
-        let is_published = el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished"));
+        let [itemprop] = attrs(el, ["itemprop"]);
+        let is_published = itemprop.is_some_and(|p| p.eq_ignore_ascii_case("datepublished"));
         if !is_time && !is_published {
             continue;
         }
@@ -1258,6 +1364,7 @@ pub(crate) fn is_site_heading(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::html::read_html;
 
     const BODY: &str = "<p>Officials sent forty fishermen back across the strait on Friday, their families \
@@ -1577,5 +1684,32 @@ mod tests {
         assert_eq!(author(&heading), None);
         let modal = page("", "", r#"<div class="modal">Text Me Store Information</div>"#);
         assert_eq!(author(&modal), None);
+    }
+
+    #[test]
+    fn the_first_word_check_lets_every_label_through() {
+        let html = r#"<div><p> <span></span><b>Written</b> by Ana Ruiz</p><p>Ana</p><p>
+            ſtory by Ana</p><p>ByAna Ruiz</p><p>Published:3 May 2024</p><p>Last updated 3 May</p>
+            <p><script>x</script>By Ana Ruiz</p><p>Mostly about boats</p></div>"#;
+        let doc = Html::parse_document(html);
+        for el in doc.root_element().descendent_elements() {
+            let start = text_start(el);
+            if byline::starts_with_label(&start) {
+                assert!(may_open_with(el, BYLINE_WORDS), "{start}");
+            }
+            if PUBLISHED_LABEL.as_ref().is_some_and(|l| l.is_match(&start)) {
+                assert!(may_open_with(el, PUBLISHED_WORDS), "{start}");
+            }
+            if UPDATED_LABEL.as_ref().is_some_and(|l| l.is_match(&start)) {
+                assert!(may_open_with(el, UPDATED_WORDS), "{start}");
+            }
+            if byline::starts_with_label(&element_text(el)) {
+                assert!(visible_text_may_open_with(el, BYLINE_INITIALS), "{start}");
+            }
+        }
+        let p = |text: &str| Html::parse_fragment(&format!("<p>{text}</p>"));
+        let doc = p("Mostly about boats");
+        let el = doc.root_element().descendent_elements().find(|e| e.value().name() == "p");
+        assert!(el.is_some_and(|el| !may_open_with(el, BYLINE_WORDS)));
     }
 }
