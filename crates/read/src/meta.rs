@@ -1026,7 +1026,12 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
     };
     for el in area.descendent_elements() {
         let counts = dom::counts(el);
-        if counts.text < 6 || counts.text > 60 || outside_article(el, area) || is_invisible(el) {
+        if counts.text < 6
+            || counts.text > 60
+            || !may_hold_year(el)
+            || outside_article(el, area)
+            || is_invisible(el)
+        {
             continue;
         }
         let text = byline_text(el);
@@ -1071,6 +1076,21 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
         }
     }
     out
+}
+
+/// Whether the text under `el` may hold a four-digit year: four characters that may be digits
+/// (ASCII digits, or bytes of non-ASCII characters: `\d` also matches other scripts'
+/// digits). Counted over every text node, so that no text built from them (lines, bylines)
+/// can hold a date when this says no.
+fn may_hold_year(el: ElementRef<'_>) -> bool {
+    let mut digits = 0;
+    for piece in el.text() {
+        digits += piece.bytes().filter(|b| b.is_ascii_digit() || !b.is_ascii()).count();
+        if digits >= 4 {
+            return true;
+        }
+    }
+    false
 }
 
 /// A publication date in a page's own script data (`"publishedDate": "2019-08-16…"`), when
