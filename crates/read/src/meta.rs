@@ -649,6 +649,8 @@ fn text_start(el: ElementRef<'_>) -> String {
 /// names on elements that wrap the content root (`<body>`, layout grids) are not read.
 fn outside_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
     let wrappers: Vec<_> = root.ancestors().take(MAX_WALK).map(|a| a.id()).collect();
+    // A byline in a bar of share buttons is the article's own ("Author" over "Share").
+    let mut in_byline = false;
     for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_WALK) {
         // A wrapper around the article's text is layout, whatever its class says.
         if node.id() == root.id() || wrappers.contains(&node.id()) {
@@ -664,7 +666,10 @@ fn outside_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
             return true;
         }
         use domain::BoilerplateKind::{Comments, Navigation, RelatedPosts, ShareButtons};
-        match hints(e).section {
+        let hints = hints(e);
+        in_byline |= hints.byline;
+        match hints.section {
+            Some(ShareButtons) if in_byline => {}
             Some(Comments | RelatedPosts | ShareButtons) => return true,
             // "footer" in a class name is the article's own footer inside an article.
             Some(Navigation) if !(has_class_token(e, "footer") && in_article()) => return true,
@@ -1460,6 +1465,19 @@ mod tests {
              <aside class=\"sidebar\"><p class=\"byline\">By Other Writer</p></aside></body></html>"
         );
         assert_eq!(author(&html).as_deref(), Some("Mira Holt"));
+    }
+
+    #[test]
+    fn a_byline_in_the_share_bar() {
+        let bar = "<div class=\"Story_socialContainer__x1\"><div class=\"Author_wrapper__x2\">\
+             <p class=\"Author_name__x3\">Mira Holt</p><p><span class=\"Author_time__x4\">2022-11-23T08:10+02:00</span></p>\
+             </div><ul class=\"Share_links__x5\"><li><a href=\"/share\">Share</a></li></ul></div>";
+        let html = page("", bar, "");
+        assert_eq!(author(&html).as_deref(), Some("Mira Holt"));
+        assert_eq!(published(&html).as_deref(), Some("2022-11-23"));
+        // A share bar with no byline in it is no place to look for one.
+        let bar = "<div class=\"share-bar\"><p>By Other Writer on 2020-01-02</p></div>";
+        assert_eq!(author(&page("", bar, "")), None);
     }
 
     fn published(html: &str) -> Option<String> {
