@@ -92,12 +92,25 @@ const ARTICLE_TYPES: &[&str] = &[
 impl JsonLd {
     pub(crate) fn collect(doc: &Html, diagnostics: &mut Vec<Diagnostic>) -> JsonLd {
         let mut objects: Vec<serde_json::Value> = Vec::new();
-        for script in doc.root_element().descendent_elements().filter(|e| e.value().name() == "script") {
-            let is_ld = script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
-            if !is_ld {
-                continue;
-            }
-            let raw: String = script.text().collect();
+        for el in doc.root_element().descendent_elements() {
+            let raw: String = match el.value().name() {
+                "script" => {
+                    let is_ld = el.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+                    if !is_ld {
+                        continue;
+                    }
+                    el.text().collect()
+                }
+                // Some head managers write the block as a tag's value:
+                // `<meta name="script:ld+json" content="{...}">`.
+                "meta" => match attrs(el, ["name", "content"]) {
+                    [Some(name), Some(content)] if name.eq_ignore_ascii_case("script:ld+json") => {
+                        content.to_owned()
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
             let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
             match serde_json::from_str::<serde_json::Value>(raw) {
                 Ok(value) => flatten_ld(value, &mut objects, 0),
@@ -1478,6 +1491,12 @@ mod tests {
         // A share bar with no byline in it is no place to look for one.
         let bar = "<div class=\"share-bar\"><p>By Other Writer on 2020-01-02</p></div>";
         assert_eq!(author(&page("", bar, "")), None);
+    }
+
+    #[test]
+    fn json_ld_written_as_a_meta_tag() {
+        let ld = r#"<meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;,&quot;datePublished&quot;:&quot;2021-04-05T09:00:00-05:00&quot;}">"#;
+        assert_eq!(published(&page(ld, "", "")).as_deref(), Some("2021-04-05"));
     }
 
     fn published(html: &str) -> Option<String> {
