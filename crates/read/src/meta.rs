@@ -900,6 +900,15 @@ pub(crate) fn publication_date(
     if let Some(date) = script_date(doc) {
         return (Some(date), Some(DateSource::Meta));
     }
+    let titles: Vec<String> = headline
+        .map(element_text)
+        .into_iter()
+        .chain(meta.first(&["og:title", "twitter:title"]).map(clean_space))
+        .chain(document_title(doc))
+        .collect();
+    if let Some(date) = own_entry_date(body, &titles) {
+        return (Some(date), Some(DateSource::TimeElement));
+    }
     // Nothing says when the page was published: when it was last updated is the closest
     // date the page gives (never a date from a comment, a sidebar or a footer).
     if let Some(date) = json_ld.modified {
@@ -1109,6 +1118,37 @@ fn may_hold_year(el: ElementRef<'_>) -> bool {
         }
     }
     false
+}
+
+/// The `<time>` of the page's own entry in a list of posts ("Recent posts" in a sidebar): a
+/// small item whose link reads as the headline or the page's title (whole, or before a
+/// separator: "Headline | Site").
+fn own_entry_date(body: ElementRef<'_>, titles: &[String]) -> Option<NaiveDate> {
+    let names_page = |text: &str| {
+        text.chars().count() >= 15
+            && titles.iter().any(|t| {
+                t.eq_ignore_ascii_case(text)
+                    || t.get(..text.len()).is_some_and(|head| head.eq_ignore_ascii_case(text))
+                        && TITLE_SEPARATORS.iter().any(|sep| t[text.len()..].starts_with(sep))
+            })
+    };
+    for el in body.descendent_elements().filter(|e| e.value().name() == "time") {
+        for item in el.ancestors().filter_map(ElementRef::wrap).take(3) {
+            // The item, not the list: one `<time>` in it.
+            let times = item.descendent_elements().filter(|e| e.value().name() == "time").count();
+            if dom::counts(item).text > 300 || times > 1 {
+                break;
+            }
+            let links_here =
+                item.descendent_elements().any(|a| a.value().name() == "a" && names_page(&element_text(a)));
+            if links_here {
+                let [datetime] = attrs(el, ["datetime"]);
+                let value = datetime.map_or_else(|| element_text(el), str::to_owned);
+                return date::find_date(&value);
+            }
+        }
+    }
+    None
 }
 
 /// A publication date in a page's own script data (`"publishedDate": "2019-08-16…"`), when
@@ -1497,6 +1537,15 @@ mod tests {
     fn json_ld_written_as_a_meta_tag() {
         let ld = r#"<meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;,&quot;datePublished&quot;:&quot;2021-04-05T09:00:00-05:00&quot;}">"#;
         assert_eq!(published(&page(ld, "", "")).as_deref(), Some("2021-04-05"));
+    }
+
+    #[test]
+    fn the_date_of_the_pages_own_entry_in_recent_posts() {
+        let recent = "<aside class=\"sidebar\"><h3>Recent posts</h3><div class=\"post-item\">\
+             <h4><a href=\"/b\">Nets mended on the quay</a></h4><time datetime=\"2021-03-01\">1 March</time></div>\
+             <div class=\"post-item\"><h4><a href=\"/a\">Boats sent back at dawn</a></h4>\
+             <time datetime=\"2021-02-03\">3 February</time></div></aside>";
+        assert_eq!(published(&page("", "", recent)).as_deref(), Some("2021-02-03"));
     }
 
     fn published(html: &str) -> Option<String> {
