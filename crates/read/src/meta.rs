@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use domain::DateSource;
-use scraper::{ElementRef, Html};
+use scraper::{ElementRef, Html, Node};
 
 use std::sync::LazyLock;
 
@@ -15,6 +15,7 @@ use crate::boilerplate;
 use crate::dom;
 use crate::html::{
     Content, NodeR, clean_space, decode_entities, element_text, element_text_blocks, hints, is_invisible,
+    is_skipped_tag,
 };
 use crate::{byline, date};
 // ---------------------------------------------------------------------------------------
@@ -91,12 +92,25 @@ const ARTICLE_TYPES: &[&str] = &[
 impl JsonLd {
     pub(crate) fn collect(doc: &Html, diagnostics: &mut Vec<Diagnostic>) -> JsonLd {
         let mut objects: Vec<serde_json::Value> = Vec::new();
-        for script in doc.root_element().descendent_elements().filter(|e| e.value().name() == "script") {
-            let is_ld = script.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
-            if !is_ld {
-                continue;
-            }
-            let raw: String = script.text().collect();
+        for el in doc.root_element().descendent_elements() {
+            let raw: String = match el.value().name() {
+                "script" => {
+                    let is_ld = el.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+                    if !is_ld {
+                        continue;
+                    }
+                    el.text().collect()
+                }
+                // Some head managers write the block as a tag's value:
+                // `<meta name="script:ld+json" content="{...}">`.
+                "meta" => match attrs(el, ["name", "content"]) {
+                    [Some(name), Some(content)] if name.eq_ignore_ascii_case("script:ld+json") => {
+                        content.to_owned()
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
             let raw = raw.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim();
             match serde_json::from_str::<serde_json::Value>(raw) {
                 Ok(value) => flatten_ld(value, &mut objects, 0),
@@ -454,9 +468,10 @@ pub(crate) fn visible_author(
     }
     let mut candidates: Vec<(u8, ElementRef<'_>)> = Vec::new();
     for el in body.descendent_elements() {
-        let rank = if el.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
+        let [rel, itemprop] = attrs(el, ["rel", "itemprop"]);
+        let rank = if rel.is_some_and(|r| r.split_whitespace().any(|t| t == "author")) {
             0
-        } else if el.attr("itemprop").is_some_and(|p| p == "author" || p == "creator") {
+        } else if itemprop.is_some_and(|p| p == "author" || p == "creator") {
             1
         } else if hints(el).byline {
             2
@@ -533,6 +548,97 @@ fn is_prose(line: &str) -> bool {
         >= 3
 }
 
+/// The values of the attributes `names` on `el`, read in one pass over its attributes
+/// (`ElementRef::attr` interns the name it looks for on every call; most elements have no
+/// attribute at all). None of these names is ever namespaced.
+fn attrs<'a, const N: usize>(el: ElementRef<'a>, names: [&str; N]) -> [Option<&'a str>; N] {
+    let mut out = [None; N];
+    for (name, value) in el.value().attrs() {
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            out[i] = out[i].or(Some(value));
+        }
+    }
+    out
+}
+
+/// Whether the first word of [`text_start`] may open with one of `words` (ASCII lower case),
+/// found without building the string: the words a pattern anchored at the start needs first.
+/// That word is the start of the first text node with a non-space character, up to a space
+/// or the node's end (`text_start` puts a space between nodes). A word with a non-ASCII
+/// character passes: it may fold to a pattern's letters under `(?i)` ("ſ" to "s").
+fn may_open_with(el: ElementRef<'_>, words: &[&str]) -> bool {
+    let Some(piece) = first_text(el) else { return false };
+    if piece.as_bytes()[0].is_ascii_alphabetic()
+        && !words.iter().any(|w| w.as_bytes()[0] == piece.as_bytes()[0].to_ascii_lowercase())
+    {
+        return false;
+    }
+    let first = piece.split(char::is_whitespace).next().unwrap_or(piece);
+    !first.is_ascii()
+        || words.iter().any(|w| first.get(..w.len()).is_some_and(|head| head.eq_ignore_ascii_case(w)))
+}
+
+/// The first text node under `el` with a non-space character, from that character on (as
+/// `el.text()` would find it, with a plain walk of the tree).
+fn first_text<'a>(el: ElementRef<'a>) -> Option<&'a str> {
+    let mut node = el.first_child()?;
+    loop {
+        if let Node::Text(t) = node.value() {
+            let t = t.trim_start();
+            if !t.is_empty() {
+                return Some(t);
+            }
+        }
+        if let Some(child) = node.first_child() {
+            node = child;
+            continue;
+        }
+        loop {
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            node = node.parent().filter(|p| p.id() != el.id())?;
+        }
+    }
+}
+
+/// Whether the text [`element_text`] gives `el` may open with one of `initials` (ASCII
+/// lower case): its first non-space character, read without building the text (a non-ASCII
+/// one passes, as in [`may_open_with`]).
+fn visible_text_may_open_with(el: ElementRef<'_>, initials: &[u8]) -> bool {
+    fn first_char(node: NodeR<'_>, depth: usize) -> Option<char> {
+        if depth > MAX_WALK {
+            return None;
+        }
+        node.children().find_map(|child| match child.value() {
+            Node::Text(t) => t.chars().find(|c| !c.is_whitespace()),
+            Node::Element(e) if !is_skipped_tag(e.name()) => first_char(child, depth + 1),
+            _ => None,
+        })
+    }
+    match first_char(*el, 0) {
+        Some(c) if c.is_ascii() => initials.contains(&(c.to_ascii_lowercase() as u8)),
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// The words byline labels open with ([`byline::starts_with_label`]: "Written by", "Posted
+/// by", "Words by", "Story by", "Reported by", "Edited by", "Text:", "Photos and text by",
+/// "Article by", "By", "Author:", "Autor", "Von", "Par", "Por").
+const BYLINE_WORDS: &[&str] = &[
+    "written", "posted", "words", "story", "reported", "edited", "text", "photos", "article", "by", "author",
+    "autor", "von", "par", "por",
+];
+/// The first letters of [`BYLINE_WORDS`].
+const BYLINE_INITIALS: &[u8] = b"wpsretabv";
+/// The words [`PUBLISHED_LABEL`] opens with.
+const PUBLISHED_WORDS: &[&str] =
+    &["this", "first", "originally", "published", "posted", "publish", "date", "publication", "release"];
+/// The words [`UPDATED_LABEL`] opens with.
+const UPDATED_WORDS: &[&str] = &["last", "page", "updated", "modified", "reviewed"];
+
 /// The first words of an element's text, spaces collapsed: enough to test for a label
 /// without building the whole text of every element on the page.
 fn text_start(el: ElementRef<'_>) -> String {
@@ -556,6 +662,8 @@ fn text_start(el: ElementRef<'_>) -> String {
 /// names on elements that wrap the content root (`<body>`, layout grids) are not read.
 fn outside_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
     let wrappers: Vec<_> = root.ancestors().take(MAX_WALK).map(|a| a.id()).collect();
+    // A byline in a bar of share buttons is the article's own ("Author" over "Share").
+    let mut in_byline = false;
     for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_WALK) {
         // A wrapper around the article's text is layout, whatever its class says.
         if node.id() == root.id() || wrappers.contains(&node.id()) {
@@ -571,7 +679,10 @@ fn outside_article(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
             return true;
         }
         use domain::BoilerplateKind::{Comments, Navigation, RelatedPosts, ShareButtons};
-        match hints(e).section {
+        let hints = hints(e);
+        in_byline |= hints.byline;
+        match hints.section {
+            Some(ShareButtons) if in_byline => {}
             Some(Comments | RelatedPosts | ShareButtons) => return true,
             // "footer" in a class name is the article's own footer inside an article.
             Some(Navigation) if !(has_class_token(e, "footer") && in_article()) => return true,
@@ -626,7 +737,8 @@ fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors
         if counts.text < 4 || counts.text > 120 {
             continue;
         }
-        if !byline::starts_with_label(&text_start(el))
+        if !may_open_with(el, BYLINE_WORDS)
+            || !byline::starts_with_label(&text_start(el))
             || outside_article(el, root)
             || is_invisible(el)
             || in_list_or_form(el)
@@ -634,8 +746,11 @@ fn anywhere_byline(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Authors
             continue;
         }
         // The smallest element: none of its children holds the label and a name too.
-        if el.child_elements().any(|c| dom::counts(c).text >= 4 && byline::starts_with_label(&text_start(c)))
-        {
+        if el.child_elements().any(|c| {
+            dom::counts(c).text >= 4
+                && may_open_with(c, BYLINE_WORDS)
+                && byline::starts_with_label(&text_start(c))
+        }) {
             continue;
         }
         let text = byline_text(el);
@@ -684,7 +799,12 @@ fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Op
     for area in areas {
         for el in area.descendent_elements() {
             let counts = dom::counts(el);
-            if counts.text < 4 || counts.text > 80 || outside_article(el, area) || is_invisible(el) {
+            if counts.text < 4
+                || counts.text > 80
+                || !visible_text_may_open_with(el, BYLINE_INITIALS)
+                || outside_article(el, area)
+                || is_invisible(el)
+            {
                 continue;
             }
             if !byline::starts_with_label(&element_text(el)) {
@@ -780,6 +900,15 @@ pub(crate) fn publication_date(
     if let Some(date) = script_date(doc) {
         return (Some(date), Some(DateSource::Meta));
     }
+    let titles: Vec<String> = headline
+        .map(element_text)
+        .into_iter()
+        .chain(meta.first(&["og:title", "twitter:title"]).map(clean_space))
+        .chain(document_title(doc))
+        .collect();
+    if let Some(date) = own_entry_date(body, &titles) {
+        return (Some(date), Some(DateSource::TimeElement));
+    }
     // Nothing says when the page was published: when it was last updated is the closest
     // date the page gives (never a date from a comment, a sidebar or a footer).
     if let Some(date) = json_ld.modified {
@@ -813,7 +942,7 @@ static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 /// from comments, navigation or lists of other posts.
 fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = PUBLISHED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, label, 4..=80) {
+    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=80) {
         if not_the_articles(el, root) || is_invisible(el) {
             continue;
         }
@@ -844,11 +973,14 @@ fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate
 /// text and where the label ends in it.
 fn labelled<'a>(
     body: ElementRef<'a>,
-    label: &'a regex::Regex,
+    (label, words): (&'a regex::Regex, &'a [&'a str]),
     len: std::ops::RangeInclusive<u32>,
 ) -> impl Iterator<Item = (ElementRef<'a>, String, usize)> + 'a {
     body.descendent_elements().filter_map(move |el| {
-        if !len.contains(&dom::counts(el).text) || !label.is_match(&text_start(el)) {
+        if !len.contains(&dom::counts(el).text)
+            || !may_open_with(el, words)
+            || !label.is_match(&text_start(el))
+        {
             return None;
         }
         let text = element_text(el);
@@ -885,7 +1017,7 @@ fn not_the_articles(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
 /// nothing says when it was published.
 fn updated_line(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = UPDATED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, label, 6..=60) {
+    for (el, text, label_end) in labelled(body, (label, UPDATED_WORDS), 6..=60) {
         if outside_article(el, root) || is_invisible(el) {
             continue;
         }
@@ -921,7 +1053,12 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
     };
     for el in area.descendent_elements() {
         let counts = dom::counts(el);
-        if counts.text < 6 || counts.text > 60 || outside_article(el, area) || is_invisible(el) {
+        if counts.text < 6
+            || counts.text > 60
+            || !may_hold_year(el)
+            || outside_article(el, area)
+            || is_invisible(el)
+        {
             continue;
         }
         let text = byline_text(el);
@@ -968,6 +1105,52 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
     out
 }
 
+/// Whether the text under `el` may hold a four-digit year: four characters that may be digits
+/// (ASCII digits, or bytes of non-ASCII characters: `\d` also matches other scripts'
+/// digits). Counted over every text node, so that no text built from them (lines, bylines)
+/// can hold a date when this says no.
+fn may_hold_year(el: ElementRef<'_>) -> bool {
+    let mut digits = 0;
+    for piece in el.text() {
+        digits += piece.bytes().filter(|b| b.is_ascii_digit() || !b.is_ascii()).count();
+        if digits >= 4 {
+            return true;
+        }
+    }
+    false
+}
+
+/// The `<time>` of the page's own entry in a list of posts ("Recent posts" in a sidebar): a
+/// small item whose link reads as the headline or the page's title (whole, or before a
+/// separator: "Headline | Site").
+fn own_entry_date(body: ElementRef<'_>, titles: &[String]) -> Option<NaiveDate> {
+    let names_page = |text: &str| {
+        text.chars().count() >= 15
+            && titles.iter().any(|t| {
+                t.eq_ignore_ascii_case(text)
+                    || t.get(..text.len()).is_some_and(|head| head.eq_ignore_ascii_case(text))
+                        && TITLE_SEPARATORS.iter().any(|sep| t[text.len()..].starts_with(sep))
+            })
+    };
+    for el in body.descendent_elements().filter(|e| e.value().name() == "time") {
+        for item in el.ancestors().filter_map(ElementRef::wrap).take(3) {
+            // The item, not the list: one `<time>` in it.
+            let times = item.descendent_elements().filter(|e| e.value().name() == "time").count();
+            if dom::counts(item).text > 300 || times > 1 {
+                break;
+            }
+            let links_here =
+                item.descendent_elements().any(|a| a.value().name() == "a" && names_page(&element_text(a)));
+            if links_here {
+                let [datetime] = attrs(el, ["datetime"]);
+                let value = datetime.map_or_else(|| element_text(el), str::to_owned);
+                return date::find_date(&value);
+            }
+        }
+    }
+    None
+}
+
 /// A publication date in a page's own script data (`"publishedDate": "2019-08-16…"`), when
 /// the scripts name exactly one: a page of teasers names many.
 fn script_date(doc: &Html) -> Option<NaiveDate> {
@@ -999,7 +1182,8 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
     let mut best: Option<(bool, NaiveDate)> = None;
     for el in body.descendent_elements() {
         let is_time = el.value().name() == "time";
-        let is_published = el.attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished"));
+        let [itemprop] = attrs(el, ["itemprop"]);
+        let is_published = itemprop.is_some_and(|p| p.eq_ignore_ascii_case("datepublished"));
         if !is_time && !is_published {
             continue;
         }
@@ -1258,6 +1442,7 @@ pub(crate) fn is_site_heading(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::html::read_html;
 
     const BODY: &str = "<p>Officials sent forty fishermen back across the strait on Friday, their families \
@@ -1333,6 +1518,34 @@ mod tests {
              <aside class=\"sidebar\"><p class=\"byline\">By Other Writer</p></aside></body></html>"
         );
         assert_eq!(author(&html).as_deref(), Some("Mira Holt"));
+    }
+
+    #[test]
+    fn a_byline_in_the_share_bar() {
+        let bar = "<div class=\"Story_socialContainer__x1\"><div class=\"Author_wrapper__x2\">\
+             <p class=\"Author_name__x3\">Mira Holt</p><p><span class=\"Author_time__x4\">2022-11-23T08:10+02:00</span></p>\
+             </div><ul class=\"Share_links__x5\"><li><a href=\"/share\">Share</a></li></ul></div>";
+        let html = page("", bar, "");
+        assert_eq!(author(&html).as_deref(), Some("Mira Holt"));
+        assert_eq!(published(&html).as_deref(), Some("2022-11-23"));
+        // A share bar with no byline in it is no place to look for one.
+        let bar = "<div class=\"share-bar\"><p>By Other Writer on 2020-01-02</p></div>";
+        assert_eq!(author(&page("", bar, "")), None);
+    }
+
+    #[test]
+    fn json_ld_written_as_a_meta_tag() {
+        let ld = r#"<meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;,&quot;datePublished&quot;:&quot;2021-04-05T09:00:00-05:00&quot;}">"#;
+        assert_eq!(published(&page(ld, "", "")).as_deref(), Some("2021-04-05"));
+    }
+
+    #[test]
+    fn the_date_of_the_pages_own_entry_in_recent_posts() {
+        let recent = "<aside class=\"sidebar\"><h3>Recent posts</h3><div class=\"post-item\">\
+             <h4><a href=\"/b\">Nets mended on the quay</a></h4><time datetime=\"2021-03-01\">1 March</time></div>\
+             <div class=\"post-item\"><h4><a href=\"/a\">Boats sent back at dawn</a></h4>\
+             <time datetime=\"2021-02-03\">3 February</time></div></aside>";
+        assert_eq!(published(&page("", "", recent)).as_deref(), Some("2021-02-03"));
     }
 
     fn published(html: &str) -> Option<String> {
@@ -1577,5 +1790,32 @@ mod tests {
         assert_eq!(author(&heading), None);
         let modal = page("", "", r#"<div class="modal">Text Me Store Information</div>"#);
         assert_eq!(author(&modal), None);
+    }
+
+    #[test]
+    fn the_first_word_check_lets_every_label_through() {
+        let html = r#"<div><p> <span></span><b>Written</b> by Ana Ruiz</p><p>Ana</p><p>
+            ſtory by Ana</p><p>ByAna Ruiz</p><p>Published:3 May 2024</p><p>Last updated 3 May</p>
+            <p><script>x</script>By Ana Ruiz</p><p>Mostly about boats</p></div>"#;
+        let doc = Html::parse_document(html);
+        for el in doc.root_element().descendent_elements() {
+            let start = text_start(el);
+            if byline::starts_with_label(&start) {
+                assert!(may_open_with(el, BYLINE_WORDS), "{start}");
+            }
+            if PUBLISHED_LABEL.as_ref().is_some_and(|l| l.is_match(&start)) {
+                assert!(may_open_with(el, PUBLISHED_WORDS), "{start}");
+            }
+            if UPDATED_LABEL.as_ref().is_some_and(|l| l.is_match(&start)) {
+                assert!(may_open_with(el, UPDATED_WORDS), "{start}");
+            }
+            if byline::starts_with_label(&element_text(el)) {
+                assert!(visible_text_may_open_with(el, BYLINE_INITIALS), "{start}");
+            }
+        }
+        let p = |text: &str| Html::parse_fragment(&format!("<p>{text}</p>"));
+        let doc = p("Mostly about boats");
+        let el = doc.root_element().descendent_elements().find(|e| e.value().name() == "p");
+        assert!(el.is_some_and(|el| !may_open_with(el, BYLINE_WORDS)));
     }
 }
