@@ -17,6 +17,8 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use scraper::node::{Comment, Doctype, Element, Text};
 use scraper::{Html, Node, StrTendril};
 
+use crate::raw::{find_closing, is_space, tag_end};
+
 thread_local! {
     /// Why the fast path last gave up, for `refwatch bench read --check-parse`.
     static DECLINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -143,7 +145,7 @@ impl<'a> Tokenizer<'a> {
             }
             Some(b'/') => match bytes.get(at + 1) {
                 Some(b) if b.is_ascii_alphabetic() => {
-                    let (end, name_end) = end_tag(bytes, at + 1)?;
+                    let (end, name_end) = tag_end(bytes, at + 1, None)?;
                     self.at = end;
                     builder.token(Token::End(local(&self.text[at + 1..name_end])))?;
                 }
@@ -263,7 +265,7 @@ impl<'a> Tokenizer<'a> {
         if kind == RawText::Script && content.contains("<!--") {
             return decline("script with <!--");
         }
-        let (end, _) = end_tag(self.bytes, self.at + close + 2)?;
+        let (end, _) = tag_end(self.bytes, self.at + close + 2, None)?;
         let text = match kind {
             RawText::Rcdata => decode_refs(content, false)?,
             _ => Cow::Borrowed(content),
@@ -304,64 +306,6 @@ fn local(name: &str) -> LocalName {
     } else {
         LocalName::from(name)
     }
-}
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
-}
-
-/// Where an end tag whose name starts at `at` ends (past its `>`; its attributes are read
-/// and ignored) and where its name ends.
-fn end_tag(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-    let len = bytes.len();
-    let mut p = at;
-    while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
-        p += 1;
-    }
-    let name_end = p;
-    loop {
-        while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
-            p += 1;
-        }
-        match bytes.get(p) {
-            None | Some(b'=') => return None,
-            Some(b'>') => return Some((p + 1, name_end)),
-            Some(_) => {}
-        }
-        p += 1;
-        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
-            p += 1;
-        }
-        let mut q = p;
-        while q < len && is_space(bytes[q]) {
-            q += 1;
-        }
-        if bytes.get(q) == Some(&b'=') {
-            q += 1;
-            while q < len && is_space(bytes[q]) {
-                q += 1;
-            }
-            match bytes.get(q) {
-                Some(&quote @ (b'"' | b'\'')) => p = q + 2 + memchr::memchr(quote, &bytes[q + 1..])?,
-                Some(_) => {
-                    p = q;
-                    while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
-                        p += 1;
-                    }
-                }
-                None => return None,
-            }
-        }
-    }
-}
-
-/// Where the end tag `</name` that closes a raw-text element first appears, followed by a
-/// space, `/` or `>`.
-fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(bytes, b"</").find(|&i| {
-        bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name))
-            && bytes.get(i + 2 + name.len()).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'))
-    })
 }
 
 /// `<!DOCTYPE html>` and the public identifiers of HTML 4.01 and XHTML 1.0, whose quirks
@@ -900,20 +844,12 @@ impl Builder {
                     matches!(*open, local_name!("html") | local_name!("table") | local_name!("template"))
                 }
                 _ => {
-                    matches!(
-                        *open,
-                        local_name!("html")
-                            | local_name!("table")
-                            | local_name!("td")
-                            | local_name!("th")
-                            | local_name!("caption")
-                            | local_name!("select")
-                            | local_name!("template")
-                    ) || match scope {
-                        Scope::List => matches!(*open, local_name!("ol") | local_name!("ul")),
-                        Scope::Button => *open == local_name!("button"),
-                        _ => false,
-                    }
+                    is_scope_boundary(open)
+                        || match scope {
+                            Scope::List => matches!(*open, local_name!("ol") | local_name!("ul")),
+                            Scope::Button => *open == local_name!("button"),
+                            _ => false,
+                        }
                 }
             };
             if boundary {
@@ -1426,40 +1362,11 @@ impl Builder {
                 self.insert(name, attrs)?;
                 self.skip_newline = true;
             }
-            local_name!("address")
-            | local_name!("article")
-            | local_name!("aside")
-            | local_name!("blockquote")
-            | local_name!("center")
-            | local_name!("details")
-            | local_name!("dialog")
-            | local_name!("dir")
-            | local_name!("div")
-            | local_name!("dl")
-            | local_name!("fieldset")
-            | local_name!("figcaption")
-            | local_name!("figure")
-            | local_name!("footer")
-            | local_name!("header")
-            | local_name!("hgroup")
-            | local_name!("main")
-            | local_name!("menu")
-            | local_name!("nav")
-            | local_name!("ol")
-            | local_name!("p")
-            | local_name!("search")
-            | local_name!("section")
-            | local_name!("summary")
-            | local_name!("ul") => {
+            _ if is_grouping(name) || *name == local_name!("p") => {
                 self.close_p_in_button_scope()?;
                 self.insert(name, attrs)?;
             }
-            local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6") => {
+            _ if is_heading(name) => {
                 self.close_p_in_button_scope()?;
                 if self.open.last().is_some_and(|(_, n)| is_heading(n)) {
                     self.pop()?;
@@ -1525,18 +1432,7 @@ impl Builder {
                 self.reconstruct()?;
                 self.open_formatting(name, attrs)?;
             }
-            local_name!("b")
-            | local_name!("big")
-            | local_name!("code")
-            | local_name!("em")
-            | local_name!("font")
-            | local_name!("i")
-            | local_name!("s")
-            | local_name!("small")
-            | local_name!("strike")
-            | local_name!("strong")
-            | local_name!("tt")
-            | local_name!("u") => {
+            _ if is_formatting(name) && *name != local_name!("nobr") => {
                 self.reconstruct()?;
                 self.open_formatting(name, attrs)?;
             }
@@ -1810,34 +1706,15 @@ impl Builder {
                 }
                 self.mode = Mode::AfterBody;
             }
-            local_name!("address")
-            | local_name!("article")
-            | local_name!("aside")
-            | local_name!("blockquote")
-            | local_name!("button")
-            | local_name!("center")
-            | local_name!("details")
-            | local_name!("dialog")
-            | local_name!("dir")
-            | local_name!("div")
-            | local_name!("dl")
-            | local_name!("fieldset")
-            | local_name!("figcaption")
-            | local_name!("figure")
-            | local_name!("footer")
-            | local_name!("header")
-            | local_name!("hgroup")
-            | local_name!("listing")
-            | local_name!("main")
-            | local_name!("menu")
-            | local_name!("nav")
-            | local_name!("ol")
-            | local_name!("pre")
-            | local_name!("search")
-            | local_name!("section")
-            | local_name!("select")
-            | local_name!("summary")
-            | local_name!("ul") => {
+            _ if is_grouping(name)
+                || matches!(
+                    *name,
+                    local_name!("button")
+                        | local_name!("listing")
+                        | local_name!("pre")
+                        | local_name!("select")
+                ) =>
+            {
                 if self.in_scope(name, Scope::Default) {
                     self.generate_implied_end_tags(None)?;
                     self.pop_until(name)?;
@@ -1876,12 +1753,7 @@ impl Builder {
                     self.pop_until(name)?;
                 }
             }
-            local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6") => {
+            _ if is_heading(name) => {
                 if self.in_scope_where(is_heading, Scope::Default) {
                     self.generate_implied_end_tags(None)?;
                     while !is_heading(&self.pop()?) {}
@@ -1968,6 +1840,39 @@ enum Scope {
     List,
     Button,
     Table,
+}
+
+/// The grouping elements whose start tag closes an open `<p>` and whose end tag closes them
+/// if in scope (the standard lists `<p>` with the first and `<pre>`, `<button>`, … with the
+/// second).
+fn is_grouping(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("ul")
+    )
 }
 
 fn is_heading(name: &LocalName) -> bool {

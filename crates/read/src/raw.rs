@@ -119,7 +119,7 @@ pub const KEPT_ATTRIBUTES: [&str; 18] = [
 const RAW_TEXT: [&str; 10] =
     ["script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
 
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
@@ -182,7 +182,11 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
 /// (a name up to a space, `/`, `>` or `=`, then maybe `=` and a quoted or unquoted value).
 /// Returns where the tag ends (just past its `>`) and where its name ends, or `None` when the
 /// page ends first. The spans of attributes not in [`KEPT_ATTRIBUTES`] go to `drops`.
-fn tag_end(bytes: &[u8], at: usize, mut drops: Option<&mut Vec<(usize, usize)>>) -> Option<(usize, usize)> {
+pub(crate) fn tag_end(
+    bytes: &[u8],
+    at: usize,
+    mut drops: Option<&mut Vec<(usize, usize)>>,
+) -> Option<(usize, usize)> {
     let len = bytes.len();
     let mut p = at;
     while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
@@ -234,7 +238,7 @@ fn tag_end(bytes: &[u8], at: usize, mut drops: Option<&mut Vec<(usize, usize)>>)
 
 /// Where the end tag `</name` that closes a raw-text element first appears in `bytes`, in any
 /// case, followed by a space, `/` or `>` as the tokenizer requires.
-fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
+pub(crate) fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(bytes, b"</").find(|&i| {
         bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name))
             && bytes.get(i + 2 + name.len()).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'))
