@@ -138,3 +138,15 @@ fn bench_read_scores_given_predictions() {
     assert!(out.contains("title 0.000 (0 of 1)  author 0.000 (0 of 1)  date 1.000 (1 of 1)"), "{out}");
     assert!(out.contains("read: 1 pages in 0.500 s = 2 pages/s"), "{out}");
 }
+
+#[test]
+fn bench_read_dumps_text_and_metadata_and_checks_the_parser() {
+    let dir = fixture("wcxb");
+    let dump = dir.path().join("dump");
+    let out = bench_read(dir.path(), &["--dump", dump.to_str().expect("utf-8 path"), "--check-parse"]);
+    let text = std::fs::read_to_string(dump.join("0001.txt")).expect("text dumped");
+    assert!(text.starts_with("The town harbour opened a new ferry pier"), "{text}");
+    let meta = std::fs::read_to_string(dump.join("0001.meta")).expect("metadata dumped");
+    assert_eq!(meta, "title: Harbour opens new ferry pier\nauthor: Ada Lovelace\ndate: 2024-03-05\n");
+    assert!(out.contains("parse: fast path on 1 of 1 pages; 0 built another tree than html5ever"), "{out}");
+}

@@ -61,7 +61,8 @@ struct ReadOptions {
     /// Print every title, author and date that does not match its gold value
     #[arg(long)]
     misses: bool,
-    /// Write the text kept for each benchmark page to DIR/<id>.txt
+    /// Write the text kept for each benchmark page to DIR/<id>.txt, and its title, author and
+    /// date to DIR/<id>.meta
     #[arg(long, value_name = "DIR")]
     dump: Option<PathBuf>,
     /// Also parse each page with html5ever and report the pages where the reader's fast
@@ -282,6 +283,15 @@ fn bench_dataset(dataset: &Dataset, options: &ReadOptions) -> anyhow::Result<()>
             let path = dir.join(format!("{}.txt", gold.id));
             std::fs::write(&path, &extraction.text)
                 .with_context(|| format!("cannot write {}", path.display()))?;
+            // Title, author and date beside the text, so that a diff of two dumps sees them too.
+            let meta = format!(
+                "title: {}\nauthor: {}\ndate: {}\n",
+                extraction.title.as_deref().unwrap_or(""),
+                extraction.author.as_deref().unwrap_or(""),
+                extraction.date.map(|d| d.to_string()).unwrap_or_default()
+            );
+            let path = dir.join(format!("{}.meta", gold.id));
+            std::fs::write(&path, meta).with_context(|| format!("cannot write {}", path.display()))?;
         }
         let matches = score::shingle_matches(&gold.body, &extraction.text, score::SHINGLE);
         pages.push((matches, score::exact_words(&gold.body, &extraction.text)));
