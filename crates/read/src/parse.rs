@@ -2,13 +2,15 @@
 //!
 //! html5ever follows the HTML standard to the letter, one character at a time, and was over a
 //! third of the reader's time. [`fast`] builds the same tree for the common case: it finds
-//! tags with `memchr`, and runs the standard's tree-construction rules for the document, the
-//! head and the body, with implied end tags (`<p>`, `<li>`, `<dd>`), scopes, headings, forms,
-//! raw-text elements and character references. Wherever the standard asks for something it
-//! does not do (tables, `<select>`, misnested formatting elements, foreign content, odd
-//! doctypes, an unclosed tag at the end), it gives up and [`parse`] hands the page to
-//! html5ever. A test compares both parsers on generated pages, and `refwatch bench read
-//! --check-parse` compares them on every benchmark page.
+//! tags with `memchr` (reading them with `raw.rs`'s tag scanner), and runs the standard's
+//! tree-construction rules as html5ever implements them: the document, head and body modes,
+//! implied end tags, scopes, headings, forms, tables, `<select>`, templates, raw-text
+//! elements, character references and the list of active formatting elements. Wherever the
+//! standard asks for something it does not do (a block opened inside a misnested formatting
+//! element, content fostered out of a table, foreign content, odd doctypes, legacy entity
+//! names, an unclosed tag at the end), it gives up and [`parse`] hands the page to html5ever.
+//! A property test and a fuzz target compare both parsers on generated pages, and `refwatch
+//! bench read --check-parse` compares them on every benchmark page.
 
 use std::borrow::Cow;
 
@@ -17,7 +19,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use scraper::node::{Comment, Doctype, Element, Text};
 use scraper::{Html, Node, StrTendril};
 
-use crate::raw::{find_closing, is_space, tag_end};
+use crate::raw::{find_closing, tag_end};
 
 thread_local! {
     /// Why the fast path last gave up, for `refwatch bench read --check-parse`.
@@ -93,8 +95,8 @@ enum Token<'a> {
     /// The content of a raw-text element (`<title>`, `<style>`, …), then its end tag.
     RawText(Cow<'a, str>),
     RawEnd,
+    /// An `html` doctype, with its identifiers.
     Doctype {
-        name: String,
         public: Option<String>,
         system: Option<String>,
     },
@@ -112,12 +114,12 @@ impl<'a> Tokenizer<'a> {
         while self.at < self.bytes.len() {
             let rest = &self.bytes[self.at..];
             let Some(lt) = memchr::memchr(b'<', rest) else {
-                builder.token(Token::Text(decode_refs(&self.text[self.at..], false)?))?;
+                builder.token(Token::Text(decode_refs(&self.text[self.at..])?))?;
                 self.at = self.bytes.len();
                 break;
             };
             if lt > 0 {
-                builder.token(Token::Text(decode_refs(&self.text[self.at..self.at + lt], false)?))?;
+                builder.token(Token::Text(decode_refs(&self.text[self.at..self.at + lt])?))?;
             }
             self.at += lt;
             self.tag(builder)?;
@@ -145,7 +147,7 @@ impl<'a> Tokenizer<'a> {
             }
             Some(b'/') => match bytes.get(at + 1) {
                 Some(b) if b.is_ascii_alphabetic() => {
-                    let (end, name_end) = tag_end(bytes, at + 1, None)?;
+                    let (end, name_end) = tag_end(bytes, at + 1, |_| Some(()))?;
                     self.at = end;
                     builder.token(Token::End(local(&self.text[at + 1..name_end])))?;
                 }
@@ -194,66 +196,28 @@ impl<'a> Tokenizer<'a> {
         builder.token(Token::Comment(&self.text[from..end]))
     }
 
-    /// A start tag whose name starts at `at`: where it ends, its name and its attributes.
+    /// A start tag whose name starts at `at`: where it ends, its name and its attributes
+    /// (the first of a name wins, as in the tokenizer).
     fn start_tag(&self, at: usize) -> Option<(usize, LocalName, Vec<Attribute>)> {
-        let bytes = self.bytes;
-        let len = bytes.len();
-        let mut p = at;
-        while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>') {
-            p += 1;
-        }
-        let name = local(&self.text[at..p]);
         let mut attrs: Vec<Attribute> = Vec::new();
-        loop {
-            while p < len && (is_space(bytes[p]) || bytes[p] == b'/') {
-                p += 1;
+        let (end, name_end) = tag_end(self.bytes, at, |a| {
+            if self.bytes[a.name.start] == b'=' {
+                return decline("odd attribute");
             }
-            match bytes.get(p) {
-                None | Some(b'=') => return decline("odd attribute"),
-                Some(b'>') => return Some((p + 1, name, attrs)),
-                Some(_) => {}
-            }
-            let name_start = p;
-            p += 1;
-            while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
-                p += 1;
-            }
-            let attr_name = &self.text[name_start..p];
-            let mut q = p;
-            while q < len && is_space(bytes[q]) {
-                q += 1;
-            }
-            let mut value: Cow<'_, str> = Cow::Borrowed("");
-            if bytes.get(q) == Some(&b'=') {
-                q += 1;
-                while q < len && is_space(bytes[q]) {
-                    q += 1;
-                }
-                let (start, stop) = match bytes.get(q) {
-                    Some(&quote @ (b'"' | b'\'')) => {
-                        let close = q + 1 + memchr::memchr(quote, &bytes[q + 1..])?;
-                        p = close + 1;
-                        (q + 1, close)
-                    }
-                    Some(_) => {
-                        p = q;
-                        while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
-                            p += 1;
-                        }
-                        (q, p)
-                    }
-                    None => return decline("odd attribute"),
-                };
-                value = decode_refs(&self.text[start..stop], true)?;
-            }
-            let attr_name = local(attr_name);
-            if !attrs.iter().any(|a| a.name.local == attr_name) {
+            let value = match a.value {
+                Some(value) => decode_refs(&self.text[value])?,
+                None => Cow::Borrowed(""),
+            };
+            let name = local(&self.text[a.name]);
+            if !attrs.iter().any(|a| a.name.local == name) {
                 attrs.push(Attribute {
-                    name: QualName::new(None, ns!(), attr_name),
+                    name: QualName::new(None, ns!(), name),
                     value: html5ever::tendril::StrTendril::from_slice(&value),
                 });
             }
-        }
+            Some(())
+        })?;
+        Some((end, local(&self.text[at..name_end]), attrs))
     }
 
     /// The content of a raw-text element, up to its end tag.
@@ -265,9 +229,9 @@ impl<'a> Tokenizer<'a> {
         if kind == RawText::Script && content.contains("<!--") {
             return decline("script with <!--");
         }
-        let (end, _) = tag_end(self.bytes, self.at + close + 2, None)?;
+        let (end, _) = tag_end(self.bytes, self.at + close + 2, |_| Some(()))?;
         let text = match kind {
-            RawText::Rcdata => decode_refs(content, false)?,
+            RawText::Rcdata => decode_refs(content)?,
             _ => Cow::Borrowed(content),
         };
         builder.token(Token::RawText(text))?;
@@ -318,18 +282,14 @@ fn doctype(inner: &str) -> Option<Token<'static>> {
     }
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
     if rest.is_empty() {
-        return Some(Token::Doctype { name: "html".into(), public: None, system: None });
+        return Some(Token::Doctype { public: None, system: None });
     }
     let keyword = rest.get(..6)?;
     let rest = rest[6..].trim_start_matches(|c: char| c.is_ascii_whitespace());
     let (first, rest) = quoted(rest)?;
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
     if keyword.eq_ignore_ascii_case("system") {
-        return rest.is_empty().then(|| Token::Doctype {
-            name: "html".into(),
-            public: None,
-            system: Some(first.into()),
-        });
+        return rest.is_empty().then(|| Token::Doctype { public: None, system: Some(first.into()) });
     }
     if !keyword.eq_ignore_ascii_case("public") {
         return None;
@@ -343,7 +303,7 @@ fn doctype(inner: &str) -> Option<Token<'static>> {
         }
         Some(system.to_string())
     };
-    Some(Token::Doctype { name: "html".into(), public: Some(first.into()), system })
+    Some(Token::Doctype { public: Some(first.into()), system })
 }
 
 /// A quoted identifier at the start of `s` and what follows it.
@@ -381,9 +341,10 @@ fn quirks_mode(public: Option<&str>, system: Option<&str>) -> Option<html5ever::
 }
 
 /// `text` with its character references decoded (borrowed when it has none). `None` for the
-/// references whose rules are not written here: legacy names without a `;`, and numbers the
-/// standard replaces.
-fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
+/// references whose rules are not written here: legacy names without a `;` (whose rules
+/// differ between text and attribute values), and numbers the standard replaces. The rest
+/// decode alike in text and in attribute values.
+fn decode_refs(text: &str) -> Option<Cow<'_, str>> {
     let bytes = text.as_bytes();
     let Some(first) = memchr::memchr(b'&', bytes) else { return Some(Cow::Borrowed(text)) };
     let mut out = String::with_capacity(text.len());
@@ -391,7 +352,7 @@ fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
     let mut at = first;
     loop {
         out.push_str(&text[copied..at]);
-        let Some((decoded, used)) = char_ref(&text[at + 1..], in_attribute) else {
+        let Some((decoded, used)) = char_ref(&text[at + 1..]) else {
             return decline("character reference");
         };
         match decoded {
@@ -414,7 +375,7 @@ fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
 /// The character reference after a `&`: the characters it stands for (none when it is no
 /// reference) and how many bytes it takes.
 #[allow(clippy::type_complexity)]
-fn char_ref(rest: &str, _in_attribute: bool) -> Option<(Option<(char, Option<char>)>, usize)> {
+fn char_ref(rest: &str) -> Option<(Option<(char, Option<char>)>, usize)> {
     let bytes = rest.as_bytes();
     if bytes.first() == Some(&b'#') {
         let hex = matches!(bytes.get(1), Some(b'x' | b'X'));
@@ -568,7 +529,7 @@ impl Builder {
                 self.append(parent, Node::Comment(Comment { comment: StrTendril::from_slice(comment) }));
                 Some(())
             }
-            Token::Doctype { name, public, system } => {
+            Token::Doctype { public, system } => {
                 // A doctype anywhere else is ignored.
                 if self.mode != Mode::Initial {
                     return Some(());
@@ -581,7 +542,7 @@ impl Builder {
                 self.append(
                     root,
                     Node::Doctype(Doctype {
-                        name: StrTendril::from_slice(&name),
+                        name: StrTendril::from_slice("html"),
                         public_id: StrTendril::from_slice(public.as_deref().unwrap_or("")),
                         system_id: StrTendril::from_slice(system.as_deref().unwrap_or("")),
                     }),
@@ -1791,13 +1752,10 @@ impl Builder {
 
 /// An end tag that the in-body rules ignore when the current node is a table, a table
 /// section or a row (all "special", and bounding no scope the tag looks in): anything but
-/// `</p>`, `</br>`, `</form>` and formatting elements, which act even there.
+/// `</p>`, `</br>`, `</form>` and formatting elements, which act even there. (`</template>`
+/// is handled before the modes.)
 fn ignored_beside_a_table(name: &LocalName) -> bool {
-    !is_formatting(name)
-        && !matches!(
-            *name,
-            local_name!("p") | local_name!("br") | local_name!("form") | local_name!("template")
-        )
+    !is_formatting(name) && !matches!(*name, local_name!("p") | local_name!("br") | local_name!("form"))
 }
 
 fn is_table_part(name: &LocalName) -> bool {

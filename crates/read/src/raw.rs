@@ -119,7 +119,7 @@ pub const KEPT_ATTRIBUTES: [&str; 18] = [
 const RAW_TEXT: [&str; 10] =
     ["script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
 
-pub(crate) fn is_space(b: u8) -> bool {
+fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
@@ -141,14 +141,23 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
             Some(b'!' | b'?') => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
             Some(b'/') => match bytes.get(at + 1) {
                 // An end tag's attributes are read, quotes and all, and ignored.
-                Some(b) if b.is_ascii_alphabetic() => tag_end(bytes, at + 1, None).map(|(end, _)| end),
+                Some(b) if b.is_ascii_alphabetic() => {
+                    tag_end(bytes, at + 1, |_| Some(())).map(|(end, _)| end)
+                }
                 Some(b'>') => Some(at + 2),
                 Some(_) => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
                 None => None,
             },
             Some(b) if b.is_ascii_alphabetic() => {
                 drops.clear();
-                match tag_end(bytes, at, Some(&mut drops)) {
+                let kept = |a: Attr| {
+                    let name = &bytes[a.name];
+                    if !KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name)) {
+                        drops.push((a.span.start, a.span.end));
+                    }
+                    Some(())
+                };
+                match tag_end(bytes, at, kept) {
                     None => None,
                     Some((end, name)) => {
                         for &(start, stop) in &drops {
@@ -179,13 +188,13 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
 }
 
 /// Reads the tag whose name starts at `at` as the tokenizer does: the name, then attributes
-/// (a name up to a space, `/`, `>` or `=`, then maybe `=` and a quoted or unquoted value).
-/// Returns where the tag ends (just past its `>`) and where its name ends, or `None` when the
-/// page ends first. The spans of attributes not in [`KEPT_ATTRIBUTES`] go to `drops`.
+/// (a name up to a space, `/`, `>` or `=`, then maybe `=` and a quoted or unquoted value),
+/// each given to `each` (which stops the reading by returning `None`). Returns where the tag
+/// ends (just past its `>`) and where its name ends, or `None` when the page ends first.
 pub(crate) fn tag_end(
     bytes: &[u8],
     at: usize,
-    mut drops: Option<&mut Vec<(usize, usize)>>,
+    mut each: impl FnMut(Attr) -> Option<()>,
 ) -> Option<(usize, usize)> {
     let len = bytes.len();
     let mut p = at;
@@ -207,7 +216,8 @@ pub(crate) fn tag_end(
         while p < len && !is_space(bytes[p]) && !matches!(bytes[p], b'/' | b'>' | b'=') {
             p += 1;
         }
-        let attr_name = &bytes[attr_start..p];
+        let name = attr_start..p;
+        let mut value = None;
         let mut q = p;
         while q < len && is_space(bytes[q]) {
             q += 1;
@@ -218,22 +228,31 @@ pub(crate) fn tag_end(
                 q += 1;
             }
             match bytes.get(q) {
-                Some(&quote @ (b'"' | b'\'')) => p = q + 2 + memchr::memchr(quote, &bytes[q + 1..])?,
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let close = q + 1 + memchr::memchr(quote, &bytes[q + 1..])?;
+                    value = Some(q + 1..close);
+                    p = close + 1;
+                }
                 Some(_) => {
                     p = q;
                     while p < len && !is_space(bytes[p]) && bytes[p] != b'>' {
                         p += 1;
                     }
+                    value = Some(q..p);
                 }
                 None => return None,
             }
         }
-        if let Some(drops) = drops.as_deref_mut()
-            && !KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(attr_name))
-        {
-            drops.push((attr_start, p));
-        }
+        each(Attr { span: attr_start..p, name, value })?;
     }
+}
+
+/// One attribute of a tag read by [`tag_end`], as places in the page: the whole attribute, its
+/// name, and its value without the quotes (`None` when it has no `=`).
+pub(crate) struct Attr {
+    pub span: std::ops::Range<usize>,
+    pub name: std::ops::Range<usize>,
+    pub value: Option<std::ops::Range<usize>>,
 }
 
 /// Where the end tag `</name` that closes a raw-text element first appears in `bytes`, in any
