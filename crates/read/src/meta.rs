@@ -603,10 +603,10 @@ fn first_text<'a>(el: ElementRef<'a>) -> Option<&'a str> {
     }
 }
 
-/// Whether the text [`element_text`] gives `el` may open with one of `initials` (ASCII
-/// lower case): its first non-space character, read without building the text (a non-ASCII
-/// one passes, as in [`may_open_with`]).
-fn visible_text_may_open_with(el: ElementRef<'_>, initials: &[u8]) -> bool {
+/// Whether the text [`element_text`] gives `el` may open with one of `words` (ASCII lower
+/// case): its first non-space character is one of their initials, read without building the
+/// text (a non-ASCII one passes, as in [`may_open_with`]).
+fn visible_text_may_open_with(el: ElementRef<'_>, words: &[&str]) -> bool {
     fn first_char(node: NodeR<'_>, depth: usize) -> Option<char> {
         if depth > MAX_WALK {
             return None;
@@ -618,7 +618,9 @@ fn visible_text_may_open_with(el: ElementRef<'_>, initials: &[u8]) -> bool {
         })
     }
     match first_char(*el, 0) {
-        Some(c) if c.is_ascii() => initials.contains(&(c.to_ascii_lowercase() as u8)),
+        Some(c) if c.is_ascii() => {
+            words.iter().any(|w| w.as_bytes().first() == Some(&(c.to_ascii_lowercase() as u8)))
+        }
         Some(_) => true,
         None => false,
     }
@@ -631,8 +633,6 @@ const BYLINE_WORDS: &[&str] = &[
     "written", "posted", "words", "story", "reported", "edited", "text", "photos", "article", "by", "author",
     "autor", "von", "par", "por",
 ];
-/// The first letters of [`BYLINE_WORDS`].
-const BYLINE_INITIALS: &[u8] = b"wpsretabv";
 /// The words [`PUBLISHED_LABEL`] opens with.
 const PUBLISHED_WORDS: &[&str] =
     &["this", "first", "originally", "published", "posted", "publish", "date", "publication", "release"];
@@ -801,7 +801,7 @@ fn labelled_byline(root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> Op
             let counts = dom::counts(el);
             if counts.text < 4
                 || counts.text > 80
-                || !visible_text_may_open_with(el, BYLINE_INITIALS)
+                || !visible_text_may_open_with(el, BYLINE_WORDS)
                 || outside_article(el, area)
                 || is_invisible(el)
             {
@@ -1810,7 +1810,7 @@ mod tests {
                 assert!(may_open_with(el, UPDATED_WORDS), "{start}");
             }
             if byline::starts_with_label(&element_text(el)) {
-                assert!(visible_text_may_open_with(el, BYLINE_INITIALS), "{start}");
+                assert!(visible_text_may_open_with(el, BYLINE_WORDS), "{start}");
             }
         }
         let p = |text: &str| Html::parse_fragment(&format!("<p>{text}</p>"));
