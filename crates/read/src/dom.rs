@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use domain::BoilerplateKind;
 use ego_tree::NodeId;
@@ -71,17 +71,20 @@ pub struct Counts {
 /// Non-whitespace characters in a paragraph of about 80 characters.
 pub const LONG_PARAGRAPH: u32 = 68;
 
-/// The attributes an element's [`Hints`] are computed from.
+/// The attributes an element's [`Hints`] are computed from (tests hold the reader to them:
+/// the attribute filter must keep them).
+#[cfg(test)]
 pub const HINT_ATTRIBUTES: [&str; 6] = ["class", "id", "style", "hidden", "aria-hidden", "role"];
 
 #[derive(Default)]
 struct Facts {
-    counts: IdMap<Counts>,
-    hints: IdMap<Hints>,
-    /// Hints by `class` value, for elements with no other of [`HINT_ATTRIBUTES`].
+    /// Per node, by [`index`]: counts, hints and boilerplate kind (the last two once known).
+    counts: Vec<Counts>,
+    hints: Vec<Option<Hints>>,
+    kinds: Vec<Option<Option<BoilerplateKind>>>,
+    /// Hints by `class` value: the items of a menu, the cards of a list share one.
     // SipHash: class values come from the page, and a weak hash could be flooded.
-    hints_by_class: HashMap<String, Hints>,
-    kinds: IdMap<Option<BoilerplateKind>>,
+    class_hints: HashMap<String, Hints>,
     /// Counts of the whole document.
     page: Counts,
 }
@@ -90,17 +93,44 @@ thread_local! {
     static FACTS: RefCell<Facts> = RefCell::new(Facts::default());
 }
 
+/// A node's place in its tree's node vector. `NodeId` keeps the index private, but hashes
+/// as exactly that number (plus one): a hasher that keeps the number reads it back. The
+/// tables are sized to the tree; should that ever change, a test fails, and a number past
+/// a table's end is only not cached.
+fn index(id: NodeId) -> usize {
+    #[derive(Default)]
+    struct Keep(usize);
+    impl Hasher for Keep {
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = self.0.wrapping_mul(257).wrapping_add(usize::from(b));
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = n;
+        }
+        fn finish(&self) -> u64 {
+            self.0 as u64
+        }
+    }
+    let mut keep = Keep::default();
+    id.hash(&mut keep);
+    keep.0.wrapping_sub(1)
+}
+
 /// Starts a new page: forgets everything known about the last one and counts the text of
 /// every element of `root` in one pass.
 pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool, block: impl Fn(&str) -> bool) {
     let counts = count_all(root, skipped, block);
     FACTS.with(|f| {
         let mut f = f.borrow_mut();
-        f.page = counts.get(&root.id()).copied().unwrap_or_default();
-        f.counts = counts;
+        f.page = counts.get(index(root.id())).copied().unwrap_or_default();
         f.hints.clear();
-        f.hints_by_class.clear();
+        f.hints.resize(counts.len(), None);
         f.kinds.clear();
+        f.kinds.resize(counts.len(), None);
+        f.counts = counts;
+        f.class_hints.clear();
     });
 }
 
@@ -110,7 +140,7 @@ pub fn clear() {
 }
 
 pub fn counts(el: ElementRef<'_>) -> Counts {
-    FACTS.with(|f| f.borrow().counts.get(&el.id()).copied()).unwrap_or_default()
+    FACTS.with(|f| f.borrow().counts.get(index(el.id())).copied()).unwrap_or_default()
 }
 
 /// Counts of the whole page (the element `reset` was given).
@@ -118,32 +148,28 @@ pub fn page() -> Counts {
     FACTS.with(|f| f.borrow().page)
 }
 
-/// The element's hints, computed by `compute` (which must read only [`HINT_ATTRIBUTES`])
-/// once per element, and once per `class` value for elements with no other of those
-/// attributes (the items of a menu, the cards of a list).
+/// The element's hints, computed by `compute` once per element.
 pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {
-    if let Some(h) = FACTS.with(|f| f.borrow().hints.get(&el.id()).copied()) {
+    let i = index(el.id());
+    if let Some(h) = FACTS.with(|f| f.borrow().hints.get(i).copied().flatten()) {
         return h;
     }
-    let mut class = None;
-    let mut others = false;
-    for (name, value) in el.value().attrs() {
-        if name == "class" {
-            class = Some(value);
-        } else {
-            others |= HINT_ATTRIBUTES.contains(&name);
-        }
-    }
-    let shared = class.filter(|_| !others);
-    let known = shared.and_then(|c| FACTS.with(|f| f.borrow().hints_by_class.get(c).copied()));
-    let h = known.unwrap_or_else(|| compute(el));
+    let h = compute(el);
     FACTS.with(|f| {
-        let mut f = f.borrow_mut();
-        if let Some(c) = shared.filter(|_| known.is_none()) {
-            f.hints_by_class.insert(c.to_owned(), h);
+        if let Some(slot) = f.borrow_mut().hints.get_mut(i) {
+            *slot = Some(h);
         }
-        f.hints.insert(el.id(), h);
     });
+    h
+}
+
+/// What a `class` value says, computed by `compute` once per value and page.
+pub fn class_hints(class: &str, compute: impl FnOnce(&str) -> Hints) -> Hints {
+    if let Some(h) = FACTS.with(|f| f.borrow().class_hints.get(class).copied()) {
+        return h;
+    }
+    let h = compute(class);
+    FACTS.with(|f| f.borrow_mut().class_hints.insert(class.to_owned(), h));
     h
 }
 
@@ -151,12 +177,44 @@ pub fn kind(
     el: ElementRef<'_>,
     compute: impl FnOnce(ElementRef<'_>) -> Option<BoilerplateKind>,
 ) -> Option<BoilerplateKind> {
-    if let Some(k) = FACTS.with(|f| f.borrow().kinds.get(&el.id()).copied()) {
+    let i = index(el.id());
+    if let Some(k) = FACTS.with(|f| f.borrow().kinds.get(i).copied().flatten()) {
         return k;
     }
     let k = compute(el);
-    FACTS.with(|f| f.borrow_mut().kinds.insert(el.id(), k));
+    FACTS.with(|f| {
+        if let Some(slot) = f.borrow_mut().kinds.get_mut(i) {
+            *slot = Some(k);
+        }
+    });
     k
+}
+
+/// The non-empty runs of alphanumeric characters in a class name: byte by byte when it is
+/// ASCII, as nearly all are (these are split for every element of every page).
+pub fn alphanumeric_runs(name: &str) -> impl Iterator<Item = &str> {
+    let ascii = name.is_ascii();
+    let mut rest = name;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = if ascii {
+                rest.bytes().position(|b| !b.is_ascii_alphanumeric())
+            } else {
+                rest.char_indices().find(|(_, c)| !c.is_alphanumeric()).map(|(i, _)| i)
+            };
+            let end = end.unwrap_or(rest.len());
+            let run = &rest[..end];
+            // Skip the separator (one character).
+            let next = rest[end..].chars().next().map_or(0, char::len_utf8);
+            rest = &rest[end + next..];
+            if !run.is_empty() {
+                return Some(run);
+            }
+        }
+    })
 }
 
 /// Text and link-text counts of every element under `root` (itself included), and its long
@@ -166,8 +224,8 @@ fn count_all(
     root: ElementRef<'_>,
     skipped: impl Fn(&str) -> bool,
     block: impl Fn(&str) -> bool,
-) -> IdMap<Counts> {
-    let mut map = IdMap::default();
+) -> Vec<Counts> {
+    let mut table = vec![Counts::default(); root.tree().nodes().len()];
     // Each open element's counts and whether it has a block child.
     let mut stack: Vec<(Counts, bool)> = Vec::new();
     let mut skip = 0usize;
@@ -216,7 +274,9 @@ fn count_all(
                 {
                     c.long_paragraphs += 1;
                 }
-                map.insert(node.id(), c);
+                if let Some(slot) = table.get_mut(index(node.id())) {
+                    *slot = c;
+                }
                 if let Some((top, _)) = stack.last_mut() {
                     top.text += c.text;
                     top.links += c.links;
@@ -225,7 +285,7 @@ fn count_all(
             }
         }
     }
-    map
+    table
 }
 
 #[cfg(test)]
@@ -253,6 +313,26 @@ mod tests {
         assert_eq!(count("a"), Some(2));
         assert_eq!(counts(doc.root_element()).long_paragraphs, 2);
         clear();
+    }
+
+    #[test]
+    fn class_names_split_into_runs_of_letters_and_digits() {
+        for name in
+            ["post-body", "a__b--c", "-x-", "", "--", "tab2 pane", "сайт-меню", "a\u{a0}b", "日本-語x"]
+        {
+            let expected: Vec<&str> =
+                name.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
+            assert_eq!(alphanumeric_runs(name).collect::<Vec<_>>(), expected, "{name:?}");
+        }
+    }
+
+    /// The per-node tables rest on `index` giving each node its place in the tree.
+    #[test]
+    fn node_ids_give_their_place_in_the_tree() {
+        let doc = Html::parse_document("<!doctype html><p>a<b>b</b></p><!-- c --><ul><li>d</ul>");
+        let places: Vec<usize> = doc.tree.nodes().map(|n| index(n.id())).collect();
+        assert!(places.len() > 8, "{places:?}");
+        assert_eq!(places, (0..places.len()).collect::<Vec<_>>());
     }
 
     /// `compute_hints` reads only the attributes the hint cache is keyed by.

@@ -431,28 +431,24 @@ fn link_density(el: ElementRef<'_>) -> f64 {
     if counts.text == 0 { 0.0 } else { f64::from(counts.links) / f64::from(counts.text) }
 }
 
-/// Text length without boilerplate sections, to judge how much widening the root adds.
+/// Text length without boilerplate sections, to judge how much widening the root adds: the
+/// element's counted text less that of the outermost sections in it.
 fn clean_text_len(el: ElementRef<'_>) -> usize {
-    fn walk(node: NodeR<'_>, depth: usize) -> usize {
+    fn sections(node: NodeR<'_>, depth: usize) -> u32 {
         if depth > MAX_DEPTH {
             return 0;
         }
         let mut n = 0;
         for child in node.children() {
-            match child.value() {
-                Node::Text(t) => n += t.chars().filter(|c| !c.is_whitespace()).count(),
-                Node::Element(e) if !is_skipped_tag(e.name()) => {
-                    let el = ElementRef::wrap(child);
-                    if el.is_some_and(|el| boilerplate_kind(el).is_none()) {
-                        n += walk(child, depth + 1);
-                    }
-                }
-                _ => {}
+            let Some(e) = ElementRef::wrap(child) else { continue };
+            if is_skipped_tag(e.value().name()) {
+                continue;
             }
+            n += if boilerplate_kind(e).is_some() { dom::counts(e).text } else { sections(child, depth + 1) };
         }
         n
     }
-    walk(*el, 0)
+    dom::counts(el).text.saturating_sub(sections(*el, 0)) as usize
 }
 
 /// Whether an element sits in a boilerplate region (for paragraph scoring).
@@ -531,49 +527,82 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
             _ => {}
         }
     }
-    let mut lower = String::new();
-    for value in [class, id].into_iter().flatten() {
-        lower.clear();
-        lower.push_str(value);
-        lower.make_ascii_lowercase();
-        // Parts found once in the whole value, then given to the tokens that hold them.
-        let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
-        // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
-        // words after the prefix are the site's topics, not the element's role.
-        for name in lower.split_whitespace().filter(|n| !is_taxonomy_class(n) && !is_label_display_class(n)) {
-            for t in name.split(|c: char| !c.is_alphanumeric()) {
-                // The token's place in the value, for the parts it holds.
-                let at = t.as_ptr() as usize - lower.as_ptr() as usize;
-                if t.is_empty() || t.len() >= 40 {
-                    continue;
-                }
-                let groups = parts
-                    .iter()
-                    .filter(|(s, e, _)| *s >= at && *e <= at + t.len())
-                    .fold(0, |mask, (_, _, g)| mask | g);
-                hints.positive |= is_positive_token(t);
-                if hints.section.is_none() {
-                    hints.section = section_kind_of(t, groups);
-                }
-                hints.meta |= is_meta_token(t);
-                hints.byline |= matches!(
-                    t,
-                    "byline"
-                        | "author"
-                        | "authors"
-                        | "byl"
-                        | "by"
-                        | "fn"
-                        | "writer"
-                        | "authorname"
-                        | "author_name"
-                ) || t.starts_with("byline");
-                hints.date |= groups & DATE_HINT != 0;
+    if let Some(class) = class {
+        let by_class = dom::class_hints(class, |c| value_hints(c, true));
+        hints = Hints { invisible: hints.invisible, ..by_class };
+    }
+    // An id is read as one more class name (ids are unique: not worth a cache).
+    if let Some(id) = id {
+        let by_id = value_hints(id, false);
+        hints.positive |= by_id.positive;
+        hints.section = hints.section.or(by_id.section);
+        hints.meta |= by_id.meta;
+        hints.byline |= by_id.byline;
+        hints.date |= by_id.date;
+    }
+    // A collapsed panel (an accordion's answer, a tab) is hidden by a style until it is
+    // opened: it is the page's text all the same.
+    let panel = || {
+        role.is_some_and(|r| r.eq_ignore_ascii_case("region") || r.eq_ignore_ascii_case("tabpanel"))
+            || class.is_some_and(is_panel_class)
+    };
+    hints.invisible |= hints.hidden || style.is_some_and(style_hides) && !panel();
+    hints
+}
+
+/// What the tokens of a `class` (or `id`) value say; for a class, also its whole names
+/// (`hidden`, `widget`).
+fn value_hints(value: &str, is_class: bool) -> Hints {
+    let mut hints = Hints::default();
+    let lower = if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(value.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    };
+    // Parts found once in the whole value, then given to the tokens that hold them.
+    let parts: Vec<(usize, usize, u16)> = token_parts(&lower);
+    let labels = lower.contains("label-");
+    // WordPress marks a post with its taxonomy ("category-comments", "tag-share"): the
+    // words after the prefix are the site's topics, not the element's role.
+    for name in lower
+        .split_ascii_whitespace()
+        .filter(|n| !(is_taxonomy_class(n) || labels && is_label_display_class(n)))
+    {
+        for t in dom::alphanumeric_runs(name) {
+            // The token's place in the value, for the parts it holds.
+            let at = t.as_ptr() as usize - lower.as_ptr() as usize;
+            if t.len() >= 40 {
+                continue;
             }
+            let groups = parts
+                .iter()
+                .filter(|(s, e, _)| *s >= at && *e <= at + t.len())
+                .fold(0, |mask, (_, _, g)| mask | g);
+            hints.positive |= is_positive_token(t);
+            if hints.section.is_none() {
+                hints.section = section_kind_of(t, groups);
+            }
+            hints.meta |= is_meta_token(t);
+            hints.byline |= matches!(
+                t,
+                "byline"
+                    | "author"
+                    | "authors"
+                    | "byl"
+                    | "by"
+                    | "fn"
+                    | "writer"
+                    | "authorname"
+                    | "author_name"
+            ) || t.starts_with("byline");
+            hints.date |= groups & DATE_HINT != 0;
         }
     }
+    if !is_class {
+        return hints;
+    }
     // Whole class names only: "field--label-hidden" hides a label, not the field.
-    for name in class.unwrap_or("").split_whitespace() {
+    for name in value.split_ascii_whitespace() {
         let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
         hints.hidden |= is(&[
             "hidden",
@@ -590,13 +619,6 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
         ]);
         hints.widget |= is(&["widget", "widgets"]);
     }
-    // A collapsed panel (an accordion's answer, a tab) is hidden by a style until it is
-    // opened: it is the page's text all the same.
-    let panel = || {
-        role.is_some_and(|r| r.eq_ignore_ascii_case("region") || r.eq_ignore_ascii_case("tabpanel"))
-            || class.is_some_and(is_panel_class)
-    };
-    hints.invisible |= hints.hidden || style.is_some_and(style_hides) && !panel();
     hints
 }
 

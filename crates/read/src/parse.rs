@@ -52,6 +52,10 @@ pub(crate) fn parse(html: &str) -> Html {
 /// builder does not have.
 pub(crate) fn fast(html: &str) -> Option<Html> {
     let mut builder = Builder::new();
+    // About one node per `<` (an element's start and end tags, and the text between), so
+    // that the tree's vector is not copied as it grows.
+    builder.doc.tree =
+        ego_tree::Tree::with_capacity(Node::Document, memchr::memchr_iter(b'<', html.as_bytes()).count());
     Tokenizer { bytes: html.as_bytes(), text: html, at: 0 }.run(&mut builder)?;
     builder.finish()
 }
