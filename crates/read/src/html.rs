@@ -38,7 +38,7 @@ const MAX_DEPTH: usize = 200;
 
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
-    let doc = crate::parse::parse(&crate::raw::drop_attributes(&crate::raw::strip(input)));
+    let doc = crate::parse::parse(&crate::raw::strip(input));
     dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
     let article = read_document(&doc, url, diagnostics);
     dom::clear();

@@ -70,13 +70,17 @@ pub fn check_parse(page: &RawPage) -> ParseCheck {
     if !looks_like_html(&decoded) {
         return ParseCheck::NotHtml;
     }
-    let cleaned = raw::drop_attributes(&raw::strip(&decoded)).into_owned();
+    let stripped = raw::strip(&decoded);
     let _ = parse::declined();
-    match parse::fast(&cleaned) {
+    match parse::fast_kept(&stripped) {
         None => {
             ParseCheck::Declined(Some(parse::declined()).filter(|d| !d.is_empty()).unwrap_or("other".into()))
         }
-        Some(fast) if parse::same_tree(&fast, &scraper::Html::parse_document(&cleaned)) => ParseCheck::Same,
+        Some(fast)
+            if parse::same_tree(&fast, &scraper::Html::parse_document(&raw::drop_attributes(&stripped))) =>
+        {
+            ParseCheck::Same
+        }
         Some(_) => ParseCheck::Differs,
     }
 }

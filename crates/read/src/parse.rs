@@ -19,7 +19,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 use scraper::node::{Comment, Doctype, Element, Text};
 use scraper::{Html, Node, StrTendril};
 
-use crate::raw::{find_closing, tag_end};
+use crate::raw::{self, find_closing, tag_end};
 
 thread_local! {
     /// Why the fast path last gave up, for `refwatch bench read --check-parse`.
@@ -43,20 +43,34 @@ pub(crate) fn declined() -> String {
     DECLINED.with_borrow_mut(std::mem::take)
 }
 
-/// Parses a page, by the fast path where it applies and by html5ever everywhere else.
+/// Parses a page without the attributes the reader never reads: by the fast path, which
+/// leaves them out as it reads each tag, where it applies; everywhere else by html5ever, on
+/// the page with those attributes cut out ([`raw::drop_attributes`]). Both build the same
+/// tree.
 pub(crate) fn parse(html: &str) -> Html {
-    fast(html).unwrap_or_else(|| Html::parse_document(html))
+    fast_kept(html).unwrap_or_else(|| Html::parse_document(&raw::drop_attributes(html)))
 }
 
 /// The tree html5ever would build for `html`, or `None` where the page needs a rule this
 /// builder does not have.
+#[cfg(test)]
 pub(crate) fn fast(html: &str) -> Option<Html> {
+    build(html, None)
+}
+
+/// [`fast`], leaving out the attributes [`raw::is_kept_attribute`] does not keep: the tree
+/// html5ever builds for `raw::drop_attributes(html)`.
+pub(crate) fn fast_kept(html: &str) -> Option<Html> {
+    build(html, Some(raw::is_kept_attribute))
+}
+
+fn build(html: &str, keep: Option<fn(&[u8]) -> bool>) -> Option<Html> {
     let mut builder = Builder::new();
     // About one node per `<` (an element's start and end tags, and the text between), so
     // that the tree's vector is not copied as it grows.
     builder.doc.tree =
         ego_tree::Tree::with_capacity(Node::Document, memchr::memchr_iter(b'<', html.as_bytes()).count());
-    Tokenizer { bytes: html.as_bytes(), text: html, at: 0 }.run(&mut builder)?;
+    Tokenizer { bytes: html.as_bytes(), text: html, at: 0, keep }.run(&mut builder)?;
     builder.finish()
 }
 
@@ -111,6 +125,8 @@ struct Tokenizer<'a> {
     bytes: &'a [u8],
     text: &'a str,
     at: usize,
+    /// Which attributes to keep, by name (all when `None`).
+    keep: Option<fn(&[u8]) -> bool>,
 }
 
 impl<'a> Tokenizer<'a> {
@@ -205,6 +221,9 @@ impl<'a> Tokenizer<'a> {
     fn start_tag(&self, at: usize) -> Option<(usize, LocalName, Vec<Attribute>)> {
         let mut attrs: Vec<Attribute> = Vec::new();
         let (end, name_end) = tag_end(self.bytes, at, |a| {
+            if self.keep.is_some_and(|keep| !keep(&self.bytes[a.name.clone()])) {
+                return Some(());
+            }
             if self.bytes[a.name.start] == b'=' {
                 return decline("odd attribute");
             }

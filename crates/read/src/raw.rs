@@ -123,6 +123,11 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
+/// Whether an attribute of this name is one the reader reads ([`KEPT_ATTRIBUTES`], in any case).
+pub(crate) fn is_kept_attribute(name: &[u8]) -> bool {
+    KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name))
+}
+
 /// The page without the attributes the reader never reads (borrowed when there are none).
 /// A tag left open at the end of the page ends the rewriting; the rest is copied as it is.
 pub fn drop_attributes(input: &str) -> Cow<'_, str> {
@@ -151,8 +156,7 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
             Some(b) if b.is_ascii_alphabetic() => {
                 drops.clear();
                 let kept = |a: Attr| {
-                    let name = &bytes[a.name];
-                    if !KEPT_ATTRIBUTES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(name)) {
+                    if !is_kept_attribute(&bytes[a.name]) {
                         drops.push((a.span.start, a.span.end));
                     }
                     Some(())
