@@ -533,6 +533,11 @@ impl Builder {
         match token {
             Token::Text(text) => {
                 let text = if skip_newline { text.strip_prefix('\n').unwrap_or(&text) } else { &text };
+                // The line feed after `<pre>` was the whole token: it is dropped before any
+                // rule runs (no formatting element is reconstructed for it).
+                if text.is_empty() {
+                    return Some(());
+                }
                 self.text(text)
             }
             Token::RawText(text) => {
