@@ -118,8 +118,9 @@ pub fn cue(text: &str) -> Option<Cue> {
     use BoilerplateKind::*;
     let text = text.trim();
     let first = text.lines().next().unwrap_or("").trim();
-    let words = word_count(text);
-    let first_words = if first.len() == text.len() { words } else { word_count(first) };
+    // Every size limit below is at most 80 words: longer texts are not counted to the end.
+    let words = words_up_to(text, 81);
+    let first_words = if first.len() == text.len() { words } else { words_up_to(first, 81) };
     let short = words <= 25;
 
     // Word counts are checked before patterns: most blocks are long paragraphs that no
@@ -214,26 +215,40 @@ pub fn ends_sentence(line: &str) -> bool {
 /// Words in a text: whitespace-separated tokens, and for Chinese and Japanese (written
 /// without spaces) about one word per two characters.
 pub fn word_count(text: &str) -> usize {
+    words_up_to(text, usize::MAX)
+}
+
+/// [`word_count`], counted no further than `cap`.
+fn words_up_to(text: &str, cap: usize) -> usize {
     // Most text is ASCII: count the starts of runs of non-space bytes, without decoding.
     if text.is_ascii() {
         let mut words = 0;
         let mut in_word = false;
         for b in text.bytes() {
             let space = b.is_ascii_whitespace() || b == 0x0B;
-            words += usize::from(!space && !in_word);
+            if !space && !in_word {
+                words += 1;
+                if words >= cap {
+                    return cap;
+                }
+            }
             in_word = !space;
         }
         return words;
     }
-    text.split_whitespace()
-        .map(|token| {
-            if token.is_ascii() {
-                return 1;
-            }
+    let mut words = 0;
+    for token in text.split_whitespace() {
+        words += if token.is_ascii() {
+            1
+        } else {
             let cjk = token.chars().filter(|&c| is_cjk(c)).count();
             if cjk == 0 { 1 } else { (cjk / 2).max(1) }
-        })
-        .sum()
+        };
+        if words >= cap {
+            return cap;
+        }
+    }
+    words
 }
 
 /// Han ideographs and kana (scripts written without spaces between words).
@@ -249,8 +264,17 @@ pub fn is_list_item(line: &str) -> bool {
 /// A menu or breadcrumb: several short segments between separators.
 pub fn is_nav_line(line: &str) -> bool {
     // Without a separator the line is one segment.
-    let separated = line.contains(['|', '›', '»', '·', '•', '>', '/'])
-        || line.split(|c: char| !c.is_whitespace()).any(|run| run.chars().nth(2).is_some());
+    let separated = if line.is_ascii() {
+        // Byte by byte: most lines are ASCII, and most are not menus.
+        let mut spaces = 0;
+        line.bytes().any(|b| {
+            spaces = if b.is_ascii_whitespace() || b == 0x0B { spaces + 1 } else { 0 };
+            spaces >= 3 || matches!(b, b'|' | b'>' | b'/')
+        })
+    } else {
+        line.contains(['|', '›', '»', '·', '•', '>', '/'])
+            || line.split(|c: char| !c.is_whitespace()).any(|run| run.chars().nth(2).is_some())
+    };
     if !separated {
         return false;
     }
@@ -267,7 +291,7 @@ fn is_link_list(text: &str) -> bool {
         return false;
     }
     let titles = lines.iter().filter(|l| is_title_like(l)).count();
-    let items = lines.iter().filter(|l| is_list_item(l) && is_title_like(l)).count();
+    let items = lines.iter().filter(|l| is_title_like(l) && is_list_item(l)).count();
     let dates = lines.iter().filter(|l| is_date_line(l)).count();
     (items >= 2 && items + dates + 1 >= lines.len()) || (dates >= 2 && titles + dates >= lines.len())
 }
@@ -293,6 +317,18 @@ mod tests {
 
     fn check(text: &str, expect: Option<(BoilerplateKind, bool)>) {
         assert_eq!(cue(text).map(|c| (c.kind, c.ends_article)), expect, "{text}");
+    }
+
+    #[test]
+    fn words_are_counted_up_to_a_cap() {
+        for text in
+            ["", "one", "one two  three\nfour", "ein Wort für zwei", "日本語の文章です とても", "  a\x0bb  "]
+        {
+            for cap in [1, 2, 3, 81] {
+                assert_eq!(words_up_to(text, cap), word_count(text).min(cap), "{text:?} {cap}");
+            }
+        }
+        assert_eq!(word_count("one two  three\nfour"), 4);
     }
 
     #[test]
