@@ -878,8 +878,19 @@ pub(crate) fn publication_date(
         // imported or republished). Webflow's JSON-LD date is when the page was last
         // published from its editor: there the date shown by the headline is the article's.
         let webflow = doc.root_element().attr("data-wf-site").is_some();
-        let header_date = if webflow { header_dates(body, root, headline).published } else { None };
+        let header_date = if webflow { header_dates(body, root, headline, None).published } else { None };
         if let Some(shown) = labelled.or(header_date).filter(|d| *d != date) {
+            return (Some(shown), Some(DateSource::Text));
+        }
+        // A date shown right by the headline that is neither the metadata's publication date
+        // nor its last change is the article's own (the metadata dates a re-import or a
+        // republication). A day either way is a time zone, not another date.
+        let modified = json_ld.modified.or_else(|| meta_modified(meta));
+        let apart = |a: NaiveDate, b: NaiveDate| (a - b).num_days().abs() > 1;
+        if let Some(shown) = header_dates(body, root, headline, Some(NEAR_HEADLINE)).published
+            && apart(shown, date)
+            && modified.is_none_or(|m| apart(shown, m))
+        {
             return (Some(shown), Some(DateSource::Text));
         }
         return (Some(date), Some(source));
@@ -893,7 +904,7 @@ pub(crate) fn publication_date(
     if let Some(date) = url.and_then(date::date_in_url) {
         return (Some(date), Some(DateSource::Url));
     }
-    let header = header_dates(body, root, headline);
+    let header = header_dates(body, root, headline, None);
     if let Some(date) = content.byline_date.or(header.published).or_else(|| visible_date(body, root)) {
         return (Some(date), Some(DateSource::Text));
     }
@@ -914,8 +925,7 @@ pub(crate) fn publication_date(
     if let Some(date) = json_ld.modified {
         return (Some(date), Some(DateSource::JsonLd));
     }
-    const MODIFIED: &[&str] = &["article:modified_time", "og:updated_time", "datemodified", "last-modified"];
-    if let Some(date) = MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
+    if let Some(date) = meta_modified(meta) {
         return (Some(date), Some(DateSource::Meta));
     }
     match header.updated.or_else(|| updated_line(body, root)) {
@@ -923,6 +933,16 @@ pub(crate) fn publication_date(
         None => (None, None),
     }
 }
+
+/// When the `<meta>` tags say the page last changed.
+fn meta_modified(meta: &MetaTags) -> Option<NaiveDate> {
+    const MODIFIED: &[&str] = &["article:modified_time", "og:updated_time", "datemodified", "last-modified"];
+    MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date))
+}
+
+/// How far from the headline a date counts as shown with it: characters of text (spaces not
+/// counted) between the two, about a byline's length.
+const NEAR_HEADLINE: u32 = 150;
 
 /// "Published", "Posted on", "Publication date" and the like, at the start of a line.
 static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
@@ -1037,7 +1057,13 @@ struct HeaderDates {
     pub(crate) updated: Option<NaiveDate>,
 }
 
-fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> HeaderDates {
+/// With `near`, only elements at most that many characters of text away from the headline.
+fn header_dates(
+    body: ElementRef<'_>,
+    root: ElementRef<'_>,
+    headline: Option<ElementRef<'_>>,
+    near: Option<u32>,
+) -> HeaderDates {
     let mut out = HeaderDates::default();
     let Some(headline) = headline else { return out };
     // Up to three levels above the headline, never the whole body (unless the body is all
@@ -1058,6 +1084,7 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
             || !may_hold_year(el)
             || outside_article(el, area)
             || is_invisible(el)
+            || near.is_some_and(|n| text_distance(area, headline, el) > n)
         {
             continue;
         }
@@ -1103,6 +1130,40 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
         }
     }
     out
+}
+
+/// Characters of text (spaces not counted) between `a` and `b`, two elements inside `area`
+/// (0 when one holds the other).
+fn text_distance(area: ElementRef<'_>, a: ElementRef<'_>, b: ElementRef<'_>) -> u32 {
+    let span = |el: ElementRef<'_>| {
+        let start = text_offset(area, el);
+        (start, start.saturating_add(dom::counts(el).text))
+    };
+    let ((a_start, a_end), (b_start, b_end)) = (span(a), span(b));
+    // One of the two gaps is zero: the other is the distance (both zero when they overlap).
+    b_start.saturating_sub(a_end).max(a_start.saturating_sub(b_end))
+}
+
+/// Characters of text (spaces not counted) in `area` before `el` starts: the text of every
+/// earlier sibling of `el` and of its ancestors up to `area`.
+fn text_offset(area: ElementRef<'_>, el: ElementRef<'_>) -> u32 {
+    let mut offset: u32 = 0;
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_WALK) {
+        if node.id() == area.id() {
+            break;
+        }
+        for sibling in node.prev_siblings() {
+            let text = match sibling.value() {
+                Node::Text(t) => {
+                    u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
+                }
+                Node::Element(_) => ElementRef::wrap(sibling).map_or(0, |e| dom::counts(e).text),
+                _ => 0,
+            };
+            offset = offset.saturating_add(text);
+        }
+    }
+    offset
 }
 
 /// Whether the text under `el` may hold a four-digit year: four characters that may be digits
@@ -1754,10 +1815,26 @@ mod tests {
     }
 
     #[test]
+    fn a_date_by_the_headline_that_the_metadata_does_not_know() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article","datePublished":"2024-08-07T12:00:00Z","dateModified":"2025-01-10"}</script>"#;
+        let shown = page(ld, r#"<p class="meta"><span>Mira Holt</span> · <span>Dec 30, 2013</span></p>"#, "");
+        assert_eq!(published(&shown).as_deref(), Some("2013-12-30"));
+        // The last change shown by the headline, or a day off (a time zone), is no other date.
+        let changed = shown.replace("Dec 30, 2013", "Jan 10, 2025");
+        assert_eq!(published(&changed).as_deref(), Some("2024-08-07"));
+        let a_day_off = shown.replace("Dec 30, 2013", "Aug 6, 2024");
+        assert_eq!(published(&a_day_off).as_deref(), Some("2024-08-07"));
+        // A date far down the article is not shown with the headline.
+        let far = page(ld, &format!("<div>{BODY}{BODY}<p>Dec 30, 2013</p></div>"), "");
+        assert_eq!(published(&far).as_deref(), Some("2024-08-07"));
+    }
+
+    #[test]
     fn a_webflow_pages_shown_date_over_its_json_ld() {
-        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>"#;
+        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025","dateModified":"2024-08-25"}</script>"#;
         let html =
             page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
+        // Elsewhere a shown date that is the last change is no publication date.
         assert_eq!(published(&html).as_deref(), Some("2025-06-24"));
         let webflow = html.replace("<html>", r#"<html data-wf-site="a1b2" data-wf-page="c3d4">"#);
         assert_eq!(published(&webflow).as_deref(), Some("2024-08-25"));
