@@ -831,6 +831,8 @@ pub(crate) fn publication_date(
     url: Option<&str>,
     content: &Content,
 ) -> (Option<NaiveDate>, Option<DateSource>) {
+    // No headline was found: a heading that reads as the page's title stands in for it.
+    let headline = headline.or_else(|| title_heading(doc, meta, body));
     const KEYS: &[&str] = &[
         "article:published_time",
         "og:article:published_time",
@@ -932,6 +934,31 @@ pub(crate) fn publication_date(
         Some(date) => (Some(date), Some(DateSource::Text)),
         None => (None, None),
     }
+}
+
+/// The first `<h1>`, `<h2>` or `<h3>` outside navigation whose text is the page's title
+/// (`og:title` or the `<title>`, whole or before a separator), as a stand-in headline.
+fn title_heading<'a>(doc: &Html, meta: &MetaTags, body: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    let titles: Vec<String> = meta
+        .first(&["og:title", "twitter:title"])
+        .map(|t| clean_space(&decode_entities(t)))
+        .into_iter()
+        .chain(document_title(doc))
+        .map(|t| t.to_lowercase())
+        .collect();
+    let is_title = |text: &str| {
+        let text = text.to_lowercase();
+        text.chars().count() >= 10
+            && titles.iter().any(|t| {
+                *t == text
+                    || t.strip_prefix(text.as_str())
+                        .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|sep| rest.starts_with(sep)))
+            })
+    };
+    body.descendent_elements()
+        .filter(|e| matches!(e.value().name(), "h1" | "h2" | "h3"))
+        .filter(|e| dom::counts(*e).text <= 300)
+        .find(|e| is_title(&element_text(*e)) && !outside_article(*e, body) && !is_invisible(*e))
 }
 
 /// When the `<meta>` tags say the page last changed.
@@ -1827,6 +1854,22 @@ mod tests {
         // A date far down the article is not shown with the headline.
         let far = page(ld, &format!("<div>{BODY}{BODY}<p>Dec 30, 2013</p></div>"), "");
         assert_eq!(published(&far).as_deref(), Some("2024-08-07"));
+    }
+
+    #[test]
+    fn a_heading_that_reads_as_the_title_stands_in_for_a_missing_headline() {
+        // The page's only `<h1>` sits in a hero banner, so no headline is found; the heading
+        // that reads as the `<title>` still places the date shown under it.
+        let html = format!(
+            "<!doctype html><html><head><title>Ferry crossings at dawn | The Lantern</title>\
+             <script type=\"application/ld+json\">{{\"@type\":\"Article\",\"datePublished\":\"2025-06-12\",\"dateModified\":\"2025-06-10\"}}</script>\
+             </head><body><div class=\"hero-banner\"><div><h1>Ferry crossings at dawn</h1></div>\
+             <div><p>November 2, 2022</p></div></div><div class=\"article-body\">{BODY}</div></body></html>"
+        );
+        assert_eq!(published(&html).as_deref(), Some("2022-11-02"));
+        // A heading that is not the title places nothing.
+        let other = html.replace("<h1>Ferry crossings at dawn</h1>", "<h1>More from the harbour</h1>");
+        assert_eq!(published(&other).as_deref(), Some("2025-06-12"));
     }
 
     #[test]
