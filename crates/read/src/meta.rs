@@ -968,8 +968,9 @@ fn meta_modified(meta: &MetaTags) -> Option<NaiveDate> {
 }
 
 /// How far from the headline a date counts as shown with it: characters of text (spaces not
-/// counted) between the two, about a byline's length.
-const NEAR_HEADLINE: u32 = 150;
+/// counted) between the two, room for a standfirst and a byline. (On WCXB dev any bound from
+/// 200 to 1000 dates the same pages.)
+const NEAR_HEADLINE: u32 = 300;
 
 /// "Published", "Posted on", "Publication date" and the like, at the start of a line.
 static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
@@ -1851,8 +1852,18 @@ mod tests {
         assert_eq!(published(&changed).as_deref(), Some("2024-08-07"));
         let a_day_off = shown.replace("Dec 30, 2013", "Aug 6, 2024");
         assert_eq!(published(&a_day_off).as_deref(), Some("2024-08-07"));
+        // A standfirst may come between the headline and the byline.
+        let standfirst = "<p class=\"dek\">Forty boats crossed the strait at dawn on Friday, the harbour master said, and \
+            every one of them came back before the evening tide with its crew and its whole catch on board, \
+            which the old skippers on the quay said they had not seen in twenty years.</p>";
+        let after_standfirst = page(
+            ld,
+            &format!("{standfirst}<p class=\"meta\"><span>Mira Holt</span> · <span>Dec 30, 2013</span></p>"),
+            "",
+        );
+        assert_eq!(published(&after_standfirst).as_deref(), Some("2013-12-30"));
         // A date far down the article is not shown with the headline.
-        let far = page(ld, &format!("<div>{BODY}{BODY}<p>Dec 30, 2013</p></div>"), "");
+        let far = page(ld, &format!("<div>{BODY}{BODY}{BODY}<p>Dec 30, 2013</p></div>"), "");
         assert_eq!(published(&far).as_deref(), Some("2024-08-07"));
     }
 
