@@ -986,11 +986,13 @@ static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 });
 
 /// A date under an explicit publication label: "Published: 3 May 2024", "Posted on the
-/// 03/05/2024 at 19:00", or a "Published" heading over an element that holds the date. Not
-/// from comments, navigation or lists of other posts.
+/// 03/05/2024 at 19:00", or a "Published" heading over an element that holds the date, in an
+/// element of a sentence's length at most ("This article was originally published on 26 Sep
+/// 2019 at 4:12pm but has been regularly updated..."). Not from comments, navigation or lists
+/// of other posts.
 fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = PUBLISHED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=80) {
+    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=160) {
         if not_the_articles(el, root) || is_invisible(el) {
             continue;
         }
@@ -1898,6 +1900,14 @@ mod tests {
     fn originally_published_is_a_publication_label() {
         let html = page("", "", r#"<p class="note">This story was originally published on 26 Sep 2019</p>"#);
         assert_eq!(published(&html).as_deref(), Some("2019-09-26"));
+        // A whole sentence, over a later date shown by the headline.
+        let sentence = page(
+            "",
+            r#"<p class="date">30 Sep 2022, 11:07am</p>"#,
+            r#"<p class="note">This article was originally published on 26 Sep 2019 at 4:12pm but has been
+            regularly updated to keep the information in it current for our readers.</p>"#,
+        );
+        assert_eq!(published(&sentence).as_deref(), Some("2019-09-26"));
     }
 
     #[test]
