@@ -1115,6 +1115,7 @@ fn header_dates(
             || outside_article(el, area)
             || is_invisible(el)
             || near.is_some_and(|n| text_distance(area, headline, el) > n)
+            || in_link_card(el)
         {
             continue;
         }
@@ -1160,6 +1161,18 @@ fn header_dates(
         }
     }
     out
+}
+
+/// Whether `el` is in a link that holds more than it: a card that leads to another page (its
+/// title, a teaser and its date), whose date is that page's. A link around the date alone (a
+/// permalink, a day's archive) is the page's own.
+fn in_link_card(el: ElementRef<'_>) -> bool {
+    let own = dom::counts(el).text;
+    el.ancestors()
+        .take(MAX_WALK)
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "a")
+        .is_some_and(|a| dom::counts(a).text > own.saturating_add(40))
 }
 
 /// Characters of text (spaces not counted) between `a` and `b`, two elements inside `area`
@@ -1307,7 +1320,7 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
 fn visible_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     for el in body.descendent_elements() {
         let hints = hints(el);
-        if !(hints.date || hints.byline) || outside_article(el, root) {
+        if !(hints.date || hints.byline) || outside_article(el, root) || in_link_card(el) {
             continue;
         }
         let text = element_text(el);
@@ -1883,6 +1896,18 @@ mod tests {
         // A heading that is not the title places nothing.
         let other = html.replace("<h1>Ferry crossings at dawn</h1>", "<h1>More from the harbour</h1>");
         assert_eq!(published(&other).as_deref(), Some("2025-06-12"));
+    }
+
+    #[test]
+    fn a_date_in_a_card_that_links_to_another_page_is_that_pages() {
+        let ld =
+            r#"<script type="application/ld+json">{"@type":"WebPage","dateModified":"2025-10-21"}</script>"#;
+        let card = r#"<div class="slider"><a href="/other/ferries/"><h3>Night ferries and how to book them</h3>
+            <p>Everything you need to know before you book a berth.</p><div class="info">July 17, 2025</div></a></div>"#;
+        assert_eq!(published(&page(ld, "", card)).as_deref(), Some("2025-10-21"));
+        // A link around the date alone (a permalink) is the page's own.
+        let permalink = r#"<p class="meta">Mira Holt · <a href="/news/boats"><span class="date">July 17, 2025</span></a></p>"#;
+        assert_eq!(published(&page(ld, permalink, "")).as_deref(), Some("2025-07-17"));
     }
 
     #[test]
