@@ -831,6 +831,8 @@ pub(crate) fn publication_date(
     url: Option<&str>,
     content: &Content,
 ) -> (Option<NaiveDate>, Option<DateSource>) {
+    // No headline was found: a heading that reads as the page's title stands in for it.
+    let headline = headline.or_else(|| title_heading(doc, meta, body));
     const KEYS: &[&str] = &[
         "article:published_time",
         "og:article:published_time",
@@ -878,8 +880,19 @@ pub(crate) fn publication_date(
         // imported or republished). Webflow's JSON-LD date is when the page was last
         // published from its editor: there the date shown by the headline is the article's.
         let webflow = doc.root_element().attr("data-wf-site").is_some();
-        let header_date = if webflow { header_dates(body, root, headline).published } else { None };
+        let header_date = if webflow { header_dates(body, root, headline, None).published } else { None };
         if let Some(shown) = labelled.or(header_date).filter(|d| *d != date) {
+            return (Some(shown), Some(DateSource::Text));
+        }
+        // A date shown right by the headline that is neither the metadata's publication date
+        // nor its last change is the article's own (the metadata dates a re-import or a
+        // republication). A day either way is a time zone, not another date.
+        let modified = json_ld.modified.or_else(|| meta_modified(meta));
+        let apart = |a: NaiveDate, b: NaiveDate| (a - b).num_days().abs() > 1;
+        if let Some(shown) = header_dates(body, root, headline, Some(NEAR_HEADLINE)).published
+            && apart(shown, date)
+            && modified.is_none_or(|m| apart(shown, m))
+        {
             return (Some(shown), Some(DateSource::Text));
         }
         return (Some(date), Some(source));
@@ -893,7 +906,7 @@ pub(crate) fn publication_date(
     if let Some(date) = url.and_then(date::date_in_url) {
         return (Some(date), Some(DateSource::Url));
     }
-    let header = header_dates(body, root, headline);
+    let header = header_dates(body, root, headline, None);
     if let Some(date) = content.byline_date.or(header.published).or_else(|| visible_date(body, root)) {
         return (Some(date), Some(DateSource::Text));
     }
@@ -914,8 +927,7 @@ pub(crate) fn publication_date(
     if let Some(date) = json_ld.modified {
         return (Some(date), Some(DateSource::JsonLd));
     }
-    const MODIFIED: &[&str] = &["article:modified_time", "og:updated_time", "datemodified", "last-modified"];
-    if let Some(date) = MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date)) {
+    if let Some(date) = meta_modified(meta) {
         return (Some(date), Some(DateSource::Meta));
     }
     match header.updated.or_else(|| updated_line(body, root)) {
@@ -923,6 +935,42 @@ pub(crate) fn publication_date(
         None => (None, None),
     }
 }
+
+/// The first `<h1>`, `<h2>` or `<h3>` outside navigation whose text is the page's title
+/// (`og:title` or the `<title>`, whole or before a separator), as a stand-in headline.
+fn title_heading<'a>(doc: &Html, meta: &MetaTags, body: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    let titles: Vec<String> = meta
+        .first(&["og:title", "twitter:title"])
+        .map(|t| clean_space(&decode_entities(t)))
+        .into_iter()
+        .chain(document_title(doc))
+        .map(|t| t.to_lowercase())
+        .collect();
+    let is_title = |text: &str| {
+        let text = text.to_lowercase();
+        text.chars().count() >= 10
+            && titles.iter().any(|t| {
+                *t == text
+                    || t.strip_prefix(text.as_str())
+                        .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|sep| rest.starts_with(sep)))
+            })
+    };
+    body.descendent_elements()
+        .filter(|e| matches!(e.value().name(), "h1" | "h2" | "h3"))
+        .filter(|e| dom::counts(*e).text <= 300)
+        .find(|e| is_title(&element_text(*e)) && !outside_article(*e, body) && !is_invisible(*e))
+}
+
+/// When the `<meta>` tags say the page last changed.
+fn meta_modified(meta: &MetaTags) -> Option<NaiveDate> {
+    const MODIFIED: &[&str] = &["article:modified_time", "og:updated_time", "datemodified", "last-modified"];
+    MODIFIED.iter().find_map(|k| meta.first(&[k]).and_then(date::find_date))
+}
+
+/// How far from the headline a date counts as shown with it: characters of text (spaces not
+/// counted) between the two, room for a standfirst and a byline. (On WCXB dev any bound from
+/// 200 to 1000 dates the same pages.)
+const NEAR_HEADLINE: u32 = 300;
 
 /// "Published", "Posted on", "Publication date" and the like, at the start of a line.
 static PUBLISHED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
@@ -938,11 +986,13 @@ static UPDATED_LABEL: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
 });
 
 /// A date under an explicit publication label: "Published: 3 May 2024", "Posted on the
-/// 03/05/2024 at 19:00", or a "Published" heading over an element that holds the date. Not
-/// from comments, navigation or lists of other posts.
+/// 03/05/2024 at 19:00", or a "Published" heading over an element that holds the date, in an
+/// element of a sentence's length at most ("This article was originally published on 26 Sep
+/// 2019 at 4:12pm but has been regularly updated..."). Not from comments, navigation or lists
+/// of other posts.
 fn labelled_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     let label = PUBLISHED_LABEL.as_ref()?;
-    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=80) {
+    for (el, text, label_end) in labelled(body, (label, PUBLISHED_WORDS), 4..=160) {
         if not_the_articles(el, root) || is_invisible(el) {
             continue;
         }
@@ -1037,7 +1087,13 @@ struct HeaderDates {
     pub(crate) updated: Option<NaiveDate>,
 }
 
-fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<ElementRef<'_>>) -> HeaderDates {
+/// With `near`, only elements at most that many characters of text away from the headline.
+fn header_dates(
+    body: ElementRef<'_>,
+    root: ElementRef<'_>,
+    headline: Option<ElementRef<'_>>,
+    near: Option<u32>,
+) -> HeaderDates {
     let mut out = HeaderDates::default();
     let Some(headline) = headline else { return out };
     // Up to three levels above the headline, never the whole body (unless the body is all
@@ -1058,6 +1114,8 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
             || !may_hold_year(el)
             || outside_article(el, area)
             || is_invisible(el)
+            || near.is_some_and(|n| text_distance(area, headline, el) > n)
+            || in_link_card(el)
         {
             continue;
         }
@@ -1103,6 +1161,52 @@ fn header_dates(body: ElementRef<'_>, root: ElementRef<'_>, headline: Option<Ele
         }
     }
     out
+}
+
+/// Whether `el` is in a link that holds more than it: a card that leads to another page (its
+/// title, a teaser and its date), whose date is that page's. A link around the date alone (a
+/// permalink, a day's archive) is the page's own.
+fn in_link_card(el: ElementRef<'_>) -> bool {
+    let own = dom::counts(el).text;
+    el.ancestors()
+        .take(MAX_WALK)
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "a")
+        .is_some_and(|a| dom::counts(a).text > own.saturating_add(40))
+}
+
+/// Characters of text (spaces not counted) between `a` and `b`, two elements inside `area`
+/// (0 when one holds the other).
+fn text_distance(area: ElementRef<'_>, a: ElementRef<'_>, b: ElementRef<'_>) -> u32 {
+    let span = |el: ElementRef<'_>| {
+        let start = text_offset(area, el);
+        (start, start.saturating_add(dom::counts(el).text))
+    };
+    let ((a_start, a_end), (b_start, b_end)) = (span(a), span(b));
+    // One of the two gaps is zero: the other is the distance (both zero when they overlap).
+    b_start.saturating_sub(a_end).max(a_start.saturating_sub(b_end))
+}
+
+/// Characters of text (spaces not counted) in `area` before `el` starts: the text of every
+/// earlier sibling of `el` and of its ancestors up to `area`.
+fn text_offset(area: ElementRef<'_>, el: ElementRef<'_>) -> u32 {
+    let mut offset: u32 = 0;
+    for node in std::iter::once(*el).chain(el.ancestors()).take(MAX_WALK) {
+        if node.id() == area.id() {
+            break;
+        }
+        for sibling in node.prev_siblings() {
+            let text = match sibling.value() {
+                Node::Text(t) => {
+                    u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
+                }
+                Node::Element(_) => ElementRef::wrap(sibling).map_or(0, |e| dom::counts(e).text),
+                _ => 0,
+            };
+            offset = offset.saturating_add(text);
+        }
+    }
+    offset
 }
 
 /// Whether the text under `el` may hold a four-digit year: four characters that may be digits
@@ -1216,7 +1320,7 @@ fn time_element_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<Naive
 fn visible_date(body: ElementRef<'_>, root: ElementRef<'_>) -> Option<NaiveDate> {
     for el in body.descendent_elements() {
         let hints = hints(el);
-        if !(hints.date || hints.byline) || outside_article(el, root) {
+        if !(hints.date || hints.byline) || outside_article(el, root) || in_link_card(el) {
             continue;
         }
         let text = element_text(el);
@@ -1754,10 +1858,64 @@ mod tests {
     }
 
     #[test]
+    fn a_date_by_the_headline_that_the_metadata_does_not_know() {
+        let ld = r#"<script type="application/ld+json">{"@type":"Article","datePublished":"2024-08-07T12:00:00Z","dateModified":"2025-01-10"}</script>"#;
+        let shown = page(ld, r#"<p class="meta"><span>Mira Holt</span> · <span>Dec 30, 2013</span></p>"#, "");
+        assert_eq!(published(&shown).as_deref(), Some("2013-12-30"));
+        // The last change shown by the headline, or a day off (a time zone), is no other date.
+        let changed = shown.replace("Dec 30, 2013", "Jan 10, 2025");
+        assert_eq!(published(&changed).as_deref(), Some("2024-08-07"));
+        let a_day_off = shown.replace("Dec 30, 2013", "Aug 6, 2024");
+        assert_eq!(published(&a_day_off).as_deref(), Some("2024-08-07"));
+        // A standfirst may come between the headline and the byline.
+        let standfirst = "<p class=\"dek\">Forty boats crossed the strait at dawn on Friday, the harbour master said, and \
+            every one of them came back before the evening tide with its crew and its whole catch on board, \
+            which the old skippers on the quay said they had not seen in twenty years.</p>";
+        let after_standfirst = page(
+            ld,
+            &format!("{standfirst}<p class=\"meta\"><span>Mira Holt</span> · <span>Dec 30, 2013</span></p>"),
+            "",
+        );
+        assert_eq!(published(&after_standfirst).as_deref(), Some("2013-12-30"));
+        // A date far down the article is not shown with the headline.
+        let far = page(ld, &format!("<div>{BODY}{BODY}{BODY}<p>Dec 30, 2013</p></div>"), "");
+        assert_eq!(published(&far).as_deref(), Some("2024-08-07"));
+    }
+
+    #[test]
+    fn a_heading_that_reads_as_the_title_stands_in_for_a_missing_headline() {
+        // The page's only `<h1>` sits in a hero banner, so no headline is found; the heading
+        // that reads as the `<title>` still places the date shown under it.
+        let html = format!(
+            "<!doctype html><html><head><title>Ferry crossings at dawn | The Lantern</title>\
+             <script type=\"application/ld+json\">{{\"@type\":\"Article\",\"datePublished\":\"2025-06-12\",\"dateModified\":\"2025-06-10\"}}</script>\
+             </head><body><div class=\"hero-banner\"><div><h1>Ferry crossings at dawn</h1></div>\
+             <div><p>November 2, 2022</p></div></div><div class=\"article-body\">{BODY}</div></body></html>"
+        );
+        assert_eq!(published(&html).as_deref(), Some("2022-11-02"));
+        // A heading that is not the title places nothing.
+        let other = html.replace("<h1>Ferry crossings at dawn</h1>", "<h1>More from the harbour</h1>");
+        assert_eq!(published(&other).as_deref(), Some("2025-06-12"));
+    }
+
+    #[test]
+    fn a_date_in_a_card_that_links_to_another_page_is_that_pages() {
+        let ld =
+            r#"<script type="application/ld+json">{"@type":"WebPage","dateModified":"2025-10-21"}</script>"#;
+        let card = r#"<div class="slider"><a href="/other/ferries/"><h3>Night ferries and how to book them</h3>
+            <p>Everything you need to know before you book a berth.</p><div class="info">July 17, 2025</div></a></div>"#;
+        assert_eq!(published(&page(ld, "", card)).as_deref(), Some("2025-10-21"));
+        // A link around the date alone (a permalink) is the page's own.
+        let permalink = r#"<p class="meta">Mira Holt · <a href="/news/boats"><span class="date">July 17, 2025</span></a></p>"#;
+        assert_eq!(published(&page(ld, permalink, "")).as_deref(), Some("2025-07-17"));
+    }
+
+    #[test]
     fn a_webflow_pages_shown_date_over_its_json_ld() {
-        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>"#;
+        let ld = r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025","dateModified":"2024-08-25"}</script>"#;
         let html =
             page(ld, r#"<div class="post-info"><div class="text-date">August 25, 2024</div></div>"#, "");
+        // Elsewhere a shown date that is the last change is no publication date.
         assert_eq!(published(&html).as_deref(), Some("2025-06-24"));
         let webflow = html.replace("<html>", r#"<html data-wf-site="a1b2" data-wf-page="c3d4">"#);
         assert_eq!(published(&webflow).as_deref(), Some("2024-08-25"));
@@ -1767,6 +1925,14 @@ mod tests {
     fn originally_published_is_a_publication_label() {
         let html = page("", "", r#"<p class="note">This story was originally published on 26 Sep 2019</p>"#);
         assert_eq!(published(&html).as_deref(), Some("2019-09-26"));
+        // A whole sentence, over a later date shown by the headline.
+        let sentence = page(
+            "",
+            r#"<p class="date">30 Sep 2022, 11:07am</p>"#,
+            r#"<p class="note">This article was originally published on 26 Sep 2019 at 4:12pm but has been
+            regularly updated to keep the information in it current for our readers.</p>"#,
+        );
+        assert_eq!(published(&sentence).as_deref(), Some("2019-09-26"));
     }
 
     #[test]
