@@ -82,16 +82,21 @@ struct Facts {
     counts: Vec<Counts>,
     hints: Vec<Option<Hints>>,
     kinds: Vec<Option<Option<BoilerplateKind>>>,
-    /// Hints by `class` value: the items of a menu, the cards of a list share one.
-    // SipHash: class values come from the page, and a weak hash could be flooded.
-    class_hints: HashMap<String, Hints>,
     /// Counts of the whole document.
     page: Counts,
 }
 
 thread_local! {
     static FACTS: RefCell<Facts> = RefCell::new(Facts::default());
+    /// Hints by `class` value, kept from page to page: the items of a menu share one, and
+    /// sites share their frameworks' names ("entry-content", "col-md-8"). A value's hints
+    /// depend on the value alone.
+    // SipHash: class values come from pages, and a weak hash could be flooded.
+    static CLASS_HINTS: RefCell<HashMap<String, Hints>> = RefCell::new(HashMap::new());
 }
+
+/// The most class values [`CLASS_HINTS`] holds before it starts again (about 1 MB).
+const MAX_CLASS_HINTS: usize = 16_384;
 
 /// A node's place in its tree's node vector. `NodeId` keeps the index private, but hashes
 /// as exactly that number (plus one): a hasher that keeps the number reads it back. The
@@ -130,7 +135,6 @@ pub fn reset(root: ElementRef<'_>, skipped: impl Fn(&str) -> bool, block: impl F
         f.kinds.clear();
         f.kinds.resize(counts.len(), None);
         f.counts = counts;
-        f.class_hints.clear();
     });
 }
 
@@ -163,13 +167,20 @@ pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) 
     h
 }
 
-/// What a `class` value says, computed by `compute` once per value and page.
+/// What a `class` value says, computed by `compute` once per value (while it stays in
+/// [`CLASS_HINTS`]).
 pub fn class_hints(class: &str, compute: impl FnOnce(&str) -> Hints) -> Hints {
-    if let Some(h) = FACTS.with(|f| f.borrow().class_hints.get(class).copied()) {
+    if let Some(h) = CLASS_HINTS.with(|c| c.borrow().get(class).copied()) {
         return h;
     }
     let h = compute(class);
-    FACTS.with(|f| f.borrow_mut().class_hints.insert(class.to_owned(), h));
+    CLASS_HINTS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CLASS_HINTS {
+            c.clear();
+        }
+        c.insert(class.to_owned(), h);
+    });
     h
 }
 
