@@ -38,11 +38,77 @@ const MAX_DEPTH: usize = 200;
 
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
-    let doc = crate::parse::parse(&crate::raw::drop_attributes(&crate::raw::strip(input)));
+    let mut doc = crate::parse::parse(&crate::raw::drop_attributes(&crate::raw::strip(input)));
+    place_streamed_segments(&mut doc);
     dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
     let article = read_document(&doc, url, diagnostics);
     dom::clear();
     article
+}
+
+/// React's streaming renderer (Next.js and others) sends the slow parts of a page after the
+/// rest, each in a hidden `<div id="S:n">` at the end of the body, and a script then moves
+/// each into its placeholder: a `<template id="B:n">` followed by a loading fallback up to
+/// the boundary's closing comment (`<!--/$-->`), or a `<template id="P:n">`. The scripts are
+/// not run here: each segment is moved as they would move it, so that an article sent this
+/// way is read in its place and not skipped as hidden.
+fn place_streamed_segments(doc: &mut Html) {
+    let mut placeholders: Vec<(NodeId, &str)> = Vec::new();
+    let mut segments: Vec<(NodeId, &str)> = Vec::new();
+    for node in doc.tree.root().descendants() {
+        let Node::Element(e) = node.value() else { continue };
+        let Some(id) = e.attr("id") else { continue };
+        match e.name() {
+            "template" if id.starts_with("B:") || id.starts_with("P:") => placeholders.push((node.id(), id)),
+            "div" if id.starts_with("S:") && e.attr("hidden").is_some() => segments.push((node.id(), id)),
+            _ => {}
+        }
+    }
+    if placeholders.is_empty() || segments.is_empty() {
+        return;
+    }
+    // Ids are short and few: pair them by their number.
+    let moves: Vec<(NodeId, NodeId, bool)> = segments
+        .iter()
+        .filter_map(|&(segment, id)| {
+            let number = id.get(2..)?;
+            let &(placeholder, pid) = placeholders.iter().find(|(_, p)| p.get(2..) == Some(number))?;
+            Some((segment, placeholder, pid.starts_with("B:")))
+        })
+        .collect();
+    for (segment, placeholder, boundary) in moves {
+        let Some(target) = doc.tree.get(placeholder) else { continue };
+        // A placeholder inside its own segment (broken ids) would make a cycle.
+        if target.parent().is_none() || target.ancestors().any(|a| a.id() == segment) {
+            continue;
+        }
+        if boundary {
+            // The fallback: the siblings up to the boundary's closing comment, if there is one.
+            let mut fallback = Vec::new();
+            let mut closed = false;
+            for sibling in target.next_siblings() {
+                if matches!(sibling.value(), Node::Comment(c) if c.trim() == "/$") {
+                    closed = true;
+                    break;
+                }
+                fallback.push(sibling.id());
+            }
+            if closed {
+                for id in fallback {
+                    if let Some(mut node) = doc.tree.get_mut(id) {
+                        node.detach();
+                    }
+                }
+            }
+        }
+        let children: Vec<NodeId> =
+            doc.tree.get(segment).map(|s| s.children().map(|c| c.id()).collect()).unwrap_or_default();
+        for child in children {
+            if let Some(mut target) = doc.tree.get_mut(placeholder) {
+                target.insert_id_before(child);
+            }
+        }
+    }
 }
 
 fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
@@ -877,6 +943,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
     if by_tag.is_none() && by_role.is_none() && !matches!(kind, Comments | CookieNotice) && is_prose(el) {
         return None;
     }
+    // A comment thread is prose too, but not the whole of a container that names itself the
+    // article's content: a class like "commentOnSelection" on the body's wrapper names a
+    // feature of the text, not a section.
+    if kind == Comments && by_tag.is_none() && by_role.is_none() && is_prose(el) && fills_content_parent(el) {
+        return None;
+    }
     // A consent dialog is a cookie notice whatever the markup calls it.
     if kind != CookieNotice
         && by_class.is_none()
@@ -885,6 +957,17 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         return Some(CookieNotice);
     }
     Some(kind)
+}
+
+/// Whether an element holds nearly all the text of its parent, a container whose class names
+/// the article's content and no section.
+fn fills_content_parent(el: ElementRef<'_>) -> bool {
+    el.parent().and_then(ElementRef::wrap).is_some_and(|parent| {
+        let hints = hints(parent);
+        hints.positive
+            && hints.section.is_none()
+            && u64::from(dom::counts(el).text) * 10 >= u64::from(dom::counts(parent).text) * 9
+    })
 }
 
 /// Whether an element is a `<pre>` or `<code>` or inside one.
@@ -2198,5 +2281,37 @@ mod tests {
         assert!(article.text.contains("safer for everyone"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
         assert!(!article.text.contains("Ferry timetable"), "{article:?}");
+    }
+
+    #[test]
+    fn streamed_segments_are_read_in_their_placeholders() {
+        let html = "<html><body><main><h1>Harbour permits explained</h1>\
+             <!--$?--><template id=\"B:0\"></template><div>Loading paragraph...</div><!--/$-->\
+             <p>Footer note.</p></main>\
+             <div hidden id=\"S:0\"><div><p>The harbour master said on Monday that the new permits, which cost \
+             forty euros a year, would make the port safer for everyone who works there.</p>\
+             <p>Inspections of the first boats, the council said, are expected to begin in the second week \
+             of March, after the fishing season ends.</p><template id=\"P:1\"></template></div></div>\
+             <div hidden id=\"S:1\"><p>Owners of small boats, who had asked for a lower fee, will pay half, \
+             the council added in its statement.</p></div></body></html>";
+        let article = read(html, None);
+        assert!(article.text.starts_with("The harbour master said"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
+        assert!(article.text.contains("will pay half"), "{article:?}");
+        assert!(!article.text.contains("Loading"), "{article:?}");
+    }
+
+    #[test]
+    fn a_comment_class_on_the_wrapper_of_the_article_body_is_no_comment_section() {
+        let html = format!(
+            "<html><body><main><h1>Harbour permits explained</h1>\
+             <div class=\"post-content\"><div class=\"commentOnSelection\">{PROSE}</div></div>\
+             <div class=\"comments\"><p>A reader wrote that the permits, at forty euros, are far too dear for them.</p>\
+             <p>Another reader wrote back that the fee is small, and that the port needs the money badly.</p></div>\
+             </main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("The committee met on Monday"), "{article:?}");
+        assert!(!article.text.contains("A reader wrote"), "{article:?}");
     }
 }
