@@ -1077,6 +1077,8 @@ struct Block {
     before_headline: bool,
     /// In a small cell of a row of several cells: a table's data, whatever its words say.
     in_grid: bool,
+    /// In a list item (a paragraph in an `<li>`, as in a loose Markdown or AsciiDoc list).
+    in_item: bool,
 }
 
 struct Walker {
@@ -1261,7 +1263,15 @@ impl Walker {
             return;
         }
         let in_grid = self.grid_depth > 0;
-        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline, in_grid });
+        let in_item = self.tag_stack.contains(&BlockTag::Item);
+        self.blocks.push(Block {
+            text,
+            tag,
+            link_chars,
+            before_headline: !self.seen_headline,
+            in_grid,
+            in_item,
+        });
     }
 }
 
@@ -1346,7 +1356,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     let mut led_list = false;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
-        if block.tag != BlockTag::Item {
+        if block.tag != BlockTag::Item && !block.in_item {
             led_list = false;
         }
         // Blocks before the headline are dropped before any cue is asked for.
@@ -2313,5 +2323,19 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(!article.text.contains("A reader wrote"), "{article:?}");
+    }
+
+    #[test]
+    fn links_in_paragraphs_of_list_items_after_a_lead_are_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Patches merged this month:</p>\
+             <ul><li><p><a href=\"/1\">Harbour: allow permits for small boats</a></p></li>\
+             <li><p><a href=\"/2\">Ferry: fix the winter timetable</a></p></li></ul>\
+             <p>Inspections of the first boats are expected to begin in the second week of March.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("allow permits for small boats"), "{article:?}");
+        assert!(article.text.contains("fix the winter timetable"), "{article:?}");
     }
 }
