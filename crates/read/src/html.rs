@@ -653,6 +653,8 @@ fn compute_hints(el: ElementRef<'_>) -> Hints {
             "invisible",
             "is-hidden",
             "hide",
+            // Webflow's class for an element whose display condition is not met.
+            "w-condition-invisible",
         ]);
         hints.widget |= is(&["widget", "widgets"]);
     }
@@ -2337,5 +2339,16 @@ mod tests {
         let article = read(&html, None);
         assert!(article.text.contains("allow permits for small boats"), "{article:?}");
         assert!(article.text.contains("fix the winter timetable"), "{article:?}");
+    }
+
+    #[test]
+    fn an_element_hidden_by_a_display_condition_is_not_read() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <p class=\"summary-fallback w-condition-invisible\">A summary shown only when the post has none of its own.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("A summary shown only"), "{article:?}");
     }
 }
