@@ -1128,6 +1128,9 @@ impl Walker {
         // Whether the last child was an inline element: text of two inline elements in a row
         // may need a space between them.
         let mut after_element = false;
+        // Children with much text, by size: a copy of one is a layout's variant for another
+        // screen size (all but one hidden by the style sheet).
+        let mut large: Vec<(u32, ElementRef<'_>)> = Vec::new();
         for child in node.children() {
             match child.value() {
                 Node::Text(t) => {
@@ -1168,6 +1171,19 @@ impl Walker {
                     if name == "br" {
                         self.buffer.push('\n');
                         continue;
+                    }
+                    let chars = dom::counts(el).text;
+                    if chars >= MIN_VARIANT_CHARS && !self.plain {
+                        // Texts are built only for siblings of the same size.
+                        if large.iter().any(|&(n, _)| n == chars) {
+                            let text = element_text(el);
+                            if large.iter().any(|&(n, other)| n == chars && element_text(other) == text) {
+                                self.flush();
+                                self.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
+                                continue;
+                            }
+                        }
+                        large.push((chars, el));
                     }
                     if name == "tr" && is_data_row(el) {
                         self.flush();
@@ -1276,6 +1292,9 @@ impl Walker {
         });
     }
 }
+
+/// Characters of text for a child to be compared with its siblings as a possible copy.
+const MIN_VARIANT_CHARS: u32 = 500;
 
 /// A table cell of little text in a row of several cells: a cell of a data table laid out
 /// with paragraphs (not a layout column holding the article or a sidebar).
@@ -2350,5 +2369,17 @@ mod tests {
         );
         let article = read(&html, None);
         assert!(!article.text.contains("A summary shown only"), "{article:?}");
+    }
+
+    #[test]
+    fn a_copy_of_a_block_beside_it_is_read_once() {
+        let html = format!(
+            "<html><body><main><h1>Harbour permits explained</h1><div class=\"entry-content\">\
+             <div class=\"variant desktop\">{PROSE}{PROSE}{PROSE}</div>\
+             <div class=\"variant mobile\">{PROSE}{PROSE}{PROSE}</div>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert_eq!(article.text.matches("The committee met on Monday").count(), 3, "{article:?}");
     }
 }
