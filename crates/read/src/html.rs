@@ -1375,11 +1375,18 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // In the items of a list that a kept paragraph leads into ("Patches merged this month:"):
     // items that are a link each are the article's list, not a menu.
     let mut led_list = false;
+    // In the items after a table of contents' label: the section titles it links to.
+    let mut in_contents = false;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
         if block.tag != BlockTag::Item && !block.in_item {
             led_list = false;
         }
+        if in_contents && (block.tag == BlockTag::Item || block.in_item) {
+            content.removed.push(RemovedBlock { kind: BoilerplateKind::Navigation, text: block.text });
+            continue;
+        }
+        in_contents = boilerplate::is_contents_label(&block.text);
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
             None
@@ -2381,5 +2388,19 @@ mod tests {
         );
         let article = read(&html, None);
         assert_eq!(article.text.matches("The committee met on Monday").count(), 3, "{article:?}");
+    }
+
+    #[test]
+    fn a_table_of_contents_is_not_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\"><p>In this article:</p>\
+             <ul><li>Who needs a permit</li><li>What it costs</li></ul>{PROSE}\
+             <h2>Who needs a permit</h2><p>Every boat longer than six metres will need one, the committee said.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("In this article"), "{article:?}");
+        assert!(!article.text.contains("What it costs"), "{article:?}");
+        assert!(article.text.contains("Who needs a permit\n\nEvery boat"), "{article:?}");
     }
 }
