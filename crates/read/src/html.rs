@@ -327,6 +327,8 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     // Characters of scored paragraphs under every element: how much prose it holds.
     let mut prose: dom::IdMap<usize> = dom::IdMap::default();
     let mut excluded_cache: dom::IdMap<bool> = dom::IdMap::default();
+    // Prose directly in the body: text loose in it (old markup) and its own paragraphs.
+    let mut in_body = loose_text(body).chars().count();
     for el in body.descendent_elements() {
         let name = el.value().name();
         let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
@@ -362,6 +364,9 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             continue;
         }
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
+        if el.parent().is_some_and(|p| p.id() == body.id()) {
+            in_body += len;
+        }
         let owner = if loose { Some(*el) } else { None };
         for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
             if ancestor.id() == body.id() {
@@ -391,7 +396,14 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             best = Some((score, el));
         }
     }
-    best.map(|(_, el)| widen_to_sections(body, el, &prose))
+    let best = best.map(|(_, el)| widen_to_sections(body, el, &prose));
+    // Paragraphs set straight in the body vote for no container: when they hold much more
+    // prose than the best container, the body is the article.
+    let best_prose = best.map_or(0, |el| prose.get(&el.id()).copied().unwrap_or(0));
+    if in_body >= MIN_BODY_PROSE && in_body > best_prose * 2 {
+        return Some(body);
+    }
+    best
 }
 
 /// A long article often comes as sections in sibling containers (page builders, one block
@@ -446,6 +458,9 @@ fn widen_to_sections<'a>(
     }
     chosen
 }
+
+/// Characters of prose set directly in the body for the body to be taken as the article.
+const MIN_BODY_PROSE: usize = 500;
 
 /// Characters of paragraphs under an element for its content class to count in full.
 const FULL_BONUS_PROSE: f64 = 500.0;
@@ -2402,5 +2417,20 @@ mod tests {
         assert!(!article.text.contains("In this article"), "{article:?}");
         assert!(!article.text.contains("What it costs"), "{article:?}");
         assert!(article.text.contains("Who needs a permit\n\nEvery boat"), "{article:?}");
+    }
+
+    #[test]
+    fn paragraphs_set_straight_in_the_body_are_the_article() {
+        let html = "<html><body><h1>Harbour permits</h1>\
+             The committee met on Monday to discuss the new harbour rules, and agreed on most of them after a long debate.\
+             <p>Fishing boats will need a permit from next spring, the committee said in a statement after the meeting, \
+             and owners who already hold a licence will get the permit without a new application, officials added.\
+             <p>Inspections of the first boats, the council said, are expected to begin in the second week of March, \
+             after the fishing season ends, and will take about a month, according to the harbour master.\
+             <div class=\"float\"><p>The old harbour, drawn by a local artist, in a print from the town's archive.</p></div>\
+             </body></html>";
+        let article = read(html, None);
+        assert!(article.text.contains("The committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
     }
 }
