@@ -147,6 +147,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     if (first_words <= 4 && RELATED_HEADER.is_match(first))
         || ((first_words <= 8 || first.contains(':')) && RELATED_LEAD.is_match(first))
     {
+        // "Related: <one story's title>" alone is a link set inline in the text: the article
+        // goes on after it.
+        if !text.contains('\n') && is_inline_link_line(first) {
+            return Some(Cue::soft(RelatedPosts));
+        }
         return Some(Cue::hard(RelatedPosts));
     }
     if first_words <= 12 && COMMENTS.is_match(first) {
@@ -211,6 +216,13 @@ pub fn is_opening_heading(text: &str) -> bool {
 pub fn is_contents_label(text: &str) -> bool {
     let text = text.trim();
     word_count(text) <= 4 && CONTENTS_LABEL.is_match(text)
+}
+
+/// A lead and one title after a colon ("Related: Ferry fares to rise"), not a list of them.
+fn is_inline_link_line(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(_, title)| {
+        word_count(title) >= 2 && !title.contains(['|', '•', '·']) && !ends_sentence(title)
+    })
 }
 
 /// A short line that opens with a dash: a signature ("— Jo Park") or an attribution.
@@ -332,6 +344,7 @@ mod tests {
         check("If you know more, please contact us securely.", Some((Other, false)));
         check("Home | News | Sport | Weather", Some((Navigation, false)));
         check("Published 31/05/2013 17:05 | Updated 01/06/2013 09:12", Some((Other, false)));
+        check("RELATED: Harbour fees to rise next year", Some((RelatedPosts, false)));
         check("Table of Contents", Some((Navigation, false)));
         check("In this article:", Some((Navigation, false)));
         check("Jump to:", Some((Navigation, false)));
