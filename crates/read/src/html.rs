@@ -1358,6 +1358,8 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // paragraph of prose after it means the article went on.
     let mut resumable = false;
     let mut kept: Vec<(String, BlockTag)> = Vec::new();
+    // Whether each kept block is mostly a link's text.
+    let mut kept_linked: Vec<bool> = Vec::new();
     // Words of prose paragraphs in each block (zero for other blocks), and how many words of
     // prose follow each block: a cue that ends articles ("About the author") followed by as
     // much prose again is a box inside the article.
@@ -1474,6 +1476,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
             led_list = true;
         }
         prose_words_kept += prose_words[i];
+        kept_linked.push(block.link_chars * 2 > chars);
         kept.push((block.text, block.tag));
     }
     // Short headings before the first paragraph label sections, not the article's start,
@@ -1487,16 +1490,26 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         })
     {
         let (text, _) = kept.remove(0);
+        if !kept_linked.is_empty() {
+            kept_linked.remove(0);
+        }
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
     // A heading with nothing under it at the end belonged to what follows the article (the
-    // rows of a table that ends it are data, however short).
-    while kept.len() > 1
-        && kept.last().is_some_and(|(t, tag)| {
+    // rows of a table that ends it are data, however short). A long run of such lines that
+    // do not link is not a stray label but a list the article ends with (brands, names, each
+    // set as a heading); a run of linked titles is a list of other stories.
+    let trailing = kept
+        .iter()
+        .skip(1)
+        .rev()
+        .take_while(|(t, tag)| {
             *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && word_count(t) <= 4)
         })
-    {
-        if let Some((text, _)) = kept.pop() {
+        .count();
+    let linked = kept_linked.iter().rev().take(trailing).filter(|&&l| l).count();
+    if trailing <= MAX_TRAILING_LABELS || linked * 2 > trailing {
+        for (text, _) in kept.split_off(kept.len() - trailing) {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
         }
     }
@@ -1508,6 +1521,10 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
     content
 }
+
+/// Short lines at the end of the blocks that are dropped as labels of what follows; more are
+/// a list.
+const MAX_TRAILING_LABELS: usize = 12;
 
 /// The words of a block that is a paragraph of prose (long, a sentence, few links), else 0.
 fn prose_paragraph_words(block: &Block, words: usize, chars: usize) -> usize {
@@ -2432,5 +2449,26 @@ mod tests {
         let article = read(html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_long_list_of_headings_at_the_end_is_kept() {
+        let brands: String =
+            (1..=15).map(|i| format!("<h3>Harbour Brand {i}</h3><ul><li><h4>linen</h4></li></ul>")).collect();
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Here is the list.</p>{brands}</div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Harbour Brand 15"), "{article:?}");
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<h3>Share this</h3></div></main></body></html>"
+        );
+        assert!(!read(&html, None).text.contains("Share this"));
+        let stories: String =
+            (1..=15).map(|i| format!("<h3><a href=\"/{i}\">Harbour story {i}</a></h3>")).collect();
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}{stories}</div></main></body></html>"
+        );
+        assert!(!read(&html, None).text.contains("Harbour story 15"));
     }
 }
