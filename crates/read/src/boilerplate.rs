@@ -110,6 +110,11 @@ static OPENING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:key (?:takeaways?|points|facts|findings|highlights)|(?:quick )?(?:summary|facts|overview)|at a glance|in (?:short|brief)|tl;? ?dr|introduction|intro|abstract|background|overview|the (?:short|quick) answer|the (?:rundown|bottom line)|highlights)\s*:?$",
     )
 });
+static CONTENTS_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:table of )?contents|in this (?:article|post|guide|page|story|section)|on this page|jump to|article contents|what'?s inside|toc)\s*:?$",
+    )
+});
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:[-•*→>▪►‣◦]\s+|\d{1,2}[.)]\s+)"));
 static NAV_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[|›»]\s*|\s+[·•>/]\s+|\s{3,}"));
 
@@ -143,6 +148,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     if (first_words <= 4 && RELATED_HEADER.is_match(first))
         || ((first_words <= 8 || first.contains(':')) && RELATED_LEAD.is_match(first))
     {
+        // "Related: <one story's title>" alone is a link set inline in the text: the article
+        // goes on after it.
+        if !text.contains('\n') && is_inline_link_line(first) {
+            return Some(Cue::soft(RelatedPosts));
+        }
         return Some(Cue::hard(RelatedPosts));
     }
     if first_words <= 12 && COMMENTS.is_match(first) {
@@ -187,6 +197,9 @@ pub fn cue(text: &str) -> Option<Cue> {
     if text.contains('\n') && is_link_list(text) {
         return Some(Cue::soft(RelatedPosts));
     }
+    if is_contents_label(text) {
+        return Some(Cue::soft(Navigation));
+    }
     if !text.contains('\n') && words <= 40 && is_nav_line(first) {
         return Some(Cue::soft(Navigation));
     }
@@ -198,6 +211,19 @@ pub fn cue(text: &str) -> Option<Cue> {
 pub fn is_opening_heading(text: &str) -> bool {
     let text = text.trim();
     word_count(text) <= 5 && OPENING_HEADING.is_match(text)
+}
+
+/// The label of a table of contents ("Table of contents", "In this article:", "Jump to:").
+pub fn is_contents_label(text: &str) -> bool {
+    let text = text.trim();
+    word_count(text) <= 4 && CONTENTS_LABEL.is_match(text)
+}
+
+/// A lead and one title after a colon ("Related: Ferry fares to rise"), not a list of them.
+fn is_inline_link_line(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(_, title)| {
+        word_count(title) >= 2 && !title.contains(['|', '•', '·']) && !ends_sentence(title)
+    })
 }
 
 /// A short line that opens with a dash: a signature ("— Jo Park") or an attribution.
@@ -337,6 +363,8 @@ mod tests {
         check("What happened to the families?", None);
         check("Recent arrivals said the camp was full.", None);
         check("Background", None);
+        check("Jump to review", None);
+        check("In this article, we compare the three permits and their fees.", None);
         check("We urge the government to:\n- stop the flights;\n- free the children.", None);
         check("Home Office officials declined to comment on the case of the two men.", None);
     }
@@ -352,6 +380,10 @@ mod tests {
         check("If you know more, please contact us securely.", Some((Other, false)));
         check("Home | News | Sport | Weather", Some((Navigation, false)));
         check("Published 31/05/2013 17:05 | Updated 01/06/2013 09:12", Some((Other, false)));
+        check("RELATED: Harbour fees to rise next year", Some((RelatedPosts, false)));
+        check("Table of Contents", Some((Navigation, false)));
+        check("In this article:", Some((Navigation, false)));
+        check("Jump to:", Some((Navigation, false)));
     }
 
     #[test]

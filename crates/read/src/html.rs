@@ -38,11 +38,77 @@ const MAX_DEPTH: usize = 200;
 
 /// Reads an HTML page.
 pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
-    let doc = crate::parse::parse(&crate::raw::strip(input));
+    let mut doc = crate::parse::parse(&crate::raw::strip(input));
+    place_streamed_segments(&mut doc);
     dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
     let article = read_document(&doc, url, diagnostics);
     dom::clear();
     article
+}
+
+/// React's streaming renderer (Next.js and others) sends the slow parts of a page after the
+/// rest, each in a hidden `<div id="S:n">` at the end of the body, and a script then moves
+/// each into its placeholder: a `<template id="B:n">` followed by a loading fallback up to
+/// the boundary's closing comment (`<!--/$-->`), or a `<template id="P:n">`. The scripts are
+/// not run here: each segment is moved as they would move it, so that an article sent this
+/// way is read in its place and not skipped as hidden.
+fn place_streamed_segments(doc: &mut Html) {
+    let mut placeholders: Vec<(NodeId, &str)> = Vec::new();
+    let mut segments: Vec<(NodeId, &str)> = Vec::new();
+    for node in doc.tree.root().descendants() {
+        let Node::Element(e) = node.value() else { continue };
+        let Some(id) = e.attr("id") else { continue };
+        match e.name() {
+            "template" if id.starts_with("B:") || id.starts_with("P:") => placeholders.push((node.id(), id)),
+            "div" if id.starts_with("S:") && e.attr("hidden").is_some() => segments.push((node.id(), id)),
+            _ => {}
+        }
+    }
+    if placeholders.is_empty() || segments.is_empty() {
+        return;
+    }
+    // Ids are short and few: pair them by their number.
+    let moves: Vec<(NodeId, NodeId, bool)> = segments
+        .iter()
+        .filter_map(|&(segment, id)| {
+            let number = id.get(2..)?;
+            let &(placeholder, pid) = placeholders.iter().find(|(_, p)| p.get(2..) == Some(number))?;
+            Some((segment, placeholder, pid.starts_with("B:")))
+        })
+        .collect();
+    for (segment, placeholder, boundary) in moves {
+        let Some(target) = doc.tree.get(placeholder) else { continue };
+        // A placeholder inside its own segment (broken ids) would make a cycle.
+        if target.parent().is_none() || target.ancestors().any(|a| a.id() == segment) {
+            continue;
+        }
+        if boundary {
+            // The fallback: the siblings up to the boundary's closing comment, if there is one.
+            let mut fallback = Vec::new();
+            let mut closed = false;
+            for sibling in target.next_siblings() {
+                if matches!(sibling.value(), Node::Comment(c) if c.trim() == "/$") {
+                    closed = true;
+                    break;
+                }
+                fallback.push(sibling.id());
+            }
+            if closed {
+                for id in fallback {
+                    if let Some(mut node) = doc.tree.get_mut(id) {
+                        node.detach();
+                    }
+                }
+            }
+        }
+        let children: Vec<NodeId> =
+            doc.tree.get(segment).map(|s| s.children().map(|c| c.id()).collect()).unwrap_or_default();
+        for child in children {
+            if let Some(mut target) = doc.tree.get_mut(placeholder) {
+                target.insert_id_before(child);
+            }
+        }
+    }
 }
 
 fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> Article {
@@ -261,6 +327,8 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
     // Characters of scored paragraphs under every element: how much prose it holds.
     let mut prose: dom::IdMap<usize> = dom::IdMap::default();
     let mut excluded_cache: dom::IdMap<bool> = dom::IdMap::default();
+    // Prose directly in the body: text loose in it (old markup) and its own paragraphs.
+    let mut in_body = loose_text(body).chars().count();
     for el in body.descendent_elements() {
         let name = el.value().name();
         let paragraph_like = matches!(name, "p" | "pre" | "td" | "blockquote")
@@ -296,6 +364,9 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             continue;
         }
         let score = 1.0 + commas as f64 + (len as f64 / 100.0).min(3.0);
+        if el.parent().is_some_and(|p| p.id() == body.id()) {
+            in_body += len;
+        }
         let owner = if loose { Some(*el) } else { None };
         for ancestor in owner.into_iter().chain(el.ancestors()).take(MAX_DEPTH) {
             if ancestor.id() == body.id() {
@@ -325,7 +396,14 @@ fn best_candidate(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
             best = Some((score, el));
         }
     }
-    best.map(|(_, el)| widen_to_sections(body, el, &prose))
+    let best = best.map(|(_, el)| widen_to_sections(body, el, &prose));
+    // Paragraphs set straight in the body vote for no container: when they hold much more
+    // prose than the best container, the body is the article.
+    let best_prose = best.map_or(0, |el| prose.get(&el.id()).copied().unwrap_or(0));
+    if in_body >= MIN_BODY_PROSE && in_body > best_prose * 2 {
+        return Some(body);
+    }
+    best
 }
 
 /// A long article often comes as sections in sibling containers (page builders, one block
@@ -380,6 +458,9 @@ fn widen_to_sections<'a>(
     }
     chosen
 }
+
+/// Characters of prose set directly in the body for the body to be taken as the article.
+const MIN_BODY_PROSE: usize = 500;
 
 /// Characters of paragraphs under an element for its content class to count in full.
 const FULL_BONUS_PROSE: f64 = 500.0;
@@ -616,6 +697,8 @@ fn value_hints(value: &str, is_class: bool) -> Hints {
             "invisible",
             "is-hidden",
             "hide",
+            // Webflow's class for an element whose display condition is not met.
+            "w-condition-invisible",
         ]);
         hints.widget |= is(&["widget", "widgets"]);
     }
@@ -899,6 +982,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
     if by_tag.is_none() && by_role.is_none() && !matches!(kind, Comments | CookieNotice) && is_prose(el) {
         return None;
     }
+    // A comment thread is prose too, but not the whole of a container that names itself the
+    // article's content: a class like "commentOnSelection" on the body's wrapper names a
+    // feature of the text, not a section.
+    if kind == Comments && by_tag.is_none() && by_role.is_none() && is_prose(el) && fills_content_parent(el) {
+        return None;
+    }
     // A consent dialog is a cookie notice whatever the markup calls it.
     if kind != CookieNotice
         && by_class.is_none()
@@ -907,6 +996,17 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         return Some(CookieNotice);
     }
     Some(kind)
+}
+
+/// Whether an element holds nearly all the text of its parent, a container whose class names
+/// the article's content and no section.
+fn fills_content_parent(el: ElementRef<'_>) -> bool {
+    el.parent().and_then(ElementRef::wrap).is_some_and(|parent| {
+        let hints = hints(parent);
+        hints.positive
+            && hints.section.is_none()
+            && u64::from(dom::counts(el).text) * 10 >= u64::from(dom::counts(parent).text) * 9
+    })
 }
 
 /// Whether an element is a `<pre>` or `<code>` or inside one.
@@ -1016,6 +1116,8 @@ struct Block {
     before_headline: bool,
     /// In a small cell of a row of several cells: a table's data, whatever its words say.
     in_grid: bool,
+    /// In a list item (a paragraph in an `<li>`, as in a loose Markdown or AsciiDoc list).
+    in_item: bool,
 }
 
 struct Walker {
@@ -1063,6 +1165,9 @@ impl Walker {
         // Whether the last child was an inline element: text of two inline elements in a row
         // may need a space between them.
         let mut after_element = false;
+        // Children with much text, by size: a copy of one is a layout's variant for another
+        // screen size (all but one hidden by the style sheet).
+        let mut large: Vec<(u32, ElementRef<'_>)> = Vec::new();
         for child in node.children() {
             match child.value() {
                 Node::Text(t) => {
@@ -1103,6 +1208,19 @@ impl Walker {
                     if name == "br" {
                         self.buffer.push('\n');
                         continue;
+                    }
+                    let chars = dom::counts(el).text;
+                    if chars >= MIN_VARIANT_CHARS && !self.plain {
+                        // Texts are built only for siblings of the same size.
+                        if large.iter().any(|&(n, _)| n == chars) {
+                            let text = element_text(el);
+                            if large.iter().any(|&(n, other)| n == chars && element_text(other) == text) {
+                                self.flush();
+                                self.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
+                                continue;
+                            }
+                        }
+                        large.push((chars, el));
                     }
                     if name == "tr" && is_data_row(el) {
                         self.flush();
@@ -1200,9 +1318,20 @@ impl Walker {
             return;
         }
         let in_grid = self.grid_depth > 0;
-        self.blocks.push(Block { text, tag, link_chars, before_headline: !self.seen_headline, in_grid });
+        let in_item = self.tag_stack.contains(&BlockTag::Item);
+        self.blocks.push(Block {
+            text,
+            tag,
+            link_chars,
+            before_headline: !self.seen_headline,
+            in_grid,
+            in_item,
+        });
     }
 }
+
+/// Characters of text for a child to be compared with its siblings as a possible copy.
+const MIN_VARIANT_CHARS: u32 = 500;
 
 /// A table cell of little text in a row of several cells: a cell of a data table laid out
 /// with paragraphs (not a layout column holding the article or a sidebar).
@@ -1251,6 +1380,8 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // paragraph of prose after it means the article went on.
     let mut resumable = false;
     let mut kept: Vec<(String, BlockTag)> = Vec::new();
+    // Whether each kept block is mostly a link's text.
+    let mut kept_linked: Vec<bool> = Vec::new();
     // Words of prose paragraphs in each block (zero for other blocks), and how many words of
     // prose follow each block: a cue that ends articles ("About the author") followed by as
     // much prose again is a box inside the article.
@@ -1283,11 +1414,18 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // In the items of a list that a kept paragraph leads into ("Patches merged this month:"):
     // items that are a link each are the article's list, not a menu.
     let mut led_list = false;
+    // In the items after a table of contents' label: the section titles it links to.
+    let mut in_contents = false;
     for (i, block) in blocks.into_iter().enumerate() {
         let (words, chars) = sizes[i];
-        if block.tag != BlockTag::Item {
+        if block.tag != BlockTag::Item && !block.in_item {
             led_list = false;
         }
+        if in_contents && (block.tag == BlockTag::Item || block.in_item) {
+            content.removed.push(RemovedBlock { kind: BoilerplateKind::Navigation, text: block.text });
+            continue;
+        }
+        in_contents = boilerplate::is_contents_label(&block.text);
         // Blocks before the headline are dropped before any cue is asked for.
         let cue = if has_headline && block.before_headline && !ended {
             None
@@ -1360,6 +1498,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
             led_list = true;
         }
         prose_words_kept += prose_words[i];
+        kept_linked.push(block.link_chars * 2 > chars);
         kept.push((block.text, block.tag));
     }
     // Short headings before the first paragraph label sections, not the article's start,
@@ -1373,16 +1512,26 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         })
     {
         let (text, _) = kept.remove(0);
+        if !kept_linked.is_empty() {
+            kept_linked.remove(0);
+        }
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
     // A heading with nothing under it at the end belonged to what follows the article (the
-    // rows of a table that ends it are data, however short).
-    while kept.len() > 1
-        && kept.last().is_some_and(|(t, tag)| {
+    // rows of a table that ends it are data, however short). A long run of such lines that
+    // do not link is not a stray label but a list the article ends with (brands, names, each
+    // set as a heading); a run of linked titles is a list of other stories.
+    let trailing = kept
+        .iter()
+        .skip(1)
+        .rev()
+        .take_while(|(t, tag)| {
             *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && word_count(t) <= 4)
         })
-    {
-        if let Some((text, _)) = kept.pop() {
+        .count();
+    let linked = kept_linked.iter().rev().take(trailing).filter(|&&l| l).count();
+    if trailing <= MAX_TRAILING_LABELS || linked * 2 > trailing {
+        for (text, _) in kept.split_off(kept.len() - trailing) {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
         }
     }
@@ -1394,6 +1543,10 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
     content
 }
+
+/// Short lines at the end of the blocks that are dropped as labels of what follows; more are
+/// a list.
+const MAX_TRAILING_LABELS: usize = 12;
 
 /// The words of a block that is a paragraph of prose (long, a sentence, few links), else 0.
 fn prose_paragraph_words(block: &Block, words: usize, chars: usize) -> usize {
@@ -2220,5 +2373,124 @@ mod tests {
         assert!(article.text.contains("safer for everyone"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
         assert!(!article.text.contains("Ferry timetable"), "{article:?}");
+    }
+
+    #[test]
+    fn streamed_segments_are_read_in_their_placeholders() {
+        let html = "<html><body><main><h1>Harbour permits explained</h1>\
+             <!--$?--><template id=\"B:0\"></template><div>Loading paragraph...</div><!--/$-->\
+             <p>Footer note.</p></main>\
+             <div hidden id=\"S:0\"><div><p>The harbour master said on Monday that the new permits, which cost \
+             forty euros a year, would make the port safer for everyone who works there.</p>\
+             <p>Inspections of the first boats, the council said, are expected to begin in the second week \
+             of March, after the fishing season ends.</p><template id=\"P:1\"></template></div></div>\
+             <div hidden id=\"S:1\"><p>Owners of small boats, who had asked for a lower fee, will pay half, \
+             the council added in its statement.</p></div></body></html>";
+        let article = read(html, None);
+        assert!(article.text.starts_with("The harbour master said"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
+        assert!(article.text.contains("will pay half"), "{article:?}");
+        assert!(!article.text.contains("Loading"), "{article:?}");
+    }
+
+    #[test]
+    fn a_comment_class_on_the_wrapper_of_the_article_body_is_no_comment_section() {
+        let html = format!(
+            "<html><body><main><h1>Harbour permits explained</h1>\
+             <div class=\"post-content\"><div class=\"commentOnSelection\">{PROSE}</div></div>\
+             <div class=\"comments\"><p>A reader wrote that the permits, at forty euros, are far too dear for them.</p>\
+             <p>Another reader wrote back that the fee is small, and that the port needs the money badly.</p></div>\
+             </main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("The committee met on Monday"), "{article:?}");
+        assert!(!article.text.contains("A reader wrote"), "{article:?}");
+    }
+
+    #[test]
+    fn links_in_paragraphs_of_list_items_after_a_lead_are_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Patches merged this month:</p>\
+             <ul><li><p><a href=\"/1\">Harbour: allow permits for small boats</a></p></li>\
+             <li><p><a href=\"/2\">Ferry: fix the winter timetable</a></p></li></ul>\
+             <p>Inspections of the first boats are expected to begin in the second week of March.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("allow permits for small boats"), "{article:?}");
+        assert!(article.text.contains("fix the winter timetable"), "{article:?}");
+    }
+
+    #[test]
+    fn an_element_hidden_by_a_display_condition_is_not_read() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}\
+             <p class=\"summary-fallback w-condition-invisible\">A summary shown only when the post has none of its own.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("A summary shown only"), "{article:?}");
+    }
+
+    #[test]
+    fn a_copy_of_a_block_beside_it_is_read_once() {
+        let html = format!(
+            "<html><body><main><h1>Harbour permits explained</h1><div class=\"entry-content\">\
+             <div class=\"variant desktop\">{PROSE}{PROSE}{PROSE}</div>\
+             <div class=\"variant mobile\">{PROSE}{PROSE}{PROSE}</div>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert_eq!(article.text.matches("The committee met on Monday").count(), 3, "{article:?}");
+    }
+
+    #[test]
+    fn a_table_of_contents_is_not_the_article() {
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\"><p>In this article:</p>\
+             <ul><li>Who needs a permit</li><li>What it costs</li></ul>{PROSE}\
+             <h2>Who needs a permit</h2><p>Every boat longer than six metres will need one, the committee said.</p>\
+             </div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("In this article"), "{article:?}");
+        assert!(!article.text.contains("What it costs"), "{article:?}");
+        assert!(article.text.contains("Who needs a permit\n\nEvery boat"), "{article:?}");
+    }
+
+    #[test]
+    fn paragraphs_set_straight_in_the_body_are_the_article() {
+        let html = "<html><body><h1>Harbour permits</h1>\
+             The committee met on Monday to discuss the new harbour rules, and agreed on most of them after a long debate.\
+             <p>Fishing boats will need a permit from next spring, the committee said in a statement after the meeting, \
+             and owners who already hold a licence will get the permit without a new application, officials added.\
+             <p>Inspections of the first boats, the council said, are expected to begin in the second week of March, \
+             after the fishing season ends, and will take about a month, according to the harbour master.\
+             <div class=\"float\"><p>The old harbour, drawn by a local artist, in a print from the town's archive.</p></div>\
+             </body></html>";
+        let article = read(html, None);
+        assert!(article.text.contains("The committee met on Monday"), "{article:?}");
+        assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_long_list_of_headings_at_the_end_is_kept() {
+        let brands: String =
+            (1..=15).map(|i| format!("<h3>Harbour Brand {i}</h3><ul><li><h4>linen</h4></li></ul>")).collect();
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<p>Here is the list.</p>{brands}</div></main></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(article.text.contains("Harbour Brand 15"), "{article:?}");
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}<h3>Share this</h3></div></main></body></html>"
+        );
+        assert!(!read(&html, None).text.contains("Share this"));
+        let stories: String =
+            (1..=15).map(|i| format!("<h3><a href=\"/{i}\">Harbour story {i}</a></h3>")).collect();
+        let html = format!(
+            "<html><body><main><div class=\"entry-content\">{PROSE}{stories}</div></main></body></html>"
+        );
+        assert!(!read(&html, None).text.contains("Harbour story 15"));
     }
 }
