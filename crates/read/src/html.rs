@@ -1172,7 +1172,8 @@ impl Walker {
             match child.value() {
                 Node::Text(t) => {
                     self.buffer.push_str(t);
-                    if in_link {
+                    // Removed blocks' text (plain) has no use for link counts.
+                    if in_link && !self.plain {
                         self.buffer_links += t.chars().filter(|c| !c.is_whitespace()).count();
                     }
                 }
@@ -1282,31 +1283,35 @@ impl Walker {
         if self.buffer.is_empty() {
             return;
         }
-        let raw = std::mem::take(&mut self.buffer);
         let links = std::mem::take(&mut self.buffer_links);
         let tag = self.tag_stack.last().copied().unwrap_or(BlockTag::Paragraph);
-        if !raw.contains('\n') {
-            let text = clean_space(&raw);
+        // The buffer is cleared, not taken: it keeps its room for the next block.
+        if !self.buffer.contains('\n') {
+            let text = clean_space(&self.buffer);
+            self.buffer.clear();
             self.push_block(text, tag, links);
             return;
         }
         // Two line breaks in a row separate paragraphs in old markup.
-        let lines: Vec<String> = raw.split('\n').map(clean_space).collect();
-        let mut paragraph: Vec<String> = Vec::new();
         let mut pieces: Vec<String> = Vec::new();
-        for line in lines {
-            if line.is_empty() {
-                if !paragraph.is_empty() {
-                    pieces.push(paragraph.join("\n"));
-                    paragraph.clear();
-                }
-            } else {
-                paragraph.push(line);
+        let mut paragraph = String::new();
+        for line in self.buffer.split('\n') {
+            let mark = paragraph.len();
+            if mark > 0 {
+                paragraph.push('\n');
+            }
+            if push_clean(&mut paragraph, line) {
+                continue;
+            }
+            paragraph.truncate(mark);
+            if !paragraph.is_empty() {
+                pieces.push(std::mem::take(&mut paragraph));
             }
         }
         if !paragraph.is_empty() {
-            pieces.push(paragraph.join("\n"));
+            pieces.push(paragraph);
         }
+        self.buffer.clear();
         let n = pieces.len();
         for piece in pieces {
             self.push_block(piece, tag, if n == 1 { links } else { 0 });
@@ -1751,13 +1756,20 @@ pub(crate) fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
 
 pub(crate) fn clean_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_clean(&mut out, text);
+    out
+}
+
+/// Appends the words of `text` to `out`, one space between them; whether there were any.
+fn push_clean(out: &mut String, text: &str) -> bool {
+    let start = out.len();
     for word in text.split_whitespace() {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
+    out.len() > start
 }
 
 #[cfg(test)]
