@@ -210,26 +210,26 @@ pub fn cue(text: &str) -> Option<Cue> {
 /// takeaways", "At a glance", "Introduction").
 pub fn is_opening_heading(text: &str) -> bool {
     let text = text.trim();
-    word_count(text) <= 5 && OPENING_HEADING.is_match(text)
+    at_most_words(text, 5) && OPENING_HEADING.is_match(text)
 }
 
 /// The label of a table of contents ("Table of contents", "In this article:", "Jump to:").
 pub fn is_contents_label(text: &str) -> bool {
     let text = text.trim();
-    word_count(text) <= 4 && CONTENTS_LABEL.is_match(text)
+    at_most_words(text, 4) && CONTENTS_LABEL.is_match(text)
 }
 
 /// A lead and one title after a colon ("Related: Ferry fares to rise"), not a list of them.
 fn is_inline_link_line(line: &str) -> bool {
     line.split_once(':').is_some_and(|(_, title)| {
-        word_count(title) >= 2 && !title.contains(['|', '•', '·']) && !ends_sentence(title)
+        at_least_words(title, 2) && !title.contains(['|', '•', '·']) && !ends_sentence(title)
     })
 }
 
 /// A short line that opens with a dash: a signature ("— Jo Park") or an attribution.
 pub fn is_signature(text: &str) -> bool {
     let text = text.trim();
-    word_count(text) <= 8 && SIGNATURE.is_match(text)
+    at_most_words(text, 8) && SIGNATURE.is_match(text)
 }
 
 /// Whether a line ends like a sentence.
@@ -242,6 +242,16 @@ pub fn ends_sentence(line: &str) -> bool {
 /// without spaces) about one word per two characters.
 pub fn word_count(text: &str) -> usize {
     words_up_to(text, usize::MAX)
+}
+
+/// Whether `text` has at most `n` words ([`word_count`], counted no further than needed).
+pub fn at_most_words(text: &str, n: usize) -> bool {
+    words_up_to(text, n.saturating_add(1)) <= n
+}
+
+/// Whether `text` has at least `n` words ([`word_count`], counted no further than needed).
+pub fn at_least_words(text: &str, n: usize) -> bool {
+    words_up_to(text, n) >= n
 }
 
 /// [`word_count`], counted no further than `cap`.
@@ -355,6 +365,8 @@ mod tests {
             }
         }
         assert_eq!(word_count("one two  three\nfour"), 4);
+        assert!(at_most_words("one two three", 3) && !at_most_words("one two three", 2));
+        assert!(at_least_words("one two three", 3) && !at_least_words("one two three", 4));
     }
 
     #[test]

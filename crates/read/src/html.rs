@@ -20,7 +20,7 @@ use domain::{Article, BoilerplateKind, Diagnostic, RemovedBlock};
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 
-use crate::boilerplate::{self, ends_sentence, word_count};
+use crate::boilerplate::{self, at_least_words, at_most_words, ends_sentence, word_count};
 use crate::dom::{self, Hints};
 #[cfg(test)]
 use crate::meta::strip_site_name;
@@ -203,7 +203,7 @@ fn find_body(doc: &Html) -> Option<ElementRef<'_>> {
 /// heading "Reviews" is not the headline of "Diet plan: results and reviews").
 pub(crate) fn same_headline(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    !short.is_empty() && long.contains(short) && (word_count(short) >= 3 || short.len() * 2 >= long.len())
+    !short.is_empty() && long.contains(short) && (at_least_words(short, 3) || short.len() * 2 >= long.len())
 }
 
 /// The text of the page's `<h1>` when it can be trusted as the title: one that agrees with
@@ -1375,7 +1375,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // later in the source, or a second copy of it).
     let prose_before = blocks
         .iter()
-        .filter(|b| b.before_headline && word_count(&b.text) >= 10 && ends_sentence(&b.text))
+        .filter(|b| b.before_headline && at_least_words(&b.text, 10) && ends_sentence(&b.text))
         .count();
     let has_headline = has_headline && prose_before < 2;
     let mut content = Content::default();
@@ -1512,7 +1512,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     while kept.len() > 1
         && kept.first().is_some_and(|(t, tag)| {
             *tag == BlockTag::Heading
-                && word_count(t) <= 8
+                && at_most_words(t, 8)
                 && !(has_headline && (t.ends_with('?') || boilerplate::is_opening_heading(t)))
         })
     {
@@ -1531,7 +1531,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         .skip(1)
         .rev()
         .take_while(|(t, tag)| {
-            *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && word_count(t) <= 4)
+            *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && at_most_words(t, 4))
         })
         .count();
     let linked = kept_linked.iter().rev().take(trailing).filter(|&&l| l).count();
