@@ -95,6 +95,7 @@ static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:facebook|twitter|whatsapp|linkedin|reddit|telegram|pinterest|email|e-mail|print|copy link|bluesky|threads|mastodon|x)\b",
     )
 });
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static INLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:keep reading|continue reading|read more\b|read the (?:full|rest|complete)\b|advertisement|advertising|sponsored|promoted|skip to\b|click here\b|listen to (?:this )?(?:article|story)\b|reading time\b|\d+\s*min(?:ute)?s?\s+read\b|download (?:the|our|a)\b|subscribe\b|sign up\b|newsletter\b|support (?:independent|our|us)\b|donate\b|become a (?:member|supporter|subscriber)\b|join (?:\d|our|us)\b|follow (?:us|news|our)\b|get (?:the|our) [\w\s]*(?:newsletter|briefing|app|updates)\b|our standards\b|corrections?\?|report an error\b|watch:|video:|photo:|image:|picture:|recommended:|ad\b)",
@@ -186,6 +187,10 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(ShareButtons));
     }
     if words <= 30 && INLINE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A page template's placeholder text, shown to nobody (hidden by a style sheet).
+    if PLACEHOLDER.is_match(first) {
         return Some(Cue::soft(Other));
     }
     if words <= 40 && CONTACT_US.is_match(text) {
@@ -367,6 +372,16 @@ mod tests {
         assert_eq!(word_count("one two  three\nfour"), 4);
         assert!(at_most_words("one two three", 3) && !at_most_words("one two three", 2));
         assert!(at_least_words("one two three", 3) && !at_least_words("one two three", 4));
+    }
+
+    #[test]
+    fn placeholder_text_is_boilerplate() {
+        check(
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.",
+            Some((Other, false)),
+        );
+        check("Lorem Ipsum", Some((Other, false)));
+        check("The filler text known as lorem ipsum goes back to Cicero.", None);
     }
 
     #[test]
