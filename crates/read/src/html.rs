@@ -1135,6 +1135,8 @@ struct Walker {
     depth_exceeded: bool,
     /// Text only: no boilerplate judgement (for the text of a block already removed).
     plain: bool,
+    /// In text-only mode, the text itself, one line per block (instead of `blocks`).
+    plain_text: String,
     /// Visible characters in the element walked, to judge the size of a nested post.
     root_text: u32,
 }
@@ -1153,6 +1155,7 @@ impl Walker {
             grid_depth: 0,
             depth_exceeded: false,
             plain: false,
+            plain_text: String::new(),
             root_text: 0,
         }
     }
@@ -1284,6 +1287,20 @@ impl Walker {
             return;
         }
         let links = std::mem::take(&mut self.buffer_links);
+        if self.plain {
+            // Each non-empty line is a line of the text, as its blocks would be.
+            for line in self.buffer.split('\n') {
+                let mark = self.plain_text.len();
+                if mark > 0 {
+                    self.plain_text.push('\n');
+                }
+                if !push_clean(&mut self.plain_text, line) {
+                    self.plain_text.truncate(mark);
+                }
+            }
+            self.buffer.clear();
+            return;
+        }
         let tag = self.tag_stack.last().copied().unwrap_or(BlockTag::Paragraph);
         // The buffer is cleared, not taken: it keeps its room for the next block.
         if !self.buffer.contains('\n') {
@@ -1320,6 +1337,13 @@ impl Walker {
 
     fn push_block(&mut self, text: String, tag: BlockTag, link_chars: usize) {
         if text.trim().is_empty() {
+            return;
+        }
+        if self.plain {
+            if !self.plain_text.is_empty() {
+                self.plain_text.push('\n');
+            }
+            self.plain_text.push_str(&text);
             return;
         }
         let in_grid = self.grid_depth > 0;
@@ -1719,9 +1743,7 @@ pub(crate) fn element_text_blocks(el: ElementRef<'_>) -> String {
     walker.tag_stack.push(BlockTag::Paragraph);
     walker.walk(*el, 0, false);
     walker.flush();
-    let mut lines: Vec<String> = walker.blocks.into_iter().map(|b| b.text).collect();
-    lines.extend(walker.removed.into_iter().map(|r| r.text));
-    lines.join("\n")
+    walker.plain_text
 }
 
 /// The character references that survive in JSON-LD and meta values escaped twice.
