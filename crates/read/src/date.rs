@@ -77,12 +77,18 @@ pub fn find_date_at(text: &str) -> Option<(usize, NaiveDate)> {
 fn has_year(text: &str) -> bool {
     let mut run = 0;
     for b in text.bytes() {
-        run = if b.is_ascii_digit() || !b.is_ascii() { run + 1 } else { 0 };
+        run = if may_be_digit(b) { run + 1 } else { 0 };
         if run == 4 {
             return true;
         }
     }
     false
+}
+
+/// Whether a byte may be part of a digit `\d` matches: an ASCII digit, or a byte of a
+/// non-ASCII character (other scripts' digits).
+pub(crate) fn may_be_digit(b: u8) -> bool {
+    b.is_ascii_digit() || !b.is_ascii()
 }
 
 /// A date written into a URL path: `/2023/10/13/` or `/2023-10-13-`.

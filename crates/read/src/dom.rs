@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(places, (0..places.len()).collect::<Vec<_>>());
     }
 
-    /// `compute_hints` reads only the attributes the hint cache is keyed by.
+    /// `compute_hints` reads only [`HINT_ATTRIBUTES`], which the attribute filter keeps.
     #[test]
     fn hints_are_computed_from_the_keyed_attributes_alone() {
         let source = include_str!("html.rs");

@@ -1408,9 +1408,8 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
     // Ended by a cue that also opens boxes inside articles ("More:", "Related"): a long
     // paragraph of prose after it means the article went on.
     let mut resumable = false;
-    let mut kept: Vec<(String, BlockTag)> = Vec::new();
-    // Whether each kept block is mostly a link's text.
-    let mut kept_linked: Vec<bool> = Vec::new();
+    // Each kept block's text, tag, and whether it is mostly a link's text.
+    let mut kept: Vec<(String, BlockTag, bool)> = Vec::new();
     // Words of prose paragraphs in each block (zero for other blocks), and how many words of
     // prose follow each block: a cue that ends articles ("About the author") followed by as
     // much prose again is a box inside the article.
@@ -1471,7 +1470,7 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         // closing signature.
         let cue = cue.filter(|_| {
             !(boilerplate::is_signature(&block.text)
-                && kept.last().is_some_and(|(t, _)| {
+                && kept.last().is_some_and(|(t, _, _)| {
                     t.trim_end().ends_with(['”', '"', '»', '」']) || t.starts_with(['“', '"', '«', '「'])
                 }))
         });
@@ -1527,23 +1526,19 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
             led_list = true;
         }
         prose_words_kept += prose_words[i];
-        kept_linked.push(block.link_chars * 2 > chars);
-        kept.push((block.text, block.tag));
+        kept.push((block.text, block.tag, block.link_chars * 2 > chars));
     }
     // Short headings before the first paragraph label sections, not the article's start,
     // but for a question or a summary's label after the headline ("What is a permit?",
     // "Key takeaways"): those open the article's first section.
     while kept.len() > 1
-        && kept.first().is_some_and(|(t, tag)| {
+        && kept.first().is_some_and(|(t, tag, _)| {
             *tag == BlockTag::Heading
                 && at_most_words(t, 8)
                 && !(has_headline && (t.ends_with('?') || boilerplate::is_opening_heading(t)))
         })
     {
-        let (text, _) = kept.remove(0);
-        if !kept_linked.is_empty() {
-            kept_linked.remove(0);
-        }
+        let (text, _, _) = kept.remove(0);
         content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
     }
     // A heading with nothing under it at the end belonged to what follows the article (the
@@ -1554,22 +1549,22 @@ fn finish_blocks(blocks: Vec<Block>, has_headline: bool, title: Option<&str>) ->
         .iter()
         .skip(1)
         .rev()
-        .take_while(|(t, tag)| {
+        .take_while(|(t, tag, _)| {
             *tag == BlockTag::Heading || (*tag != BlockTag::Row && !ends_sentence(t) && at_most_words(t, 4))
         })
         .count();
-    let linked = kept_linked.iter().rev().take(trailing).filter(|&&l| l).count();
+    let linked = kept.iter().rev().take(trailing).filter(|(_, _, linked)| *linked).count();
     if trailing <= MAX_TRAILING_LABELS || linked * 2 > trailing {
-        for (text, _) in kept.split_off(kept.len() - trailing) {
+        for (text, _, _) in kept.split_off(kept.len() - trailing) {
             content.removed.push(RemovedBlock { kind: BoilerplateKind::Other, text });
         }
     }
     if content.byline_date.is_none()
-        && let Some((first, _)) = kept.first()
+        && let Some((first, _, _)) = kept.first()
     {
         content.byline_date = date::dateline_date(first);
     }
-    content.paragraphs = kept.into_iter().map(|(t, _)| t).collect();
+    content.paragraphs = kept.into_iter().map(|(t, _, _)| t).collect();
     content
 }
 

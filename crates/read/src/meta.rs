@@ -948,17 +948,21 @@ fn title_heading<'a>(doc: &Html, meta: &MetaTags, body: ElementRef<'a>) -> Optio
         .collect();
     let is_title = |text: &str| {
         let text = text.to_lowercase();
-        text.chars().count() >= 10
-            && titles.iter().any(|t| {
-                *t == text
-                    || t.strip_prefix(text.as_str())
-                        .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|sep| rest.starts_with(sep)))
-            })
+        text.chars().count() >= 10 && titles.iter().any(|t| is_title_or_its_head(t, &text))
     };
     body.descendent_elements()
         .filter(|e| matches!(e.value().name(), "h1" | "h2" | "h3"))
         .filter(|e| dom::counts(*e).text <= 300)
         .find(|e| is_title(&element_text(*e)) && !outside_article(*e, body) && !is_invisible(*e))
+}
+
+/// Whether `text` is `title`, whole or before one of its separators ("Headline | Site"), both
+/// already folded to one case.
+fn is_title_or_its_head(title: &str, text: &str) -> bool {
+    title == text
+        || title
+            .strip_prefix(text)
+            .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|sep| rest.starts_with(sep)))
 }
 
 /// When the `<meta>` tags say the page last changed.
@@ -1216,7 +1220,7 @@ fn text_offset(area: ElementRef<'_>, el: ElementRef<'_>) -> u32 {
 fn may_hold_year(el: ElementRef<'_>) -> bool {
     let mut digits = 0;
     for piece in el.text() {
-        digits += piece.bytes().filter(|b| b.is_ascii_digit() || !b.is_ascii()).count();
+        digits += piece.bytes().filter(|&b| date::may_be_digit(b)).count();
         if digits >= 4 {
             return true;
         }
@@ -1228,13 +1232,10 @@ fn may_hold_year(el: ElementRef<'_>) -> bool {
 /// small item whose link reads as the headline or the page's title (whole, or before a
 /// separator: "Headline | Site").
 fn own_entry_date(body: ElementRef<'_>, titles: &[String]) -> Option<NaiveDate> {
+    let titles: Vec<String> = titles.iter().map(|t| t.to_ascii_lowercase()).collect();
     let names_page = |text: &str| {
         text.chars().count() >= 15
-            && titles.iter().any(|t| {
-                t.eq_ignore_ascii_case(text)
-                    || t.get(..text.len()).is_some_and(|head| head.eq_ignore_ascii_case(text))
-                        && TITLE_SEPARATORS.iter().any(|sep| t[text.len()..].starts_with(sep))
-            })
+            && titles.iter().any(|t| is_title_or_its_head(t, &text.to_ascii_lowercase()))
     };
     for el in body.descendent_elements().filter(|e| e.value().name() == "time") {
         for item in el.ancestors().filter_map(ElementRef::wrap).take(3) {
