@@ -4,7 +4,8 @@
 //! class hints, how much text and link text it holds, whether it is boilerplate). Each is
 //! answered once per element per page: text counts in one pass over the document, the rest
 //! on first use. The tables live in a thread-local [`Facts`] that `read_html` resets for
-//! every page, since element ids are only meaningful within one tree.
+//! every page, since element ids are only meaningful within one tree; what a `class` value
+//! says depends on the value alone, and is kept from page to page ([`CLASS_HINTS`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
