@@ -246,12 +246,12 @@ impl<'a> Tokenizer<'a> {
     /// The content of a raw-text element, up to its end tag.
     fn raw_text(&mut self, builder: &mut Builder, name: &LocalName, kind: RawText) -> Option<()> {
         let rest = &self.bytes[self.at..];
-        let Some(close) = find_closing(rest, name.as_bytes()) else { return decline("unclosed raw text") };
+        let close = match kind {
+            RawText::Script => raw::script_end(rest),
+            _ => find_closing(rest, name.as_bytes()),
+        };
+        let Some(close) = close else { return decline("unclosed raw text") };
         let content = &self.text[self.at..self.at + close];
-        // A script holding `<!--` enters the tokenizer's escaped states.
-        if kind == RawText::Script && content.contains("<!--") {
-            return decline("script with <!--");
-        }
         let (end, _) = tag_end(self.bytes, self.at + close + 2, |_| Some(()))?;
         let text = match kind {
             RawText::Rcdata => decode_refs(content)?,
@@ -2029,6 +2029,8 @@ mod tests {
             "<form><input type=text><button>b</button></form><hr><img alt=x><p>a<hr>b",
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
+            "<script>var a = '<!--<script>x</script>';</script><p>after</p><script><!-- y --></script>z",
+            "<script>if (a<!--b) {}</script><p>x<script>/*<!--*/ s = '</scr' + 'ipt>'</script>",
             "<head><template><meta name=a></template></head><body><template><tr><td>x</template><p>y<template><b>z",
             "",
         ] {
@@ -2048,6 +2050,7 @@ mod tests {
             "<p>&notanentity;",
             "<template shadowrootmode=open><p>x</template>",
             "<p>x<!-- never closed",
+            "<script><!--<script></script>never closed",
         ] {
             assert!(fast(html).is_none(), "{html}");
             // And the page still parses.
@@ -2099,6 +2102,29 @@ mod tests {
             )
         ) {
             let html = parts.concat();
+            if let Some(fast) = fast(&html) {
+                proptest::prop_assert!(same_tree(&fast, &Html::parse_document(&html)), "{}", html);
+            }
+        }
+
+        /// A script ends where the tokenizer's escaped and double-escaped states end it.
+        #[test]
+        fn the_fast_path_ends_scripts_as_the_tokenizer_does(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<!--"), proptest::strategy::Just("-->"),
+                    proptest::strategy::Just("<script>"), proptest::strategy::Just("<SCRIPT "),
+                    proptest::strategy::Just("</script>"), proptest::strategy::Just("</script/"),
+                    proptest::strategy::Just("</scripts>"), proptest::strategy::Just("<scriptx"),
+                    proptest::strategy::Just("-"), proptest::strategy::Just("<"),
+                    proptest::strategy::Just(">"), proptest::strategy::Just("/"),
+                    proptest::strategy::Just("!"), proptest::strategy::Just("x"),
+                    proptest::strategy::Just(" "), proptest::strategy::Just("<p>"),
+                ],
+                0..24,
+            )
+        ) {
+            let html = format!("<p>a<script>{}</script><p>b</script><p>c", parts.concat());
             if let Some(fast) = fast(&html) {
                 proptest::prop_assert!(same_tree(&fast, &Html::parse_document(&html)), "{}", html);
             }

@@ -169,14 +169,8 @@ pub fn drop_attributes(input: &str) -> Cow<'_, str> {
                         }
                         // The content of a raw-text element is text up to its end tag.
                         match RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name])) {
-                            // A script holding `<!--` may hide its first end tag (the
-                            // tokenizer's escaped states): rewriting stops there.
-                            Some(raw) => find_closing(&bytes[end..], raw.as_bytes())
-                                .filter(|&j| {
-                                    *raw != "script"
-                                        || memchr::memmem::find(&bytes[end..end + j], b"<!--").is_none()
-                                })
-                                .map(|j| end + j),
+                            Some(&"script") => script_end(&bytes[end..]).map(|j| end + j),
+                            Some(raw) => find_closing(&bytes[end..], raw.as_bytes()).map(|j| end + j),
                             None => Some(end),
                         }
                     }
@@ -268,6 +262,101 @@ pub(crate) fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
     })
 }
 
+/// Where the end tag that closes a script first appears in `bytes` (its text), following the
+/// tokenizer's script data states: after `<!--` the text is "escaped", and there a `<script`
+/// opens a "double-escaped" run in which `</script` only closes the run; `-->` goes back to
+/// plain script data. `None` when the page ends first.
+pub(crate) fn script_end(bytes: &[u8]) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Data,
+        /// Escaped, after no, one or two (or more) dashes.
+        Escaped(u8),
+        /// Double-escaped, after no, one or two (or more) dashes.
+        Double(u8),
+    }
+    // `script` at `at`, then a space, `/` or `>` (which the tokenizer consumes): just past it.
+    let script_name = |at: usize| {
+        let name = bytes.get(at..at + 6).is_some_and(|n| n.eq_ignore_ascii_case(b"script"));
+        let delimiter = bytes.get(at + 6).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'));
+        (name && delimiter).then_some(at + 7)
+    };
+    let mut state = State::Data;
+    let mut i = 0;
+    while i < bytes.len() {
+        match state {
+            State::Data => {
+                i += memchr::memchr(b'<', &bytes[i..])?;
+                if bytes.get(i + 1) == Some(&b'/') && script_name(i + 2).is_some() {
+                    return Some(i);
+                }
+                if bytes[i + 1..].starts_with(b"!--") {
+                    state = State::Escaped(2);
+                    i += 4;
+                } else {
+                    i += 1;
+                }
+            }
+            State::Escaped(dashes) => match bytes[i] {
+                b'-' => {
+                    state = State::Escaped(dashes.saturating_add(1).min(2));
+                    i += 1;
+                }
+                b'<' if bytes.get(i + 1) == Some(&b'/') && script_name(i + 2).is_some() => return Some(i),
+                b'<' => match script_name(i + 1) {
+                    Some(after) => {
+                        state = State::Double(0);
+                        i = after;
+                    }
+                    None => {
+                        state = State::Escaped(0);
+                        i += 1;
+                    }
+                },
+                b'>' if dashes == 2 => {
+                    state = State::Data;
+                    i += 1;
+                }
+                _ => {
+                    state = State::Escaped(0);
+                    i += 1;
+                }
+            },
+            State::Double(dashes) => match bytes[i] {
+                b'-' => {
+                    state = State::Double(dashes.saturating_add(1).min(2));
+                    i += 1;
+                }
+                b'<' => match bytes.get(i + 1) == Some(&b'/') {
+                    true => match script_name(i + 2) {
+                        Some(after) => {
+                            state = State::Escaped(0);
+                            i = after;
+                        }
+                        None => {
+                            state = State::Double(0);
+                            i += 1;
+                        }
+                    },
+                    false => {
+                        state = State::Double(0);
+                        i += 1;
+                    }
+                },
+                b'>' if dashes == 2 => {
+                    state = State::Data;
+                    i += 1;
+                }
+                _ => {
+                    state = State::Double(0);
+                    i += 1;
+                }
+            },
+        }
+    }
+    None
+}
+
 /// Where a comment whose `<!--` came just before `bytes` ends (just past it): at `-->` or
 /// `--!>`, or at once for the empty `<!-->` and `<!--->`.
 fn comment_end(bytes: &[u8]) -> Option<usize> {
@@ -294,6 +383,28 @@ fn keep_script(tag: &str, body: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_ends_where_the_tokenizer_ends_it() {
+        fn end(text: &str) -> Option<&str> {
+            script_end(text.as_bytes()).map(|i| &text[..i])
+        }
+        assert_eq!(end("a < b </script>x"), Some("a < b "));
+        assert_eq!(end("x</SCRIPT\n>"), Some("x"));
+        assert_eq!(end("x</scripts></script>"), Some("x</scripts>"));
+        // Escaped, but not double-escaped: the first end tag still closes.
+        assert_eq!(end("<!-- a </script> b"), Some("<!-- a "));
+        assert_eq!(end("<!-- <b> --> </script>"), Some("<!-- <b> --> "));
+        // Double-escaped: `</script>` closes the run, and the next one the script.
+        assert_eq!(end("<!--<script>a</script>b</script>c"), Some("<!--<script>a</script>b"));
+        assert_eq!(end("<!--<script>--></script>"), Some("<!--<script>-->"));
+        assert_eq!(end("<!--<script x>-- ></script>y</script>"), Some("<!--<script x>-- ></script>y"));
+        // `-->` ends the escape, so a later `<script` is only text.
+        assert_eq!(end("<!-- --><script></script>"), Some("<!-- --><script>"));
+        assert_eq!(end("<!---->< script></script>"), Some("<!---->< script>"));
+        assert_eq!(end("<!--<script>never closed"), None);
+        assert_eq!(end("no end"), None);
+    }
 
     #[test]
     fn drops_scripts_styles_and_svg() {
