@@ -1399,6 +1399,13 @@ impl Builder {
                 self.close_p_in_button_scope()?;
                 self.insert(name, attrs)?;
             }
+            // Their content starts afresh: formatting elements opened before them are not
+            // reconstructed inside, up to the marker.
+            local_name!("applet") | local_name!("marquee") | local_name!("object") => {
+                self.reconstruct()?;
+                self.insert(name, attrs)?;
+                self.active.push(Format::Marker);
+            }
             local_name!("button") => {
                 if self.in_scope(name, Scope::Default) {
                     return decline("nested button");
@@ -1498,9 +1505,6 @@ impl Builder {
             | local_name!("math")
             | local_name!("frameset")
             | local_name!("nobr")
-            | local_name!("applet")
-            | local_name!("marquee")
-            | local_name!("object")
             | local_name!("xmp")
             | local_name!("plaintext")
             | local_name!("rb")
@@ -1750,7 +1754,13 @@ impl Builder {
             }
             local_name!("br") => return self.start_in_body(name, &mut Some(Vec::new())),
             local_name!("nobr") => return decline_tag(name),
-            local_name!("applet") | local_name!("marquee") | local_name!("object") => {}
+            local_name!("applet") | local_name!("marquee") | local_name!("object") => {
+                if self.in_scope(name, Scope::Default) {
+                    self.generate_implied_end_tags(None)?;
+                    self.pop_until(name)?;
+                    self.clear_to_marker();
+                }
+            }
             _ if is_formatting(name) => {
                 if let Some(step) = self.adoption_agency(name)? {
                     return Some(step);
@@ -1813,6 +1823,9 @@ fn is_scope_boundary(name: &LocalName) -> bool {
             | local_name!("caption")
             | local_name!("select")
             | local_name!("template")
+            | local_name!("applet")
+            | local_name!("marquee")
+            | local_name!("object")
     )
 }
 
@@ -2030,6 +2043,7 @@ mod tests {
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
             "<script>var a = '<!--<script>x</script>';</script><p>after</p><script><!-- y --></script>z",
+            "<b>x<object data=y><p>in<i>z</object>w</b><marquee><b>m</marquee><p>q</p><applet></b></applet><p></object>",
             "<script>if (a<!--b) {}</script><p>x<script>/*<!--*/ s = '</scr' + 'ipt>'</script>",
             "<head><template><meta name=a></template></head><body><template><tr><td>x</template><p>y<template><b>z",
             "",
@@ -2094,6 +2108,8 @@ mod tests {
                     proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
                     proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
                     proptest::strategy::Just("<?x>"), proptest::strategy::Just("<!x>"),
+                    proptest::strategy::Just("<object>"), proptest::strategy::Just("</object>"),
+                    proptest::strategy::Just("<marquee>"), proptest::strategy::Just("</applet>"),
                     proptest::strategy::Just("</ y>"), proptest::strategy::Just("<template>"), proptest::strategy::Just("</template>"),
                     proptest::strategy::Just("<"), proptest::strategy::Just(" "),
                     proptest::strategy::Just("\n"), proptest::strategy::Just("word"),
