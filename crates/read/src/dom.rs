@@ -14,7 +14,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use domain::BoilerplateKind;
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
-use scraper::{ElementRef, Node};
+use scraper::{ElementRef, Html, Node};
 
 /// A multiplicative hasher for node ids (small integers): SipHash costs more than the
 /// lookups it guards.
@@ -200,6 +200,17 @@ pub fn kind(
         }
     });
     k
+}
+
+/// The elements named `name` (lower case) anywhere in the document, `<template>` contents
+/// included, in the order the parser created them: document order, but for what the standard
+/// moves (misnested formatting, content fostered out of tables). One pass over the tree's
+/// storage, cheaper than walking the tree.
+pub fn elements_named<'a>(doc: &'a Html, name: &'a str) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    doc.tree.nodes().filter_map(move |node| match node.value() {
+        Node::Element(e) if &*e.name.local == name => ElementRef::wrap(node),
+        _ => None,
+    })
 }
 
 /// The non-empty runs of alphanumeric characters in a class name: byte by byte when it is

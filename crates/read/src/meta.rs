@@ -27,7 +27,7 @@ pub(crate) struct MetaTags(pub(crate) HashMap<String, Vec<String>>);
 impl MetaTags {
     pub(crate) fn collect(doc: &Html) -> MetaTags {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for el in doc.root_element().descendent_elements().filter(|e| e.value().name() == "meta") {
+        for el in dom::elements_named(doc, "meta") {
             let Some(content) = el.attr("content") else { continue };
             for key in ["property", "name", "itemprop"] {
                 if let Some(k) = el.attr(key) {
@@ -92,7 +92,8 @@ const ARTICLE_TYPES: &[&str] = &[
 impl JsonLd {
     pub(crate) fn collect(doc: &Html, diagnostics: &mut Vec<Diagnostic>) -> JsonLd {
         let mut objects: Vec<serde_json::Value> = Vec::new();
-        for el in doc.root_element().descendent_elements() {
+        // In the order the parser created them (see `dom::elements_named`).
+        for el in doc.tree.nodes().filter_map(ElementRef::wrap) {
             let raw: String = match el.value().name() {
                 "script" => {
                     let is_ld = el.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
@@ -1267,7 +1268,7 @@ fn script_date(doc: &Html) -> Option<NaiveDate> {
     });
     let key = KEY.as_ref()?;
     let mut found: Option<NaiveDate> = None;
-    for script in doc.root_element().descendent_elements().filter(|e| e.value().name() == "script") {
+    for script in dom::elements_named(doc, "script") {
         for text in script.text() {
             for caps in key.captures_iter(text) {
                 let date = caps.get(1).and_then(|m| date::find_date(m.as_str()))?;
