@@ -358,6 +358,17 @@ mod tests {
         assert_eq!(places, (0..places.len()).collect::<Vec<_>>());
     }
 
+    #[test]
+    fn elements_by_name_come_in_document_order_with_template_contents() {
+        let doc = Html::parse_document(
+            "<head><meta name=a><script>1</script></head><body><p>x<meta name=b></p><template><meta name=c></template><META name=d>",
+        );
+        let names: Vec<&str> = elements_named(&doc, "meta").filter_map(|m| m.value().attr("name")).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(elements_named(&doc, "script").count(), 1);
+        assert_eq!(elements_named(&doc, "table").count(), 0);
+    }
+
     /// `compute_hints` reads only [`HINT_ATTRIBUTES`], which the attribute filter keeps.
     #[test]
     fn hints_are_computed_from_the_keyed_attributes_alone() {
