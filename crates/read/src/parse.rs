@@ -135,12 +135,12 @@ impl<'a> Tokenizer<'a> {
         while self.at < self.bytes.len() {
             let rest = &self.bytes[self.at..];
             let Some(lt) = memchr::memchr(b'<', rest) else {
-                builder.token(Token::Text(decode_refs(&self.text[self.at..])?))?;
+                builder.token(Token::Text(decode_refs(&self.text[self.at..], false)?))?;
                 self.at = self.bytes.len();
                 break;
             };
             if lt > 0 {
-                builder.token(Token::Text(decode_refs(&self.text[self.at..self.at + lt])?))?;
+                builder.token(Token::Text(decode_refs(&self.text[self.at..self.at + lt], false)?))?;
             }
             self.at += lt;
             self.tag(builder)?;
@@ -229,7 +229,7 @@ impl<'a> Tokenizer<'a> {
                 return decline("odd attribute");
             }
             let value = match a.value {
-                Some(value) => decode_refs(&self.text[value])?,
+                Some(value) => decode_refs(&self.text[value], true)?,
                 None => Cow::Borrowed(""),
             };
             let name = local(&self.text[a.name]);
@@ -255,7 +255,7 @@ impl<'a> Tokenizer<'a> {
         let content = &self.text[self.at..self.at + close];
         let (end, _) = tag_end(self.bytes, self.at + close + 2, |_| Some(()))?;
         let text = match kind {
-            RawText::Rcdata => decode_refs(content)?,
+            RawText::Rcdata => decode_refs(content, false)?,
             _ => Cow::Borrowed(content),
         };
         builder.token(Token::RawText(text))?;
@@ -368,7 +368,7 @@ fn quirks_mode(public: Option<&str>, system: Option<&str>) -> Option<html5ever::
 /// references whose rules are not written here: legacy names without a `;` (whose rules
 /// differ between text and attribute values), and numbers the standard replaces. The rest
 /// decode alike in text and in attribute values.
-fn decode_refs(text: &str) -> Option<Cow<'_, str>> {
+fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
     let bytes = text.as_bytes();
     let Some(first) = memchr::memchr(b'&', bytes) else { return Some(Cow::Borrowed(text)) };
     let mut out = String::with_capacity(text.len());
@@ -376,7 +376,7 @@ fn decode_refs(text: &str) -> Option<Cow<'_, str>> {
     let mut at = first;
     loop {
         out.push_str(&text[copied..at]);
-        let Some((decoded, used)) = char_ref(&text[at + 1..]) else {
+        let Some((decoded, used)) = char_ref(&text[at + 1..], in_attribute) else {
             return decline("character reference");
         };
         match decoded {
@@ -399,7 +399,7 @@ fn decode_refs(text: &str) -> Option<Cow<'_, str>> {
 /// The character reference after a `&`: the characters it stands for (none when it is no
 /// reference) and how many bytes it takes.
 #[allow(clippy::type_complexity)]
-fn char_ref(rest: &str) -> Option<(Option<(char, Option<char>)>, usize)> {
+fn char_ref(rest: &str, in_attribute: bool) -> Option<(Option<(char, Option<char>)>, usize)> {
     let bytes = rest.as_bytes();
     if bytes.first() == Some(&b'#') {
         let hex = matches!(bytes.get(1), Some(b'x' | b'X'));
@@ -443,10 +443,23 @@ fn char_ref(rest: &str) -> Option<(Option<(char, Option<char>)>, usize)> {
         let b = if b == 0 { None } else { Some(char::from_u32(b)?) };
         return Some((Some((a, b)), name_len + 1));
     }
-    // A legacy name without its `;` ("&copy 2024", "&notit;") has rules of its own.
-    let legacy =
-        (1..=name_len).any(|n| html5ever::data::NAMED_ENTITIES.get(&rest[..n]).is_some_and(|m| m.0 != 0));
-    (!legacy).then_some((None, 0))
+    // A legacy name without its `;` ("&copy 2024", "&notit;"): the longest one the name
+    // starts with stands for its character, but in an attribute value not when a letter, a
+    // digit or `=` follows it (`?a=1&copy=2` is a query string).
+    let Some((n, a, b)) =
+        (1..=name_len).rev().find_map(|n| match html5ever::data::NAMED_ENTITIES.get(&rest[..n]) {
+            Some(&(a, b)) if a != 0 => Some((n, a, b)),
+            _ => None,
+        })
+    else {
+        return Some((None, 0));
+    };
+    if in_attribute && bytes.get(n).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'=') {
+        return Some((None, 0));
+    }
+    let a = char::from_u32(a)?;
+    let b = if b == 0 { None } else { Some(char::from_u32(b)?) };
+    Some((Some((a, b)), n))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -2146,6 +2159,7 @@ mod tests {
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
             "<script>var a = '<!--<script>x</script>';</script><p>after</p><script><!-- y --></script>z",
+            "<p>&copy 2024 &copy2024 &notit; &amp &ampx &hellip &lt;&gt &notanentity;<a class='?a=1&copy=2&amp;b&notx&not'>x</a><title>&copy1</title>",
             "<b><p>a block in the bold</b>after<p>x<a class=k><div>d<i>i<b>b</a>z",
             "<b><i><u><s><em><div>deep</b>x</div>y",
             "<div><b class=c>a<i>b<p>c<div>d</i>e</b>f</div>",
@@ -2167,8 +2181,6 @@ mod tests {
             "<table><div>also</div></table>",
             "<svg><circle/></svg>",
             "<!DOCTYPE html SYSTEM \"odd\"><p>x",
-            "<p>&copy 2024",
-            "<p>&notanentity;",
             "<template shadowrootmode=open><p>x</template>",
             "<p>x<!-- never closed",
             "<script><!--<script></script>never closed",
@@ -2215,6 +2227,8 @@ mod tests {
                     proptest::strategy::Just("<meta name=m>"), proptest::strategy::Just("<!-- c -->"),
                     proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
                     proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
+                    proptest::strategy::Just("&copy"), proptest::strategy::Just("&noti"),
+                    proptest::strategy::Just("<p class='a&amp=b&copy x&lt&notin'>"),
                     proptest::strategy::Just("<?x>"), proptest::strategy::Just("<!x>"),
                     proptest::strategy::Just("<object>"), proptest::strategy::Just("</object>"),
                     proptest::strategy::Just("<marquee>"), proptest::strategy::Just("</applet>"),
