@@ -409,24 +409,32 @@ fn char_ref(rest: &str, in_attribute: bool) -> Option<(Option<(char, Option<char
             .take_while(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
             .count();
         if digits == 0 {
-            // `&#` and `&#x` with no digits stay as they are (unless a letter follows `&#x`,
-            // which is left to html5ever).
-            return (!hex).then_some((None, 0));
+            // `&#` and `&#x` with no digits stay as they are.
+            return Some((None, 0));
         }
-        if digits > 7 {
-            return None;
+        // As the tokenizer reads the digits: past U+10FFFF the value no longer matters.
+        let base = if hex { 16 } else { 10 };
+        let (mut value, mut too_big) = (0u32, false);
+        for &digit in &bytes[start..start + digits] {
+            value = value.wrapping_mul(base);
+            too_big |= value > 0x10ffff;
+            value = value.wrapping_add(char::from(digit).to_digit(base)?);
         }
-        let value = u32::from_str_radix(&rest[start..start + digits], if hex { 16 } else { 10 }).ok()?;
-        let plain = matches!(value, 0x09 | 0x0a | 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfdcf | 0xfdf0..=0xfffd)
-            || (0x10000..=0x10ffff).contains(&value) && value & 0xfffe != 0xfffe;
-        if !plain {
-            return None;
-        }
+        let c = match value {
+            _ if too_big || value > 0x10ffff => '\u{fffd}',
+            0 | 0xd800..=0xdfff => '\u{fffd}',
+            // Windows-1252's characters where Unicode has C1 controls.
+            0x80..=0x9f => match html5ever::data::C1_REPLACEMENTS[(value - 0x80) as usize] {
+                Some(c) => c,
+                None => char::from_u32(value)?,
+            },
+            _ => char::from_u32(value)?,
+        };
         let mut used = start + digits;
         if bytes.get(used) == Some(&b';') {
             used += 1;
         }
-        return Some((Some((char::from_u32(value)?, None)), used));
+        return Some((Some((c, None)), used));
     }
     let name_len = bytes.iter().take(40).take_while(|b| b.is_ascii_alphanumeric()).count();
     if name_len == 0 {
@@ -2159,7 +2167,7 @@ mod tests {
             "<noscript><p>raw</p></noscript><script type=application/ld+json>{\"a\":\"</p>\"}</script><style>p{}</style>",
             "<div><p>unclosed<li>item</div>a < b <3",
             "<script>var a = '<!--<script>x</script>';</script><p>after</p><script><!-- y --></script>z",
-            "<p>&copy 2024 &copy2024 &notit; &amp &ampx &hellip &lt;&gt &notanentity;<a class='?a=1&copy=2&amp;b&notx&not'>x</a><title>&copy1</title>",
+            "<p>&copy 2024 &copy2024 &notit; &amp &ampx &hellip &lt;&gt &notanentity; &#128;&#x81;&#0;&#xD800;&#x110000;&#99999999999;&#000000065;&#xg&#x;&#;&#1<a class='?a=1&copy=2&amp;b&notx&not'>x</a><title>&copy1</title>",
             "<b><p>a block in the bold</b>after<p>x<a class=k><div>d<i>i<b>b</a>z",
             "<b><i><u><s><em><div>deep</b>x</div>y",
             "<div><b class=c>a<i>b<p>c<div>d</i>e</b>f</div>",
@@ -2228,6 +2236,10 @@ mod tests {
                     proptest::strategy::Just("<!DOCTYPE html>"), proptest::strategy::Just("<noscript>n</noscript>"),
                     proptest::strategy::Just("&amp;"), proptest::strategy::Just("&"),
                     proptest::strategy::Just("&copy"), proptest::strategy::Just("&noti"),
+                    proptest::strategy::Just("&#x"), proptest::strategy::Just("&#"),
+                    proptest::strategy::Just("&#128"), proptest::strategy::Just("&#0;"),
+                    proptest::strategy::Just("&#x110000;"), proptest::strategy::Just("&#xd800"),
+                    proptest::strategy::Just("&#00000000065;"), proptest::strategy::Just("9"),
                     proptest::strategy::Just("<p class='a&amp=b&copy x&lt&notin'>"),
                     proptest::strategy::Just("<?x>"), proptest::strategy::Just("<!x>"),
                     proptest::strategy::Just("<object>"), proptest::strategy::Just("</object>"),
