@@ -364,10 +364,9 @@ fn quirks_mode(public: Option<&str>, system: Option<&str>) -> Option<html5ever::
     }
 }
 
-/// `text` with its character references decoded (borrowed when it has none). `None` for the
-/// references whose rules are not written here: legacy names without a `;` (whose rules
-/// differ between text and attribute values), and numbers the standard replaces. The rest
-/// decode alike in text and in attribute values.
+/// `text` with its character references decoded as the tokenizer decodes them, in text or in
+/// an attribute value (borrowed when it has none). `None` for a name of 40 or more letters
+/// and digits, which is left to html5ever.
 fn decode_refs(text: &str, in_attribute: bool) -> Option<Cow<'_, str>> {
     let bytes = text.as_bytes();
     let Some(first) = memchr::memchr(b'&', bytes) else { return Some(Cow::Borrowed(text)) };
