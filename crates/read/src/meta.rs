@@ -1495,6 +1495,15 @@ pub(crate) fn tidy_headline(
         }
     }
     let Some(meta) = meta_title.filter(|m| m.split_whitespace().count() >= 3) else { return out };
+    // A headline set in capitals by its markup ("BEST DRIP COFFEE MAKERS") is written in the
+    // metadata as it reads.
+    if out.chars().any(char::is_uppercase)
+        && !out.chars().any(char::is_lowercase)
+        && meta.chars().any(char::is_lowercase)
+        && meta.to_lowercase() == out.to_lowercase()
+    {
+        return meta.to_owned();
+    }
     let lower = out.to_lowercase();
     let Some(pos) = lower.find(&meta.to_lowercase()) else { return out };
     let (before, after) = (&out[..pos], &out[pos + meta.len()..]);
@@ -1719,6 +1728,10 @@ mod tests {
         assert_eq!(strip_site("Boats at dawn", None, None), "Boats at dawn");
 
         let tidy = |h: &str, meta: Option<&str>, site: Option<&str>| tidy_headline(h, meta, site, None);
+        // A headline in capitals takes the metadata's letter case, when the words agree.
+        assert_eq!(tidy("HOW TO FIX A BIKE", Some("How to Fix a Bike"), None), "How to Fix a Bike");
+        assert_eq!(tidy("HOW TO FIX A BIKE", Some("How to Fix Any Bike"), None), "HOW TO FIX A BIKE");
+        assert_eq!(tidy("How To Fix A Bike", Some("How to fix a bike"), None), "How To Fix A Bike");
         assert_eq!(
             tidy("Dec 18 2025 Preparing a transition", Some("Preparing a transition"), None),
             "Preparing a transition"
