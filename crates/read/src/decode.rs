@@ -1,5 +1,7 @@
 //! Bytes to text: BOM, then a declared `charset`, then UTF-8, then a statistical guess.
 
+use std::borrow::Cow;
+
 use domain::Diagnostic;
 use encoding_rs::{Encoding, UTF_8};
 
@@ -9,8 +11,9 @@ pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 /// How far into a page a `<meta charset>` declaration is looked for.
 const SNIFF_BYTES: usize = 4096;
 
-/// Decodes a page to text with `\n` line ends. Never fails: bad bytes become U+FFFD.
-pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
+/// Decodes a page to text with `\n` line ends (borrowed from `bytes` when they are that
+/// already, as most UTF-8 pages are). Never fails: bad bytes become U+FFFD.
+pub fn decode<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, str> {
     let bytes = if bytes.len() > MAX_BYTES {
         diagnostics.push(Diagnostic::warning(format!(
             "page is {} bytes; only the first {MAX_BYTES} are read",
@@ -24,7 +27,7 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
         Some((encoding, bom_len)) => (encoding, &bytes[bom_len..]),
         None => (detect(bytes), bytes),
     };
-    // Valid UTF-8 (most pages) is copied once, without decoding it again.
+    // Valid UTF-8 (most pages) is read in place, without decoding or copying it.
     if encoding == UTF_8
         && let Ok(text) = std::str::from_utf8(body)
     {
@@ -34,14 +37,14 @@ pub fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> String {
     if had_errors {
         diagnostics.push(Diagnostic::warning(format!("invalid {} byte sequences replaced", encoding.name())));
     }
-    repair_mojibake(normalize_newlines(&text), diagnostics)
+    repair_mojibake(Cow::Owned(normalize_newlines(&text).into_owned()), diagnostics)
 }
 
 /// Pages whose UTF-8 text was once read as windows-1252 and saved again as UTF-8 ("â€™" for
 /// "’", "Ã©" for "é"): each run of such characters that spells valid UTF-8 once mapped back
 /// to bytes is decoded again. Done only when the page has a few such runs, since one legitimate
 /// pair of accented letters and symbols can also spell UTF-8 by chance.
-fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
+fn repair_mojibake<'a>(text: Cow<'a, str>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, str> {
     // Every run starts with a lead byte read as a letter from "Â" to "ô" (U+00C2 to U+00F4),
     // whose UTF-8 begins with 0xC3, followed by a character that maps back to a continuation
     // byte. Pages with fewer such pairs than a repair needs (English with curly quotes, French
@@ -62,7 +65,7 @@ fn repair_mojibake(text: String, diagnostics: &mut Vec<Diagnostic>) -> String {
     }
     out.push_str(&text[last..]);
     diagnostics.push(Diagnostic::warning(format!("{} runs of doubly encoded UTF-8 repaired", runs.len())));
-    out
+    Cow::Owned(out)
 }
 
 /// Runs of doubly encoded UTF-8 on a page for it to be repaired.
@@ -189,9 +192,13 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Some(encoding)
 }
 
-/// `\r\n` and lone `\r` become `\n`; NUL characters are dropped. One pass.
-fn normalize_newlines(text: &str) -> String {
+/// `\r\n` and lone `\r` become `\n`; NUL characters are dropped. One pass; borrowed when
+/// there is neither.
+fn normalize_newlines(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
+    if memchr::memchr2(b'\r', b'\0', bytes).is_none() {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for at in memchr::memchr2_iter(b'\r', b'\0', bytes) {
@@ -203,7 +210,7 @@ fn normalize_newlines(text: &str) -> String {
         copied = at + 1;
     }
     out.push_str(&text[copied..]);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -214,6 +221,14 @@ mod tests {
         let mut diagnostics = Vec::new();
         assert_eq!(decode(bytes, &mut diagnostics), expect);
         assert_eq!(diagnostics.len(), expect_diagnostics, "{diagnostics:?}");
+    }
+
+    #[test]
+    fn clean_utf8_is_read_in_place() {
+        let mut diagnostics = Vec::new();
+        assert!(matches!(decode("caf\u{e9}\nx".as_bytes(), &mut diagnostics), Cow::Borrowed(_)));
+        assert!(matches!(decode(b"a\r\nb", &mut diagnostics), Cow::Owned(t) if t == "a\nb"));
+        assert!(matches!(decode(b"a\0b", &mut diagnostics), Cow::Owned(t) if t == "ab"));
     }
 
     #[test]
