@@ -178,6 +178,13 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
 
     let (published, published_from) =
         publication_date(doc, &json_ld, &meta, (body, root, headline_in_root.or(headline)), url, &content);
+    if let Some(author) = author.as_deref()
+        && let Some(start) = closing_author_bio(&content.paragraphs, author)
+    {
+        for text in content.paragraphs.split_off(start) {
+            removed.push(RemovedBlock { kind: BoilerplateKind::AuthorBox, text });
+        }
+    }
 
     Article {
         title,
@@ -188,6 +195,78 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
         text: content.paragraphs.join("\n\n"),
         removed,
     }
+}
+
+/// Paragraphs at the end of the text in which an author box may start.
+const BIO_TAIL: usize = 3;
+
+/// Words that follow a name at the start of a biography ("Jo Park is a reporter who…").
+const BIO_VERBS: &[&str] = &[
+    "is",
+    "was",
+    "has",
+    "holds",
+    "joined",
+    "co-founded",
+    "founded",
+    "started",
+    "covers",
+    "writes",
+    "lives",
+    "serves",
+    "leads",
+    "brings",
+    "specializes",
+    "specialises",
+    "loves",
+];
+
+/// Where an author box starts among the last paragraphs, if one does: a paragraph that
+/// introduces the article's own author by name ("Jo Park is a freelance writer…", "Jo has
+/// covered…"), or the author's name alone as its heading just before it. A page that names
+/// its author in the byline and then introduces the same person at the very end is showing
+/// the author's profile, not more of the article. Only people (two or more words of a name)
+/// count: an organisation as author is often the article's subject ("Acme is a…").
+fn closing_author_bio(paragraphs: &[String], author: &str) -> Option<usize> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in author.split(';').map(str::trim) {
+        if name.split_whitespace().nth(1).is_some() && byline::is_name(name, false) {
+            names.push(name);
+            names.extend(name.split_whitespace().next());
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let introduces = |text: &str| {
+        (8..=200).contains(&word_count(text))
+            && names.iter().any(|name| {
+                text.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')).is_some_and(|rest| {
+                    let verb = rest.split_whitespace().next().unwrap_or("");
+                    BIO_VERBS.iter().any(|v| verb.eq_ignore_ascii_case(v))
+                })
+            })
+    };
+    // The first paragraph is the article's start, whatever it says.
+    let from = paragraphs.len().saturating_sub(BIO_TAIL).max(1);
+    // The last such paragraph, and those right before it that introduce the author too (a
+    // profile of two paragraphs, or of each of two authors).
+    let mut start = (from..paragraphs.len()).rev().find(|&i| introduces(&paragraphs[i]))?;
+    while start > from && introduces(&paragraphs[start - 1]) {
+        start -= 1;
+    }
+    // What follows a profile is its own small print ("All loans made by…"); more text after
+    // it means the name began a paragraph of the article.
+    let end = (start..paragraphs.len()).find(|&i| !introduces(&paragraphs[i])).unwrap_or(paragraphs.len());
+    let profile: usize = paragraphs[start..end].iter().map(|p| word_count(p)).sum();
+    let after: usize = paragraphs[end..].iter().map(|p| word_count(p)).sum();
+    if after >= profile {
+        return None;
+    }
+    let heading = start
+        .checked_sub(1)
+        .filter(|&i| i > 0 && names.iter().any(|n| n.contains(' ') && paragraphs[i].eq_ignore_ascii_case(n)));
+    Some(heading.unwrap_or(start))
 }
 
 fn find_body(doc: &Html) -> Option<ElementRef<'_>> {
@@ -2500,6 +2579,41 @@ mod tests {
         let article = read(html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_closing_profile_of_the_author_is_an_author_box() {
+        let page = |bio: &str| {
+            format!(
+                "<html><head><meta name=\"author\" content=\"Jo Marlow\"></head><body><article>\
+                 <h1>Harbour fees rise again</h1>\
+                 <p>The harbour board raised its fees for the third year running, citing repairs to the old sea wall.</p>\
+                 <p>Jo Marlow is the name the ferry company gave its new boat, after the skipper who ran the route for years.</p>\
+                 <p>Fishing crews said the rise would cost each boat several hundred pounds a season, and they asked for talks.</p>\
+                 <p>{bio}</p></article></body></html>"
+            )
+        };
+        let article = read(
+            &page("Jo Marlow is a freelance reporter who covers the coast and its working harbours."),
+            None,
+        );
+        assert_eq!(article.author.as_deref(), Some("Jo Marlow"));
+        assert!(article.text.contains("the name the ferry company gave"), "{}", article.text);
+        assert!(article.text.ends_with("asked for talks."), "{}", article.text);
+        assert!(
+            article
+                .removed
+                .iter()
+                .any(|r| r.kind == BoilerplateKind::AuthorBox && r.text.starts_with("Jo Marlow is")),
+            "{:?}",
+            article.removed
+        );
+        // The article's own closing paragraph about someone else stays.
+        let article = read(
+            &page("Sam Tully is the harbour master and said the board had no other choice this year."),
+            None,
+        );
+        assert!(article.text.ends_with("no other choice this year."), "{}", article.text);
     }
 
     #[test]
