@@ -96,6 +96,12 @@ static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
+static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
+static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:references|sources|article sources|footnotes|citations|works cited|bibliography|sources and references)\s*:?$",
+    )
+});
 static INLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:keep reading|continue reading|read more\b|read the (?:full|rest|complete)\b|advertisement|advertising|sponsored|promoted|skip to\b|click here\b|listen to (?:this )?(?:article|story)\b|reading time\b|\d+\s*min(?:ute)?s?\s+read\b|download (?:the|our|a)\b|subscribe\b|sign up\b|newsletter\b|support (?:independent|our|us)\b|donate\b|become a (?:member|supporter|subscriber)\b|join (?:\d|our|us)\b|follow (?:us|news|our)\b|get (?:the|our) [\w\s]*(?:newsletter|briefing|app|updates)\b|our standards\b|corrections?\?|report an error\b|watch:|video:|photo:|image:|picture:|recommended:|ad\b)",
@@ -139,6 +145,10 @@ pub fn cue(text: &str) -> Option<Cue> {
     }
     if first_words <= 5 && SEPARATOR.is_match(first) {
         return Some(Cue::soft(Other));
+    }
+    // The apparatus after an article (its list of references or sources) is not its text.
+    if first_words <= 3 && REFERENCES.is_match(first) {
+        return Some(Cue::hard(Other));
     }
     if words <= 40 && CREDITS.is_match(first) {
         return Some(Cue::hard(Other));
@@ -191,6 +201,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     }
     // A page template's placeholder text, shown to nobody (hidden by a style sheet).
     if PLACEHOLDER.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A loading indicator ("Loading…", "Loading paragraph...") stands in for a part of the
+    // page a script fills in later: it is no part of the text.
+    if words <= 3 && LOADING.is_match(first) {
         return Some(Cue::soft(Other));
     }
     if words <= 40 && CONTACT_US.is_match(text) {
@@ -382,6 +397,20 @@ mod tests {
         );
         check("Lorem Ipsum", Some((Other, false)));
         check("The filler text known as lorem ipsum goes back to Cicero.", None);
+    }
+
+    #[test]
+    fn loading_indicators_are_boilerplate() {
+        check("Loading…", Some((Other, false)));
+        check("Loading comments...", Some((Other, false)));
+        check("Loading the ferry took two hours.", None);
+    }
+
+    #[test]
+    fn a_list_of_references_ends_the_article() {
+        check("References", Some((Other, true)));
+        check("Sources:", Some((Other, true)));
+        check("Sources said the talks had failed.", None);
     }
 
     #[test]
