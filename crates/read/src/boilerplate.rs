@@ -95,6 +95,13 @@ static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:facebook|twitter|whatsapp|linkedin|reddit|telegram|pinterest|email|e-mail|print|copy link|bluesky|threads|mastodon|x)\b",
     )
 });
+static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^follow\b.*(?:@\w|https?://|\b(?:twitter|facebook|instagram|linkedin|pinterest|tiktok|youtube|bluesky|threads|mastodon|full coverage)\b)",
+    )
+});
+static MORE_STORIES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
 static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
@@ -156,7 +163,7 @@ pub fn cue(text: &str) -> Option<Cue> {
     if (first_words <= 5 && ABOUT_AUTHOR.is_match(first)) || (words <= 80 && VIEWS.is_match(text)) {
         return Some(Cue::hard(AuthorBox));
     }
-    if (first_words <= 4 && RELATED_HEADER.is_match(first))
+    if (first_words <= 4 && (RELATED_HEADER.is_match(first) || MORE_STORIES.is_match(first)))
         || ((first_words <= 8 || first.contains(':')) && RELATED_LEAD.is_match(first))
     {
         // "Related: <one story's title>" alone is a link set inline in the text: the article
@@ -194,6 +201,11 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(CookieNotice));
     }
     if short && (SHARE.is_match(first) || NETWORK.find_iter(text).count() >= 3) {
+        return Some(Cue::soft(ShareButtons));
+    }
+    // An invitation to follow the site or its coverage elsewhere ("Follow @Desk on X",
+    // "Follow our full coverage at https://…").
+    if words <= 40 && FOLLOW.is_match(first) {
         return Some(Cue::soft(ShareButtons));
     }
     if words <= 30 && INLINE.is_match(first) {
@@ -397,6 +409,17 @@ mod tests {
         );
         check("Lorem Ipsum", Some((Other, false)));
         check("The filler text known as lorem ipsum goes back to Cicero.", None);
+    }
+
+    #[test]
+    fn invitations_to_follow_elsewhere_are_boilerplate() {
+        check("Follow @HarbourDesk on X for the latest fares.", Some((ShareButtons, false)));
+        check(
+            "Follow our full coverage of the strike at https://example.org/strike",
+            Some((ShareButtons, false)),
+        );
+        check("Follow the river north for two miles and you reach the weir.", None);
+        check("More Great Harbour Stories", Some((RelatedPosts, true)));
     }
 
     #[test]
