@@ -1041,7 +1041,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .section
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
-    let kind = by_tag.or(by_role).or(by_class)?;
+    // A form with fields (a sign-up, contact or search box) is a widget, not text. Old
+    // frameworks wrap whole pages in one form: the size and prose checks below keep those.
+    let by_form = (name == "form"
+        && el.descendent_elements().any(|d| matches!(d.value().name(), "input" | "select" | "textarea")))
+    .then_some(Other);
+    let kind = by_tag.or(by_role).or(by_class).or(by_form)?;
     // Code highlighters class the parts of a listing ("hljs-comment", "token tag"): in code,
     // class names say nothing about sections.
     if by_tag.is_none() && by_role.is_none() && in_code(el) {
@@ -2579,6 +2584,24 @@ mod tests {
         let article = read(html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_form_with_fields_is_a_widget_a_page_wrapped_in_a_form_is_not() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees rise again</h1>{PROSE}\
+             <form action=\"/join\"><label>Your email address *</label><input type=\"email\">\
+             <p>Get the harbour letter every week.</p><button>Join</button></form>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("Your email address"), "{}", article.text);
+        assert!(!article.text.contains("harbour letter"), "{}", article.text);
+        assert!(article.text.contains("The committee met on Monday"), "{}", article.text);
+        let html = format!(
+            "<html><body><form action=\"/page\"><input type=\"hidden\" name=\"state\">\
+             <article><h1>Harbour fees rise again</h1>{PROSE}</article></form></body></html>"
+        );
+        assert!(read(&html, None).text.contains("The committee met on Monday"));
     }
 
     #[test]
