@@ -859,6 +859,9 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("taboola", RELATED),
     ("readmore", RELATED),
     ("mostread", RELATED),
+    // Sliders of cards (other stories, products, testimonials), shown a few at a time.
+    ("carousel", RELATED),
+    ("swiper", RELATED),
     ("breadcrumb", NAVIGATION),
     ("navbar", NAVIGATION),
     ("navigation", NAVIGATION),
@@ -876,6 +879,8 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("banner", PROMO),
     ("modal", PROMO),
     ("popup", PROMO),
+    // Affiliate and advertiser disclosures.
+    ("disclosure", PROMO),
     ("author-box", AUTHOR_BOX),
     ("aboutauthor", AUTHOR_BOX),
     ("authorinfo", AUTHOR_BOX),
@@ -2584,6 +2589,20 @@ mod tests {
         let article = read(html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_carousel_of_cards_and_a_disclosure_are_not_the_article() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees rise again</h1>\
+             <div class=\"promo-disclosure\">We may earn a fee when you book through our links.</div>{PROSE}\
+             <div class=\"stories-carousel\"><div><h3>Ferry timetable changes</h3><p>New winter times.</p></div>\
+             <div><h3>Sea wall repairs begin</h3><p>Work starts in May.</p></div></div>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("earn a fee"), "{}", article.text);
+        assert!(!article.text.contains("Ferry timetable"), "{}", article.text);
+        assert_eq!(article.text.matches("The committee met on Monday").count(), 2, "{}", article.text);
     }
 
     #[test]
