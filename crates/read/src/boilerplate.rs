@@ -102,6 +102,11 @@ static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MORE_STORIES: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
+static WIDGET_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$)",
+    )
+});
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
 static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
@@ -207,6 +212,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     // "Follow our full coverage at https://…").
     if words <= 40 && FOLLOW.is_match(first) {
         return Some(Cue::soft(ShareButtons));
+    }
+    // The page's own furniture: a rating or feedback widget, a log-in prompt, a notice of
+    // the article's age, a pager.
+    if words <= 20 && WIDGET_LINE.is_match(first) {
+        return Some(Cue::soft(Other));
     }
     if words <= 30 && INLINE.is_match(first) {
         return Some(Cue::soft(Other));
@@ -420,6 +430,16 @@ mod tests {
         );
         check("Follow the river north for two miles and you reach the weir.", None);
         check("More Great Harbour Stories", Some((RelatedPosts, true)));
+    }
+
+    #[test]
+    fn feedback_widgets_and_log_in_prompts_are_boilerplate() {
+        check("Was this article helpful?", Some((Other, false)));
+        check("Click on a star to rate it!", Some((Other, false)));
+        check("Already have an account? Log in", Some((Other, false)));
+        check("This article is more than 3 months old", Some((Other, false)));
+        check("Page 2 of 5", Some((Other, false)));
+        check("Was this the harbour board's worst year? Fishing crews think so.", None);
     }
 
     #[test]
