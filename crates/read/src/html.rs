@@ -944,7 +944,8 @@ fn section_kind_of(token: &str, mask: u16) -> Option<BoilerplateKind> {
     if mask & PROMO != 0 || matches!(token, "ad" | "ads" | "advertisement" | "donate") {
         return Some(Other);
     }
-    if mask & AUTHOR_BOX != 0 || matches!(token, "authorbox" | "bio" | "biography") {
+    // "saboxplugin": the author box of a widely used WordPress plugin (Simple Author Box).
+    if mask & AUTHOR_BOX != 0 || matches!(token, "authorbox" | "bio" | "biography" | "saboxplugin") {
         return Some(AuthorBox);
     }
     None
@@ -2257,6 +2258,9 @@ mod tests {
         assert_eq!(kind("sidebar"), Some(BoilerplateKind::RelatedPosts));
         assert_eq!(kind("breadcrumbs"), Some(BoilerplateKind::Navigation));
         assert_eq!(kind("authorbio"), Some(BoilerplateKind::AuthorBox));
+        assert_eq!(kind("saboxplugin"), Some(BoilerplateKind::AuthorBox));
+        assert_eq!(kind("newscarousel"), Some(BoilerplateKind::RelatedPosts));
+        assert_eq!(kind("affiliatedisclosure"), Some(BoilerplateKind::Other));
         assert_eq!(kind("content"), None);
         assert_ne!(token_groups("postdate") & DATE_HINT, 0);
         assert_eq!(token_groups("content") & DATE_HINT, 0);
