@@ -51,7 +51,7 @@ static RELATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b)",
+        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b|read (?:this|these) next\b|(?:other|more) (?:\S+ ){0,3}(?:posts|articles|stories|blogs?) you(?:'ll|’ll| will| might| may)? (?:love|like|enjoy)\b|other (?:interesting|related|popular|recent|similar) (?:articles|posts|stories|reads)\b|recommended? (?:posts|articles|reads|stories)\b|recent posts on\b|good (?:articles|posts|reads) to read\b)",
     )
 });
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -493,6 +493,10 @@ mod tests {
         check("MORE FROM THE WIRE\n- A story", Some((RelatedPosts, true)));
         check("Related: A story | Another story", Some((RelatedPosts, true)));
         check("You might also like", Some((RelatedPosts, true)));
+        check("Read This Next", Some((RelatedPosts, true)));
+        check("Other Harbour Posts You Will Love", Some((RelatedPosts, true)));
+        check("Other interesting articles", Some((RelatedPosts, true)));
+        check("Recent posts on blogs I like:", Some((RelatedPosts, true)));
         check("14 Comments", Some((Comments, true)));
         check("12 thoughts on \"A story\"", Some((Comments, true)));
         check("Comments (48) | Share this article", Some((Comments, true)));
