@@ -51,7 +51,7 @@ static RELATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b|read (?:this|these) next\b|(?:other|more) (?:\S+ ){0,3}(?:posts|articles|stories|blogs?) you(?:'ll|’ll| will| might| may)? (?:love|like|enjoy)\b|other (?:interesting|related|popular|recent|similar) (?:articles|posts|stories|reads)\b|recommended? (?:posts|articles|reads|stories)\b|recent posts on\b|good (?:articles|posts|reads) to read\b)",
+        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|you(?:'ll|’ll| will) also (?:love|like|enjoy)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b|read (?:this|these) next\b|(?:other|more) (?:\S+ ){0,3}(?:posts|articles|stories|blogs?) you(?:'ll|’ll| will| might| may)? (?:love|like|enjoy)\b|other (?:interesting|related|popular|recent|similar) (?:articles|posts|stories|reads)\b|recommended? (?:posts|articles|reads|stories)\b|recent posts on\b|good (?:articles|posts|reads) to read\b)",
     )
 });
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -104,7 +104,12 @@ static MORE_STORIES: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
 static WIDGET_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$)",
+        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting)",
+    )
+});
+static PHOTO_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^in this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated |combination )?(?:photo|image|picture|photograph)s?(?:,| (?:provided|released|made available|taken|shot|made|from|shows|showing)\b)|^this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated )?(?:photo|image|picture)s? (?:provided|released|made available|taken|shows)\b",
     )
 });
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
@@ -219,6 +224,11 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(Other));
     }
     if words <= 30 && INLINE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A news agency's photo caption ("In this Dec. 12, 2006, file photo, …", "This photo
+    // provided by … shows …"), set as a paragraph where the photo stood.
+    if words <= 120 && PHOTO_CAPTION.is_match(first) {
         return Some(Cue::soft(Other));
     }
     // A page template's placeholder text, shown to nobody (hidden by a style sheet).
@@ -439,7 +449,20 @@ mod tests {
         check("Already have an account? Log in", Some((Other, false)));
         check("This article is more than 3 months old", Some((Other, false)));
         check("Page 2 of 5", Some((Other, false)));
+        check("How useful was this post?", Some((Other, false)));
+        check("Thank you! Your submission has been received!", Some((Other, false)));
         check("Was this the harbour board's worst year? Fishing crews think so.", None);
+    }
+
+    #[test]
+    fn agency_photo_captions_are_boilerplate() {
+        check(
+            "In this March 3, 2021, file photo, ferries wait at the harbour wall. (Photo/Jo Park)",
+            Some((Other, false)),
+        );
+        check("This photo provided by the harbour board shows the sea wall.", Some((Other, false)));
+        check("In this photograph's corner the old wall can still be seen, the board said.", None);
+        check("This photo essay follows one crew through the winter.", None);
     }
 
     #[test]
@@ -494,6 +517,7 @@ mod tests {
         check("Related: A story | Another story", Some((RelatedPosts, true)));
         check("You might also like", Some((RelatedPosts, true)));
         check("Read This Next", Some((RelatedPosts, true)));
+        check("You’ll Also Love...", Some((RelatedPosts, true)));
         check("Other Harbour Posts You Will Love", Some((RelatedPosts, true)));
         check("Other interesting articles", Some((RelatedPosts, true)));
         check("Recent posts on blogs I like:", Some((RelatedPosts, true)));
