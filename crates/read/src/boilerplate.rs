@@ -104,7 +104,7 @@ static MORE_STORIES: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
 static WIDGET_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting)",
+        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting|sorry,? (?:we (?:couldn['’]t|could not|can['’]t|cannot)|no |there (?:are|were) no)|we['’]re sorry\.? (?:it looks like|something|this (?:option|page|feature|content))|something went wrong\b|no (?:results|matches) (?:found|were found)\b)",
     )
 });
 static PHOTO_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -219,7 +219,7 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(ShareButtons));
     }
     // The page's own furniture: a rating or feedback widget, a log-in prompt, a notice of
-    // the article's age, a pager.
+    // the article's age, a pager, a widget's messages for when it fails or finds nothing.
     if words <= 20 && WIDGET_LINE.is_match(first) {
         return Some(Cue::soft(Other));
     }
@@ -450,6 +450,9 @@ mod tests {
         check("This article is more than 3 months old", Some((Other, false)));
         check("Page 2 of 5", Some((Other, false)));
         check("How useful was this post?", Some((Other, false)));
+        check("Sorry, we couldn't find a match for this address. Please try again.", Some((Other, false)));
+        check("No results found", Some((Other, false)));
+        check("Sorry is the hardest word, the minister said on Friday.", None);
         check("Thank you! Your submission has been received!", Some((Other, false)));
         check("Was this the harbour board's worst year? Fishing crews think so.", None);
     }
