@@ -97,7 +97,7 @@ static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^follow\b.*(?:@\w|https?://|\b(?:twitter|facebook|instagram|linkedin|pinterest|tiktok|youtube|bluesky|threads|mastodon|full coverage)\b)",
+        r"(?i)^follow\b[^-].*(?:@\w|https?://|\b(?:twitter|facebook|instagram|linkedin|pinterest|tiktok|youtube|bluesky|threads|mastodon|full coverage)\b)",
     )
 });
 static MORE_STORIES: LazyLock<Regex> =
@@ -215,7 +215,7 @@ pub fn cue(text: &str) -> Option<Cue> {
     }
     // An invitation to follow the site or its coverage elsewhere ("Follow @Desk on X",
     // "Follow our full coverage at https://…").
-    if words <= 40 && FOLLOW.is_match(first) {
+    if words <= 60 && FOLLOW.is_match(first) {
         return Some(Cue::soft(ShareButtons));
     }
     // The page's own furniture: a rating or feedback widget, a log-in prompt, a notice of
@@ -439,6 +439,7 @@ mod tests {
             Some((ShareButtons, false)),
         );
         check("Follow the river north for two miles and you reach the weir.", None);
+        check("Follow-up talks on the fares were shown live on YouTube.", None);
         check("More Great Harbour Stories", Some((RelatedPosts, true)));
     }
 
