@@ -112,6 +112,11 @@ static PHOTO_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^in this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated |combination )?(?:photo|image|picture|photograph)s?(?:,| (?:provided|released|made available|taken|shot|made|from|shows|showing)\b)|^this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated )?(?:photo|image|picture)s? (?:provided|released|made available|taken|shows)\b",
     )
 });
+static APPEAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:enjoyed|liked|loved|like|love) (?:this|the) (?:piece|article|story|post|read)\?.{0,100}\b(?:help|support|donat|subscri|join|contribut)|if you (?:enjoyed|liked|value|believe|appreciate|found)\b.{0,140}\b(?:support|donat|pitch(?:ing)? in|subscrib|proposition|contribut)|since you(?:['’]ve)? made it (?:to|this far)|a (?:word|note|message) to our (?:loyal |valued )?readers)",
+    )
+});
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
 static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
@@ -165,6 +170,11 @@ pub fn cue(text: &str) -> Option<Cue> {
     }
     // The apparatus after an article (its list of references or sources) is not its text.
     if first_words <= 3 && REFERENCES.is_match(first) {
+        return Some(Cue::hard(Other));
+    }
+    // The publisher's appeal to readers after the article ("Enjoyed this piece? We need your
+    // help…", "If you value our reporting, please support…", "A word to our readers").
+    if words <= 70 && APPEAL.is_match(first) {
         return Some(Cue::hard(Other));
     }
     if words <= 40 && CREDITS.is_match(first) {
@@ -467,6 +477,15 @@ mod tests {
         check("This photo provided by the harbour board shows the sea wall.", Some((Other, false)));
         check("In this photograph's corner the old wall can still be seen, the board said.", None);
         check("This photo essay follows one crew through the winter.", None);
+    }
+
+    #[test]
+    fn an_appeal_to_readers_ends_the_article() {
+        check("Enjoyed this story? We need your help to keep the harbour desk going.", Some((Other, true)));
+        check("If you value our reporting, please consider supporting it with a gift.", Some((Other, true)));
+        check("Since you made it to the end of this story, we have a favour to ask.", Some((Other, true)));
+        check("A Word to Our Readers", Some((Other, true)));
+        check("If you enjoyed the ferry, the board said, you will enjoy the new one more.", None);
     }
 
     #[test]
