@@ -117,6 +117,10 @@ static APPEAL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:(?:enjoyed|liked|loved|like|love) (?:this|the) (?:piece|article|story|post|read)\?.{0,100}\b(?:help|support|donat|subscri|join|contribut)|if you (?:enjoyed|liked|value|believe|appreciate|found)\b.{0,140}\b(?:support|donat|pitch(?:ing)? in|subscrib|proposition|contribut)|since you(?:['’]ve)? made it (?:to|this far)|a (?:word|note|message) to our (?:loyal |valued )?readers)",
     )
 });
+static SIGN_UP: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:sign up|subscribe|subscribing)\b"));
+static DELIVERY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:newsletter|inbox|issues for|delivered|letterbox)\b"));
+static READER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:you|your|our)\b"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
 static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
@@ -231,6 +235,16 @@ pub fn cue(text: &str) -> Option<Cue> {
     // The page's own furniture: a rating or feedback widget, a log-in prompt, a notice of
     // the article's age, a pager, a widget's messages for when it fails or finds nothing.
     if words <= 20 && WIDGET_LINE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A line offering the reader a newsletter ("Sign up to get it in your inbox", "Want more?
+    // Sign up for our newsletter"): all three marks, in a short paragraph of its own.
+    if words <= 45
+        && !text.contains('\n')
+        && SIGN_UP.is_match(text)
+        && DELIVERY.is_match(text)
+        && READER.is_match(text)
+    {
         return Some(Cue::soft(Other));
     }
     if words <= 30 && INLINE.is_match(first) {
@@ -486,6 +500,13 @@ mod tests {
         check("Since you made it to the end of this story, we have a favour to ask.", Some((Other, true)));
         check("A Word to Our Readers", Some((Other, true)));
         check("If you enjoyed the ferry, the board said, you will enjoy the new one more.", None);
+    }
+
+    #[test]
+    fn a_newsletter_offer_is_boilerplate() {
+        check("Was this letter forwarded to you? Sign up to get it in your inbox.", Some((Other, false)));
+        check("Want more from the harbour desk? Sign up for our newsletter.", Some((Other, false)));
+        check("The board's newsletter told members to subscribe before the fares rose.", None);
     }
 
     #[test]
