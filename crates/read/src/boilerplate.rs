@@ -104,7 +104,7 @@ static MORE_STORIES: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
 static WIDGET_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting|sorry,? (?:we (?:couldn['’]t|could not|can['’]t|cannot)|no |there (?:are|were) no)|we['’]re sorry\.? (?:it looks like|something|this (?:option|page|feature|content))|something went wrong\b|no (?:results|matches) (?:found|were found)\b)",
+        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|adverts?$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting|sorry,? (?:we (?:couldn['’]t|could not|can['’]t|cannot)|no |there (?:are|were) no)|we['’]re sorry\.? (?:it looks like|something|this (?:option|page|feature|content))|something went wrong\b|no (?:results|matches) (?:found|were found)\b)",
     )
 });
 static PHOTO_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -121,6 +121,9 @@ static SIGN_UP: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:sign up|subscri
 static DELIVERY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?:newsletter|inbox|issues for|delivered|letterbox)\b"));
 static READER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:you|your|our)\b"));
+static ISSUES_OFFER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b\d+ issues for [£$€]\s?\d"));
+static SHORTCODE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\[[a-z][a-z0-9_-]*(?:\s+[a-z_-]+=[^\]]*)?\]|^\[[a-z][a-z0-9_-]*\s+[a-z_-]+="));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
 static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
 static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
@@ -245,6 +248,15 @@ pub fn cue(text: &str) -> Option<Cue> {
         && DELIVERY.is_match(text)
         && READER.is_match(text)
     {
+        return Some(Cue::soft(Other));
+    }
+    // A magazine's subscription offer ("12 issues for £11.99").
+    if words <= 60 && ISSUES_OFFER.is_match(text) {
+        return Some(Cue::soft(Other));
+    }
+    // A content manager's shortcode left unrendered ("[button link=…]", "[newsletter_form]"):
+    // markup for a widget, not text.
+    if words <= 200 && SHORTCODE.is_match(first) {
         return Some(Cue::soft(Other));
     }
     if words <= 30 && INLINE.is_match(first) {
@@ -507,6 +519,17 @@ mod tests {
         check("Was this letter forwarded to you? Sign up to get it in your inbox.", Some((Other, false)));
         check("Want more from the harbour desk? Sign up for our newsletter.", Some((Other, false)));
         check("The board's newsletter told members to subscribe before the fares rose.", None);
+    }
+
+    #[test]
+    fn offers_shortcodes_and_advert_labels_are_boilerplate() {
+        check("Get Harbour Monthly through your door. 12 issues for £20.", Some((Other, false)));
+        check("[signup_form id=12] Get the harbour letter", Some((Other, false)));
+        check("[video_player]", Some((Other, false)));
+        check("Advert", Some((Other, false)));
+        check("[Editor's note: the fares were corrected on Friday.]", None);
+        check("[1] Harbour board minutes, 2021.", None);
+        check("Advert for the new ferry ran in three papers.", None);
     }
 
     #[test]
