@@ -51,7 +51,7 @@ static RELATED_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATED_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b)",
+        r"(?i)^(?:related\b|more (?:from|on|in|about|stories|releases|news|like this)\b|most (?:read|popular|viewed|shared|recent|commented)\b|read (?:next|also)\b|also (?:read|on|in)\b|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b|you(?:'ll|’ll| will) also (?:love|like|enjoy)\b|further reading\b|see also\b|editor'?s'? picks\b|don'?t miss\b|what to read next\b|in case you missed it\b|popular (?:this|on|in|now)\b|trending (?:now|on|in)\b|explore more\b|other stories\b|latest (?:from|in|on)\b|read (?:this|these) next\b|(?:other|more) (?:\S+ ){0,3}(?:posts|articles|stories|blogs?) you(?:'ll|’ll| will| might| may)? (?:love|like|enjoy)\b|other (?:interesting|related|popular|recent|similar) (?:articles|posts|stories|reads)\b|recommended? (?:posts|articles|reads|stories)\b|recent posts on\b|good (?:articles|posts|reads) to read\b)",
     )
 });
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
@@ -95,7 +95,42 @@ static NETWORK: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:facebook|twitter|whatsapp|linkedin|reddit|telegram|pinterest|email|e-mail|print|copy link|bluesky|threads|mastodon|x)\b",
     )
 });
+static FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^follow\b[^-].*(?:@\w|https?://|\b(?:twitter|facebook|instagram|linkedin|pinterest|tiktok|youtube|bluesky|threads|mastodon|full coverage)\b)",
+    )
+});
+static MORE_STORIES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^more(?:\s+\S+){1,2}\s+(?:stories|articles|news|reads|headlines)\s*:?$"));
+static WIDGET_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:this (?:article|story|post|page) is (?:more than|over) .{1,20} old$|was this (?:article|page|post|information|answer) (?:helpful|useful)|did you find this (?:article|page|post) (?:helpful|useful)|click (?:on )?a star to|rate this (?:article|post|recipe|page|story)\b|\d+% of (?:people|readers|users) found this|already (?:have an account|a subscriber|a member|registered)\b.{0,30}(?:log ?in|sign ?in)|page \d+ of \d+$|adverts?$|how (?:useful|helpful) was this (?:post|article|page)|thank you!? your submission has been received|oops!? something went wrong while submitting|sorry,? (?:we (?:couldn['’]t|could not|can['’]t|cannot)|no |there (?:are|were) no)|we['’]re sorry\.? (?:it looks like|something|this (?:option|page|feature|content))|something went wrong\b|no (?:results|matches) (?:found|were found)\b)",
+    )
+});
+static PHOTO_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^in this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated |combination )?(?:photo|image|picture|photograph)s?(?:,| (?:provided|released|made available|taken|shot|made|from|shows|showing)\b)|^this (?:[\w.]+ \d{1,2}, \d{4},? )?(?:file |handout |undated )?(?:photo|image|picture)s? (?:provided|released|made available|taken|shows)\b",
+    )
+});
+static APPEAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:(?:enjoyed|liked|loved|like|love) (?:this|the) (?:piece|article|story|post|read)\?.{0,100}\b(?:help|support|donat|subscri|join|contribut)|if you (?:enjoyed|liked|value|believe|appreciate|found)\b.{0,140}\b(?:support|donat|pitch(?:ing)? in|subscrib|proposition|contribut)|since you(?:['’]ve)? made it (?:to|this far)|a (?:word|note|message) to our (?:loyal |valued )?readers)",
+    )
+});
+static SIGN_UP: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:sign up|subscribe|subscribing)\b"));
+static DELIVERY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:newsletter|inbox|issues for|delivered|letterbox)\b"));
+static READER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:you|your|our)\b"));
+static ISSUES_OFFER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b\d+ issues for [£$€]\s?\d"));
+static SHORTCODE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\[[a-z][a-z0-9_-]*(?:\s+[a-z_-]+=[^\]]*)?\]|^\[[a-z][a-z0-9_-]*\s+[a-z_-]+="));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^lorem ipsum\b"));
+static LOADING: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^loading(?:\s+\S+){0,2}?\s*(?:\.{3}|…)$"));
+static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:references|sources|article sources|footnotes|citations|works cited|bibliography|sources and references)\s*:?$",
+    )
+});
 static INLINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:keep reading|continue reading|read more\b|read the (?:full|rest|complete)\b|advertisement|advertising|sponsored|promoted|skip to\b|click here\b|listen to (?:this )?(?:article|story)\b|reading time\b|\d+\s*min(?:ute)?s?\s+read\b|download (?:the|our|a)\b|subscribe\b|sign up\b|newsletter\b|support (?:independent|our|us)\b|donate\b|become a (?:member|supporter|subscriber)\b|join (?:\d|our|us)\b|follow (?:us|news|our)\b|get (?:the|our) [\w\s]*(?:newsletter|briefing|app|updates)\b|our standards\b|corrections?\?|report an error\b|watch:|video:|photo:|image:|picture:|recommended:|ad\b)",
@@ -140,13 +175,22 @@ pub fn cue(text: &str) -> Option<Cue> {
     if first_words <= 5 && SEPARATOR.is_match(first) {
         return Some(Cue::soft(Other));
     }
+    // The apparatus after an article (its list of references or sources) is not its text.
+    if first_words <= 3 && REFERENCES.is_match(first) {
+        return Some(Cue::hard(Other));
+    }
+    // The publisher's appeal to readers after the article ("Enjoyed this piece? We need your
+    // help…", "If you value our reporting, please support…", "A word to our readers").
+    if words <= 70 && APPEAL.is_match(first) {
+        return Some(Cue::hard(Other));
+    }
     if words <= 40 && CREDITS.is_match(first) {
         return Some(Cue::hard(Other));
     }
     if (first_words <= 5 && ABOUT_AUTHOR.is_match(first)) || (words <= 80 && VIEWS.is_match(text)) {
         return Some(Cue::hard(AuthorBox));
     }
-    if (first_words <= 4 && RELATED_HEADER.is_match(first))
+    if (first_words <= 4 && (RELATED_HEADER.is_match(first) || MORE_STORIES.is_match(first)))
         || ((first_words <= 8 || first.contains(':')) && RELATED_LEAD.is_match(first))
     {
         // "Related: <one story's title>" alone is a link set inline in the text: the article
@@ -186,11 +230,50 @@ pub fn cue(text: &str) -> Option<Cue> {
     if short && (SHARE.is_match(first) || NETWORK.find_iter(text).count() >= 3) {
         return Some(Cue::soft(ShareButtons));
     }
+    // An invitation to follow the site or its coverage elsewhere ("Follow @Desk on X",
+    // "Follow our full coverage at https://…").
+    if words <= 60 && FOLLOW.is_match(first) {
+        return Some(Cue::soft(ShareButtons));
+    }
+    // The page's own furniture: a rating or feedback widget, a log-in prompt, a notice of
+    // the article's age, a pager, a widget's messages for when it fails or finds nothing.
+    if words <= 20 && WIDGET_LINE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A line offering the reader a newsletter ("Sign up to get it in your inbox", "Want more?
+    // Sign up for our newsletter"): all three marks, in a short paragraph of its own.
+    if words <= 45
+        && !text.contains('\n')
+        && SIGN_UP.is_match(text)
+        && DELIVERY.is_match(text)
+        && READER.is_match(text)
+    {
+        return Some(Cue::soft(Other));
+    }
+    // A magazine's subscription offer ("12 issues for £11.99").
+    if words <= 60 && ISSUES_OFFER.is_match(text) {
+        return Some(Cue::soft(Other));
+    }
+    // A content manager's shortcode left unrendered ("[button link=…]", "[newsletter_form]"):
+    // markup for a widget, not text.
+    if words <= 200 && SHORTCODE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
     if words <= 30 && INLINE.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A news agency's photo caption ("In this Dec. 12, 2006, file photo, …", "This photo
+    // provided by … shows …"), set as a paragraph where the photo stood.
+    if words <= 120 && PHOTO_CAPTION.is_match(first) {
         return Some(Cue::soft(Other));
     }
     // A page template's placeholder text, shown to nobody (hidden by a style sheet).
     if PLACEHOLDER.is_match(first) {
+        return Some(Cue::soft(Other));
+    }
+    // A loading indicator ("Loading…", "Loading paragraph...") stands in for a part of the
+    // page a script fills in later: it is no part of the text.
+    if words <= 3 && LOADING.is_match(first) {
         return Some(Cue::soft(Other));
     }
     if words <= 40 && CONTACT_US.is_match(text) {
@@ -385,6 +468,85 @@ mod tests {
     }
 
     #[test]
+    fn invitations_to_follow_elsewhere_are_boilerplate() {
+        check("Follow @HarbourDesk on X for the latest fares.", Some((ShareButtons, false)));
+        check(
+            "Follow our full coverage of the strike at https://example.org/strike",
+            Some((ShareButtons, false)),
+        );
+        check("Follow the river north for two miles and you reach the weir.", None);
+        check("Follow-up talks on the fares were shown live on YouTube.", None);
+        check("More Great Harbour Stories", Some((RelatedPosts, true)));
+    }
+
+    #[test]
+    fn feedback_widgets_and_log_in_prompts_are_boilerplate() {
+        check("Was this article helpful?", Some((Other, false)));
+        check("Click on a star to rate it!", Some((Other, false)));
+        check("Already have an account? Log in", Some((Other, false)));
+        check("This article is more than 3 months old", Some((Other, false)));
+        check("Page 2 of 5", Some((Other, false)));
+        check("How useful was this post?", Some((Other, false)));
+        check("Sorry, we couldn't find a match for this address. Please try again.", Some((Other, false)));
+        check("No results found", Some((Other, false)));
+        check("Sorry is the hardest word, the minister said on Friday.", None);
+        check("Thank you! Your submission has been received!", Some((Other, false)));
+        check("Was this the harbour board's worst year? Fishing crews think so.", None);
+    }
+
+    #[test]
+    fn agency_photo_captions_are_boilerplate() {
+        check(
+            "In this March 3, 2021, file photo, ferries wait at the harbour wall. (Photo/Jo Park)",
+            Some((Other, false)),
+        );
+        check("This photo provided by the harbour board shows the sea wall.", Some((Other, false)));
+        check("In this photograph's corner the old wall can still be seen, the board said.", None);
+        check("This photo essay follows one crew through the winter.", None);
+    }
+
+    #[test]
+    fn an_appeal_to_readers_ends_the_article() {
+        check("Enjoyed this story? We need your help to keep the harbour desk going.", Some((Other, true)));
+        check("If you value our reporting, please consider supporting it with a gift.", Some((Other, true)));
+        check("Since you made it to the end of this story, we have a favour to ask.", Some((Other, true)));
+        check("A Word to Our Readers", Some((Other, true)));
+        check("If you enjoyed the ferry, the board said, you will enjoy the new one more.", None);
+    }
+
+    #[test]
+    fn a_newsletter_offer_is_boilerplate() {
+        check("Was this letter forwarded to you? Sign up to get it in your inbox.", Some((Other, false)));
+        check("Want more from the harbour desk? Sign up for our newsletter.", Some((Other, false)));
+        check("The board's newsletter told members to subscribe before the fares rose.", None);
+    }
+
+    #[test]
+    fn offers_shortcodes_and_advert_labels_are_boilerplate() {
+        check("Get Harbour Monthly through your door. 12 issues for £20.", Some((Other, false)));
+        check("[signup_form id=12] Get the harbour letter", Some((Other, false)));
+        check("[video_player]", Some((Other, false)));
+        check("Advert", Some((Other, false)));
+        check("[Editor's note: the fares were corrected on Friday.]", None);
+        check("[1] Harbour board minutes, 2021.", None);
+        check("Advert for the new ferry ran in three papers.", None);
+    }
+
+    #[test]
+    fn loading_indicators_are_boilerplate() {
+        check("Loading…", Some((Other, false)));
+        check("Loading comments...", Some((Other, false)));
+        check("Loading the ferry took two hours.", None);
+    }
+
+    #[test]
+    fn a_list_of_references_ends_the_article() {
+        check("References", Some((Other, true)));
+        check("Sources:", Some((Other, true)));
+        check("Sources said the talks had failed.", None);
+    }
+
+    #[test]
     fn article_text_has_no_cue() {
         check("The ministry said on Friday that 40 people had been sent back across the border.", None);
         check("What happened to the families?", None);
@@ -421,6 +583,11 @@ mod tests {
         check("MORE FROM THE WIRE\n- A story", Some((RelatedPosts, true)));
         check("Related: A story | Another story", Some((RelatedPosts, true)));
         check("You might also like", Some((RelatedPosts, true)));
+        check("Read This Next", Some((RelatedPosts, true)));
+        check("You’ll Also Love...", Some((RelatedPosts, true)));
+        check("Other Harbour Posts You Will Love", Some((RelatedPosts, true)));
+        check("Other interesting articles", Some((RelatedPosts, true)));
+        check("Recent posts on blogs I like:", Some((RelatedPosts, true)));
         check("14 Comments", Some((Comments, true)));
         check("12 thoughts on \"A story\"", Some((Comments, true)));
         check("Comments (48) | Share this article", Some((Comments, true)));

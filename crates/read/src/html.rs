@@ -178,6 +178,13 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
 
     let (published, published_from) =
         publication_date(doc, &json_ld, &meta, (body, root, headline_in_root.or(headline)), url, &content);
+    if let Some(author) = author.as_deref()
+        && let Some(start) = closing_author_bio(&content.paragraphs, author)
+    {
+        for text in content.paragraphs.split_off(start) {
+            removed.push(RemovedBlock { kind: BoilerplateKind::AuthorBox, text });
+        }
+    }
 
     Article {
         title,
@@ -188,6 +195,78 @@ fn read_document(doc: &Html, url: Option<&str>, diagnostics: &mut Vec<Diagnostic
         text: content.paragraphs.join("\n\n"),
         removed,
     }
+}
+
+/// Paragraphs at the end of the text in which an author box may start.
+const BIO_TAIL: usize = 3;
+
+/// Words that follow a name at the start of a biography ("Jo Park is a reporter who…").
+const BIO_VERBS: &[&str] = &[
+    "is",
+    "was",
+    "has",
+    "holds",
+    "joined",
+    "co-founded",
+    "founded",
+    "started",
+    "covers",
+    "writes",
+    "lives",
+    "serves",
+    "leads",
+    "brings",
+    "specializes",
+    "specialises",
+    "loves",
+];
+
+/// Where an author box starts among the last paragraphs, if one does: a paragraph that
+/// introduces the article's own author by name ("Jo Park is a freelance writer…", "Jo has
+/// covered…"), or the author's name alone as its heading just before it. A page that names
+/// its author in the byline and then introduces the same person at the very end is showing
+/// the author's profile, not more of the article. Only people (two or more words of a name)
+/// count: an organisation as author is often the article's subject ("Acme is a…").
+fn closing_author_bio(paragraphs: &[String], author: &str) -> Option<usize> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in author.split(';').map(str::trim) {
+        if name.split_whitespace().nth(1).is_some() && byline::is_name(name, false) {
+            names.push(name);
+            names.extend(name.split_whitespace().next());
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let introduces = |text: &str| {
+        (8..=200).contains(&word_count(text))
+            && names.iter().any(|name| {
+                text.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')).is_some_and(|rest| {
+                    let verb = rest.split_whitespace().next().unwrap_or("");
+                    BIO_VERBS.iter().any(|v| verb.eq_ignore_ascii_case(v))
+                })
+            })
+    };
+    // The first paragraph is the article's start, whatever it says.
+    let from = paragraphs.len().saturating_sub(BIO_TAIL).max(1);
+    // The last such paragraph, and those right before it that introduce the author too (a
+    // profile of two paragraphs, or of each of two authors).
+    let mut start = (from..paragraphs.len()).rev().find(|&i| introduces(&paragraphs[i]))?;
+    while start > from && introduces(&paragraphs[start - 1]) {
+        start -= 1;
+    }
+    // What follows a profile is its own small print ("All loans made by…"); more text after
+    // it means the name began a paragraph of the article.
+    let end = (start..paragraphs.len()).find(|&i| !introduces(&paragraphs[i])).unwrap_or(paragraphs.len());
+    let profile: usize = paragraphs[start..end].iter().map(|p| word_count(p)).sum();
+    let after: usize = paragraphs[end..].iter().map(|p| word_count(p)).sum();
+    if after >= profile {
+        return None;
+    }
+    let heading = start
+        .checked_sub(1)
+        .filter(|&i| i > 0 && names.iter().any(|n| n.contains(' ') && paragraphs[i].eq_ignore_ascii_case(n)));
+    Some(heading.unwrap_or(start))
 }
 
 fn find_body(doc: &Html) -> Option<ElementRef<'_>> {
@@ -780,6 +859,9 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("taboola", RELATED),
     ("readmore", RELATED),
     ("mostread", RELATED),
+    // Sliders of cards (other stories, products, testimonials), shown a few at a time.
+    ("carousel", RELATED),
+    ("swiper", RELATED),
     ("breadcrumb", NAVIGATION),
     ("navbar", NAVIGATION),
     ("navigation", NAVIGATION),
@@ -797,6 +879,8 @@ const TOKEN_PARTS: &[(&str, u16)] = &[
     ("banner", PROMO),
     ("modal", PROMO),
     ("popup", PROMO),
+    // Affiliate and advertiser disclosures.
+    ("disclosure", PROMO),
     ("author-box", AUTHOR_BOX),
     ("aboutauthor", AUTHOR_BOX),
     ("authorinfo", AUTHOR_BOX),
@@ -860,7 +944,8 @@ fn section_kind_of(token: &str, mask: u16) -> Option<BoilerplateKind> {
     if mask & PROMO != 0 || matches!(token, "ad" | "ads" | "advertisement" | "donate") {
         return Some(Other);
     }
-    if mask & AUTHOR_BOX != 0 || matches!(token, "authorbox" | "bio" | "biography") {
+    // "saboxplugin": the author box of a widely used WordPress plugin (Simple Author Box).
+    if mask & AUTHOR_BOX != 0 || matches!(token, "authorbox" | "bio" | "biography" | "saboxplugin") {
         return Some(AuthorBox);
     }
     None
@@ -962,7 +1047,12 @@ fn compute_boilerplate_kind(el: ElementRef<'_>) -> Option<BoilerplateKind> {
         .section
         .or_else(|| hints.widget.then_some(RelatedPosts))
         .or_else(|| hints.meta.then_some(Other));
-    let kind = by_tag.or(by_role).or(by_class)?;
+    // A form with fields (a sign-up, contact or search box) is a widget, not text. Old
+    // frameworks wrap whole pages in one form: the size and prose checks below keep those.
+    let by_form = (name == "form"
+        && el.descendent_elements().any(|d| matches!(d.value().name(), "input" | "select" | "textarea")))
+    .then_some(Other);
+    let kind = by_tag.or(by_role).or(by_class).or(by_form)?;
     // Code highlighters class the parts of a listing ("hljs-comment", "token tag"): in code,
     // class names say nothing about sections.
     if by_tag.is_none() && by_role.is_none() && in_code(el) {
@@ -2168,6 +2258,9 @@ mod tests {
         assert_eq!(kind("sidebar"), Some(BoilerplateKind::RelatedPosts));
         assert_eq!(kind("breadcrumbs"), Some(BoilerplateKind::Navigation));
         assert_eq!(kind("authorbio"), Some(BoilerplateKind::AuthorBox));
+        assert_eq!(kind("saboxplugin"), Some(BoilerplateKind::AuthorBox));
+        assert_eq!(kind("newscarousel"), Some(BoilerplateKind::RelatedPosts));
+        assert_eq!(kind("affiliatedisclosure"), Some(BoilerplateKind::Other));
         assert_eq!(kind("content"), None);
         assert_ne!(token_groups("postdate") & DATE_HINT, 0);
         assert_eq!(token_groups("content") & DATE_HINT, 0);
@@ -2500,6 +2593,73 @@ mod tests {
         let article = read(html, None);
         assert!(article.text.contains("The committee met on Monday"), "{article:?}");
         assert!(article.text.contains("second week of March"), "{article:?}");
+    }
+
+    #[test]
+    fn a_carousel_of_cards_and_a_disclosure_are_not_the_article() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees rise again</h1>\
+             <div class=\"promo-disclosure\">We may earn a fee when you book through our links.</div>{PROSE}\
+             <div class=\"stories-carousel\"><div><h3>Ferry timetable changes</h3><p>New winter times.</p></div>\
+             <div><h3>Sea wall repairs begin</h3><p>Work starts in May.</p></div></div>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("earn a fee"), "{}", article.text);
+        assert!(!article.text.contains("Ferry timetable"), "{}", article.text);
+        assert_eq!(article.text.matches("The committee met on Monday").count(), 2, "{}", article.text);
+    }
+
+    #[test]
+    fn a_form_with_fields_is_a_widget_a_page_wrapped_in_a_form_is_not() {
+        let html = format!(
+            "<html><body><article><h1>Harbour fees rise again</h1>{PROSE}\
+             <form action=\"/join\"><label>Your email address *</label><input type=\"email\">\
+             <p>Get the harbour letter every week.</p><button>Join</button></form>{PROSE}</article></body></html>"
+        );
+        let article = read(&html, None);
+        assert!(!article.text.contains("Your email address"), "{}", article.text);
+        assert!(!article.text.contains("harbour letter"), "{}", article.text);
+        assert!(article.text.contains("The committee met on Monday"), "{}", article.text);
+        let html = format!(
+            "<html><body><form action=\"/page\"><input type=\"hidden\" name=\"state\">\
+             <article><h1>Harbour fees rise again</h1>{PROSE}</article></form></body></html>"
+        );
+        assert!(read(&html, None).text.contains("The committee met on Monday"));
+    }
+
+    #[test]
+    fn a_closing_profile_of_the_author_is_an_author_box() {
+        let page = |bio: &str| {
+            format!(
+                "<html><head><meta name=\"author\" content=\"Jo Marlow\"></head><body><article>\
+                 <h1>Harbour fees rise again</h1>\
+                 <p>The harbour board raised its fees for the third year running, citing repairs to the old sea wall.</p>\
+                 <p>Jo Marlow is the name the ferry company gave its new boat, after the skipper who ran the route for years.</p>\
+                 <p>Fishing crews said the rise would cost each boat several hundred pounds a season, and they asked for talks.</p>\
+                 <p>{bio}</p></article></body></html>"
+            )
+        };
+        let article = read(
+            &page("Jo Marlow is a freelance reporter who covers the coast and its working harbours."),
+            None,
+        );
+        assert_eq!(article.author.as_deref(), Some("Jo Marlow"));
+        assert!(article.text.contains("the name the ferry company gave"), "{}", article.text);
+        assert!(article.text.ends_with("asked for talks."), "{}", article.text);
+        assert!(
+            article
+                .removed
+                .iter()
+                .any(|r| r.kind == BoilerplateKind::AuthorBox && r.text.starts_with("Jo Marlow is")),
+            "{:?}",
+            article.removed
+        );
+        // The article's own closing paragraph about someone else stays.
+        let article = read(
+            &page("Sam Tully is the harbour master and said the board had no other choice this year."),
+            None,
+        );
+        assert!(article.text.ends_with("no other choice this year."), "{}", article.text);
     }
 
     #[test]
