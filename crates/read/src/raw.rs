@@ -270,10 +270,8 @@ pub(crate) fn script_end(bytes: &[u8]) -> Option<usize> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Data,
-        /// Escaped, after no, one or two (or more) dashes.
-        Escaped(u8),
-        /// Double-escaped, after no, one or two (or more) dashes.
-        Double(u8),
+        Escaped,
+        DoubleEscaped,
     }
     // `script` at `at`, then a space, `/` or `>` (which the tokenizer consumes): just past it.
     let script_name = |at: usize| {
@@ -281,78 +279,49 @@ pub(crate) fn script_end(bytes: &[u8]) -> Option<usize> {
         let delimiter = bytes.get(at + 6).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'));
         (name && delimiter).then_some(at + 7)
     };
+    let end_tag_at = |at: usize| bytes.get(at + 1) == Some(&b'/') && script_name(at + 2).is_some();
     let mut state = State::Data;
+    // Dashes just read in an escaped state, up to two: `-->` goes back to script data.
+    let mut dashes = 0;
     let mut i = 0;
     while i < bytes.len() {
-        match state {
-            State::Data => {
-                i += memchr::memchr(b'<', &bytes[i..])?;
-                if bytes.get(i + 1) == Some(&b'/') && script_name(i + 2).is_some() {
-                    return Some(i);
-                }
-                if bytes[i + 1..].starts_with(b"!--") {
-                    state = State::Escaped(2);
-                    i += 4;
-                } else {
-                    i += 1;
+        if state == State::Data {
+            i += memchr::memchr(b'<', &bytes[i..])?;
+            if end_tag_at(i) {
+                return Some(i);
+            }
+            if bytes[i + 1..].starts_with(b"!--") {
+                (state, dashes) = (State::Escaped, 2);
+                i += 4;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let byte = bytes[i];
+        i += 1;
+        match byte {
+            b'-' => {
+                dashes = (dashes + 1).min(2);
+                continue;
+            }
+            b'>' if dashes == 2 => state = State::Data,
+            // In an escaped run, `</script` ends the script and `<script` starts a
+            // double-escaped run; in that run, `</script` ends the run.
+            b'<' if state == State::Escaped && end_tag_at(i - 1) => return Some(i - 1),
+            b'<' if state == State::Escaped => {
+                if let Some(after) = script_name(i) {
+                    (state, i) = (State::DoubleEscaped, after);
                 }
             }
-            State::Escaped(dashes) => match bytes[i] {
-                b'-' => {
-                    state = State::Escaped(dashes.saturating_add(1).min(2));
-                    i += 1;
+            b'<' if bytes.get(i) == Some(&b'/') => {
+                if let Some(after) = script_name(i + 1) {
+                    (state, i) = (State::Escaped, after);
                 }
-                b'<' if bytes.get(i + 1) == Some(&b'/') && script_name(i + 2).is_some() => return Some(i),
-                b'<' => match script_name(i + 1) {
-                    Some(after) => {
-                        state = State::Double(0);
-                        i = after;
-                    }
-                    None => {
-                        state = State::Escaped(0);
-                        i += 1;
-                    }
-                },
-                b'>' if dashes == 2 => {
-                    state = State::Data;
-                    i += 1;
-                }
-                _ => {
-                    state = State::Escaped(0);
-                    i += 1;
-                }
-            },
-            State::Double(dashes) => match bytes[i] {
-                b'-' => {
-                    state = State::Double(dashes.saturating_add(1).min(2));
-                    i += 1;
-                }
-                b'<' => match bytes.get(i + 1) == Some(&b'/') {
-                    true => match script_name(i + 2) {
-                        Some(after) => {
-                            state = State::Escaped(0);
-                            i = after;
-                        }
-                        None => {
-                            state = State::Double(0);
-                            i += 1;
-                        }
-                    },
-                    false => {
-                        state = State::Double(0);
-                        i += 1;
-                    }
-                },
-                b'>' if dashes == 2 => {
-                    state = State::Data;
-                    i += 1;
-                }
-                _ => {
-                    state = State::Double(0);
-                    i += 1;
-                }
-            },
+            }
+            _ => {}
         }
+        dashes = 0;
     }
     None
 }
