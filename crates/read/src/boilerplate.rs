@@ -255,16 +255,16 @@ pub fn cue(text: &str) -> Option<Cue> {
         return Some(Cue::soft(Other));
     }
     // A content manager's shortcode left unrendered ("[button link=…]", "[newsletter_form]"):
-    // markup for a widget, not text.
-    if words <= 200 && SHORTCODE.is_match(first) {
+    // markup for a widget, not text, at the start of a block of any length.
+    if SHORTCODE.is_match(first) {
         return Some(Cue::soft(Other));
     }
     if words <= 30 && INLINE.is_match(first) {
         return Some(Cue::soft(Other));
     }
     // A news agency's photo caption ("In this Dec. 12, 2006, file photo, …", "This photo
-    // provided by … shows …"), set as a paragraph where the photo stood.
-    if words <= 120 && PHOTO_CAPTION.is_match(first) {
+    // provided by … shows …"), set as a paragraph where the photo stood; of any length.
+    if PHOTO_CAPTION.is_match(first) {
         return Some(Cue::soft(Other));
     }
     // A page template's placeholder text, shown to nobody (hidden by a style sheet).
