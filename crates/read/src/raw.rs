@@ -256,10 +256,16 @@ pub(crate) struct Attr {
 /// Where the end tag `</name` that closes a raw-text element first appears in `bytes`, in any
 /// case, followed by a space, `/` or `>` as the tokenizer requires.
 pub(crate) fn find_closing(bytes: &[u8], name: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(bytes, b"</").find(|&i| {
-        bytes.get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name))
-            && bytes.get(i + 2 + name.len()).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'))
-    })
+    memchr::memmem::find_iter(bytes, b"</").find(|&i| tag_name_at(bytes, i + 2, name).is_some())
+}
+
+/// Whether the tag name `name` (lower case) stands at `at` in any case, followed by a space,
+/// `/` or `>` as the tokenizer requires: just past that character.
+fn tag_name_at(bytes: &[u8], at: usize, name: &[u8]) -> Option<usize> {
+    let end = at + name.len();
+    let named = bytes.get(at..end).is_some_and(|n| n.eq_ignore_ascii_case(name));
+    let delimited = bytes.get(end).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'));
+    (named && delimited).then_some(end + 1)
 }
 
 /// Where the end tag that closes a script first appears in `bytes` (its text), following the
@@ -273,12 +279,8 @@ pub(crate) fn script_end(bytes: &[u8]) -> Option<usize> {
         Escaped,
         DoubleEscaped,
     }
-    // `script` at `at`, then a space, `/` or `>` (which the tokenizer consumes): just past it.
-    let script_name = |at: usize| {
-        let name = bytes.get(at..at + 6).is_some_and(|n| n.eq_ignore_ascii_case(b"script"));
-        let delimiter = bytes.get(at + 6).is_some_and(|&b| is_space(b) || matches!(b, b'/' | b'>'));
-        (name && delimiter).then_some(at + 7)
-    };
+    // `script` at `at` and its delimiter (which the tokenizer consumes): just past it.
+    let script_name = |at: usize| tag_name_at(bytes, at, b"script");
     let end_tag_at = |at: usize| bytes.get(at + 1) == Some(&b'/') && script_name(at + 2).is_some();
     let mut state = State::Data;
     // Dashes just read in an escaped state, up to two: `-->` goes back to script data.
