@@ -155,17 +155,28 @@ pub fn page() -> Counts {
 
 /// The element's hints, computed by `compute` once per element.
 pub fn hints(el: ElementRef<'_>, compute: impl FnOnce(ElementRef<'_>) -> Hints) -> Hints {
+    once_per_element(el, |f| &mut f.hints, compute)
+}
+
+/// A per-node fact from its `table` in [`FACTS`], computed by `compute` on first use (and
+/// recomputed for a node past the table's end, which is only not cached).
+fn once_per_element<T: Copy>(
+    el: ElementRef<'_>,
+    table: fn(&mut Facts) -> &mut Vec<Option<T>>,
+    compute: impl FnOnce(ElementRef<'_>) -> T,
+) -> T {
     let i = index(el.id());
-    if let Some(h) = FACTS.with(|f| f.borrow().hints.get(i).copied().flatten()) {
-        return h;
+    if let Some(known) = FACTS.with(|f| table(&mut f.borrow_mut()).get(i).copied().flatten()) {
+        return known;
     }
-    let h = compute(el);
+    // Not borrowed while computing: `compute` asks for other elements' facts.
+    let fact = compute(el);
     FACTS.with(|f| {
-        if let Some(slot) = f.borrow_mut().hints.get_mut(i) {
-            *slot = Some(h);
+        if let Some(slot) = table(&mut f.borrow_mut()).get_mut(i) {
+            *slot = Some(fact);
         }
     });
-    h
+    fact
 }
 
 /// What a `class` value says, computed by `compute` once per value (while it stays in
@@ -189,17 +200,12 @@ pub fn kind(
     el: ElementRef<'_>,
     compute: impl FnOnce(ElementRef<'_>) -> Option<BoilerplateKind>,
 ) -> Option<BoilerplateKind> {
-    let i = index(el.id());
-    if let Some(k) = FACTS.with(|f| f.borrow().kinds.get(i).copied().flatten()) {
-        return k;
-    }
-    let k = compute(el);
-    FACTS.with(|f| {
-        if let Some(slot) = f.borrow_mut().kinds.get_mut(i) {
-            *slot = Some(k);
-        }
-    });
-    k
+    once_per_element(el, |f| &mut f.kinds, compute)
+}
+
+/// Characters of `text` that are not white space: the measure of text the reader counts.
+pub fn non_space_chars(text: &str) -> u32 {
+    u32::try_from(text.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
 }
 
 /// The elements named `name` (lower case) anywhere in the document, `<template>` contents
@@ -270,7 +276,7 @@ fn count_all(
                     stack.push((Counts::default(), false));
                 }
                 Node::Text(t) if skip == 0 => {
-                    let n = t.chars().filter(|c| !c.is_whitespace()).count() as u32;
+                    let n = non_space_chars(t);
                     if let Some((top, _)) = stack.last_mut() {
                         top.text += n;
                         if link_depth > 0 {

@@ -1202,9 +1202,7 @@ fn text_offset(area: ElementRef<'_>, el: ElementRef<'_>) -> u32 {
         }
         for sibling in node.prev_siblings() {
             let text = match sibling.value() {
-                Node::Text(t) => {
-                    u32::try_from(t.chars().filter(|c| !c.is_whitespace()).count()).unwrap_or(u32::MAX)
-                }
+                Node::Text(t) => dom::non_space_chars(t),
                 Node::Element(_) => ElementRef::wrap(sibling).map_or(0, |e| dom::counts(e).text),
                 _ => 0,
             };
@@ -1497,14 +1495,14 @@ pub(crate) fn tidy_headline(
     let Some(meta) = meta_title.filter(|m| m.split_whitespace().count() >= 3) else { return out };
     // A headline set in capitals by its markup ("BEST DRIP COFFEE MAKERS") is written in the
     // metadata as it reads.
+    let lower = out.to_lowercase();
     if out.chars().any(char::is_uppercase)
         && !out.chars().any(char::is_lowercase)
         && meta.chars().any(char::is_lowercase)
-        && meta.to_lowercase() == out.to_lowercase()
+        && meta.to_lowercase() == lower
     {
         return meta.to_owned();
     }
-    let lower = out.to_lowercase();
     let Some(pos) = lower.find(&meta.to_lowercase()) else { return out };
     let (before, after) = (&out[..pos], &out[pos + meta.len()..]);
     let extra = format!("{before} {after}");
