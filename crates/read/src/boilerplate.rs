@@ -487,7 +487,7 @@ mod tests {
         check("This article is more than 3 months old", Some((Other, false)));
         check("Page 2 of 5", Some((Other, false)));
         check("How useful was this post?", Some((Other, false)));
-        check("Sorry, we couldn't find a match for this address. Please try again.", Some((Other, false)));
+        check("Sorry, we couldn't find a match for those dates. Pick other days.", Some((Other, false)));
         check("No results found", Some((Other, false)));
         check("Sorry is the hardest word, the minister said on Friday.", None);
         check("Thank you! Your submission has been received!", Some((Other, false)));
