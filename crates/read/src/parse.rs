@@ -47,9 +47,31 @@ pub(crate) fn declined() -> String {
 /// leaves them out as it reads each tag, where it applies; everywhere else by html5ever, on
 /// the page with those attributes cut out ([`raw::drop_attributes`]). Both build the same
 /// tree.
+///
+/// A page nested deeper than [`MAX_OPEN`] elements, or with more than [`MAX_ACTIVE`]
+/// formatting elements open, is first made shallow ([`raw::flatten_deep`]): its text is all
+/// read, its deepest tags are not. So is every page the fast path leaves to html5ever, whose
+/// time grows with the depth of the page times its length.
 pub(crate) fn parse(html: &str) -> Html {
-    fast_kept(html).unwrap_or_else(|| Html::parse_document(&raw::drop_attributes(html)))
+    if let Some(doc) = fast_kept(html) {
+        return doc;
+    }
+    let shallow = raw::flatten_deep(html);
+    if let Cow::Owned(shallow) = &shallow
+        && let Some(doc) = fast_kept(shallow)
+    {
+        return doc;
+    }
+    Html::parse_document(&raw::drop_attributes(&shallow))
 }
+
+/// Open elements beyond which the fast path gives up: a page this deep is made shallow first.
+/// [`raw::flatten_deep`] leaves at most [`raw::MAX_NESTING`] elements nested, and the parser
+/// adds at most the open formatting elements it copies; the reader walks 200 deep.
+const MAX_OPEN: usize = raw::MAX_NESTING + 2 * raw::MAX_FORMATTING;
+
+/// Entries in the list of active formatting elements beyond which the fast path gives up.
+const MAX_ACTIVE: usize = raw::MAX_FORMATTING + 10;
 
 /// The tree html5ever would build for `html`, or `None` where the page needs a rule this
 /// builder does not have.
@@ -653,6 +675,9 @@ impl Builder {
     /// in a fragment under it (as scraper's tree sink builds it): the fragment is what the
     /// stack holds.
     fn insert(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<NodeId> {
+        if self.open.len() >= MAX_OPEN {
+            return decline("deep nesting");
+        }
         let parent = self.current()?;
         let element = Element::new(QualName::new(None, ns!(html), name.clone()), attrs.take()?);
         let mut id = self.append(parent, Node::Element(element))?;
@@ -783,6 +808,10 @@ impl Builder {
             .collect();
         if alike.len() >= 3 {
             self.active.remove(alike[0]);
+        }
+        // Every open one is copied into each new block: many make a tree of many copies.
+        if self.active.len() >= MAX_ACTIVE {
+            return decline("many formatting elements");
         }
         let id = self.insert(name, attrs)?;
         self.active.push(Format::Element { id, name: name.clone(), attrs: token_attrs });
@@ -2201,6 +2230,29 @@ mod tests {
             assert!(fast(html).is_none(), "{html}");
             // And the page still parses.
             assert!(parse(html).root_element().value().name() == "html");
+        }
+    }
+
+    #[test]
+    fn deep_pages_are_made_shallow_and_keep_their_text() {
+        let depth = |doc: &Html| doc.tree.nodes().map(|n| n.ancestors().count()).max().unwrap_or(0);
+        let text = |doc: &Html| {
+            doc.tree.nodes().filter_map(|n| n.value().as_text()).map(|t| t.to_string()).collect::<String>()
+        };
+        let many_formats: String = (0..200).map(|i| format!("<b class=c{i}>")).collect();
+        for (page, word, count) in [
+            ("<div>word ".repeat(5_000), "word", 5_000),
+            ("<div><span><b>".repeat(2_000) + "end", "end", 1),
+            ("<section><h2>Part</h2><p>Prose, with commas.".repeat(2_000), "Prose", 2_000),
+            ("<ul><li>item ".repeat(3_000), "item", 3_000),
+            ("<table><tr><td>cell ".repeat(1_000), "cell", 1_000),
+            ("<font>row ".repeat(3_000), "row", 3_000),
+            (many_formats + &"<p>para".repeat(200), "para", 200),
+        ] {
+            let doc = parse(&page);
+            assert!(depth(&doc) <= MAX_OPEN + 2, "{} deep: {}", depth(&doc), &page[..40]);
+            assert_eq!(text(&doc).matches(word).count(), count, "{}", &page[..40]);
+            assert!(fast(&page).is_none(), "the fast path takes it as it is: {}", &page[..40]);
         }
     }
 

@@ -10,6 +10,10 @@
 //! would tokenize and allocate for every element. [`drop_attributes`] removes every attribute
 //! the reader does not read ([`KEPT_ATTRIBUTES`]), in one scan that treats tags, comments and
 //! raw-text elements as the tokenizer does.
+//!
+//! A page nested thousands deep (unclosed `<div>`s or `<font>`s) makes every parser check of
+//! the open elements, and every walk of the reader up the tree, as long as the page is deep:
+//! [`flatten_deep`] cuts the tags nested past a bound before such a page is parsed.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -133,54 +137,231 @@ pub(crate) fn is_kept_attribute(name: &[u8]) -> bool {
 pub fn drop_attributes(input: &str) -> Cow<'_, str> {
     let bytes = input.as_bytes();
     let mut cuts = Cuts::new(input);
-    let mut at = 0;
-    // The spans of the current tag's attributes to drop, applied once the tag closes.
-    let mut drops: Vec<(usize, usize)> = Vec::new();
-    while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
-        at += i + 1;
-        let next = match bytes.get(at) {
-            Some(b'!') if bytes[at..].starts_with(b"!--") => {
-                comment_end(&bytes[at + 3..]).map(|j| at + 3 + j)
+    for tag in Tags::new(input).filter(|t| !t.closing) {
+        let drop = |a: Attr| {
+            if !is_kept_attribute(&bytes[a.name.clone()]) {
+                cuts.cut(a.span.start, a.span.end);
             }
-            // `<!DOCTYPE`, `<![CDATA[`, `<?xml` and other bogus comments end at the first `>`.
-            Some(b'!' | b'?') => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
-            Some(b'/') => match bytes.get(at + 1) {
-                // An end tag's attributes are read, quotes and all, and ignored.
-                Some(b) if b.is_ascii_alphabetic() => {
-                    tag_end(bytes, at + 1, |_| Some(())).map(|(end, _)| end)
-                }
-                Some(b'>') => Some(at + 2),
-                Some(_) => memchr::memchr(b'>', &bytes[at..]).map(|j| at + j + 1),
-                None => None,
-            },
-            Some(b) if b.is_ascii_alphabetic() => {
-                drops.clear();
-                let kept = |a: Attr| {
-                    if !is_kept_attribute(&bytes[a.name]) {
-                        drops.push((a.span.start, a.span.end));
-                    }
-                    Some(())
-                };
-                match tag_end(bytes, at, kept) {
-                    None => None,
-                    Some((end, name)) => {
-                        for &(start, stop) in &drops {
-                            cuts.cut(start, stop);
-                        }
-                        // The content of a raw-text element is text up to its end tag.
-                        match RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name])) {
-                            Some(&"script") => script_end(&bytes[end..]).map(|j| end + j),
-                            Some(raw) => find_closing(&bytes[end..], raw.as_bytes()).map(|j| end + j),
-                            None => Some(end),
-                        }
-                    }
-                }
-            }
-            _ => Some(at),
+            Some(())
         };
-        // Whatever is left open at the end of the page is copied as it is.
-        let Some(next) = next else { break };
-        at = next;
+        // Read again for its attributes: `Tags` has checked that the tag ends.
+        tag_end(bytes, tag.name.start, drop);
+    }
+    cuts.finish()
+}
+
+/// A tag read by [`Tags`]: its place in the page (from its `<` to just past its `>`), where
+/// its name is, and whether it is an end tag.
+pub(crate) struct Tag {
+    pub start: usize,
+    pub end: usize,
+    pub name: std::ops::Range<usize>,
+    pub closing: bool,
+}
+
+/// The start and end tags of a page in order, read as the tokenizer reads them: comments,
+/// doctypes and the text of raw-text elements are passed over. A tag left open at the end of
+/// the page ends the scan; so does a raw-text element that is never closed, after its start
+/// tag.
+pub(crate) struct Tags<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Tags<'a> {
+    pub(crate) fn new(input: &'a str) -> Tags<'a> {
+        Tags { bytes: input.as_bytes(), at: 0 }
+    }
+}
+
+impl Iterator for Tags<'_> {
+    type Item = Tag;
+
+    fn next(&mut self) -> Option<Tag> {
+        let bytes = self.bytes;
+        loop {
+            let start = self.at + memchr::memchr(b'<', bytes.get(self.at..)?)?;
+            let at = start + 1;
+            self.at = match bytes.get(at) {
+                Some(b'!') if bytes[at..].starts_with(b"!--") => at + 3 + comment_end(&bytes[at + 3..])?,
+                // `<!DOCTYPE`, `<![CDATA[`, `<?xml` and other bogus comments end at the first `>`.
+                Some(b'!' | b'?') => at + memchr::memchr(b'>', &bytes[at..])? + 1,
+                Some(b'/') => match bytes.get(at + 1)? {
+                    // An end tag's attributes are read, quotes and all, and ignored.
+                    b if b.is_ascii_alphabetic() => {
+                        let (end, name_end) = tag_end(bytes, at + 1, |_| Some(()))?;
+                        self.at = end;
+                        return Some(Tag { start, end, name: at + 1..name_end, closing: true });
+                    }
+                    b'>' => at + 2,
+                    _ => at + memchr::memchr(b'>', &bytes[at..])? + 1,
+                },
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let (end, name_end) = tag_end(bytes, at, |_| Some(()))?;
+                    // The content of a raw-text element is text up to its end tag.
+                    let raw =
+                        RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name_end]));
+                    let text_end = match raw {
+                        Some(&"script") => script_end(&bytes[end..]).map(|j| end + j),
+                        Some(raw) => find_closing(&bytes[end..], raw.as_bytes()).map(|j| end + j),
+                        None => Some(end),
+                    };
+                    self.at = text_end.unwrap_or(bytes.len());
+                    return Some(Tag { start, end, name: at..name_end, closing: false });
+                }
+                _ => at,
+            };
+        }
+    }
+}
+
+/// Elements nested deeper than this (as [`flatten_deep`] counts them) lose their tags.
+pub(crate) const MAX_NESTING: usize = 100;
+/// Formatting elements left open beyond this many lose their tags: the parser copies every
+/// open one into each new block ("reconstructs" them), which nests deep on its own.
+pub(crate) const MAX_FORMATTING: usize = 20;
+/// How far down the stack of open elements an end tag or an implied end looks for its element.
+const SEARCH: usize = 64;
+
+/// Elements with no content and no end tag.
+const VOID: [&str; 19] = [
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+/// Elements the parser copies into new blocks while they are open.
+const FORMATTING: [&str; 14] =
+    ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
+/// Start tags that close an open `<p>`.
+const CLOSES_P: [&str; 34] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "li",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+];
+/// Elements an end tag or an implied end does not look past (the parser's default scope, and
+/// lists for list items).
+const BOUNDARY: [&str; 9] =
+    ["applet", "caption", "html", "marquee", "object", "table", "td", "template", "th"];
+
+/// The page with the tags of elements nested too deep cut out, their text kept (borrowed when
+/// none is). html5ever's tree builder checks the stack of open elements for most tags, so a
+/// page of 100,000 unclosed `<div>`s takes it minutes; the reader's own walks over the tree
+/// are bounded by its depth too. Elements are counted as a tag balancer counts them: an end
+/// tag closes the nearest open element of its name, `<p>`, `<li>`, `<dd>`/`<dt>`, `<option>`,
+/// table rows and cells close as the parser closes them, and `<html>`, `<head>`, `<body>`,
+/// void and raw-text elements do not count. Deeper than [`MAX_NESTING`] open elements, or
+/// with [`MAX_FORMATTING`] formatting elements open, a start tag is cut out, and so is the end
+/// tag that closes it. Pages as written nest far less deep (at most 56 elements on the
+/// benchmark pages).
+pub(crate) fn flatten_deep(input: &str) -> Cow<'_, str> {
+    struct Open {
+        name: std::ops::Range<usize>,
+        kept: bool,
+    }
+    let bytes = input.as_bytes();
+    let is_one_of =
+        |name: &[u8], names: &[&str]| names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name));
+    let mut cuts = Cuts::new(input);
+    let mut open: Vec<Open> = Vec::new();
+    let (mut kept, mut formatting) = (0usize, 0usize);
+    // Closes the nearest open element that `is` picks, unless a boundary comes first.
+    let close = |open: &mut Vec<Open>, kept: &mut usize, is: &dyn Fn(&[u8]) -> bool, bounds: &[&str]| {
+        let found = open.iter().rev().take(SEARCH).position(|o| {
+            let name = &bytes[o.name.clone()];
+            is(name) || is_one_of(name, bounds)
+        });
+        let k = found?;
+        let idx = open.len() - 1 - k;
+        if !is(&bytes[open[idx].name.clone()]) {
+            return None;
+        }
+        let was_kept = open[idx].kept;
+        *kept -= open.drain(idx..).filter(|o| o.kept).count();
+        Some(was_kept)
+    };
+    for tag in Tags::new(input) {
+        let name = &bytes[tag.name.clone()];
+        if is_one_of(name, &["html", "head", "body"]) || is_one_of(name, &VOID) || is_one_of(name, &RAW_TEXT)
+        {
+            continue;
+        }
+        let is_formatting = is_one_of(name, &FORMATTING);
+        if tag.closing {
+            let same = |n: &[u8]| n.eq_ignore_ascii_case(name);
+            let bounds: &[&str] = if is_one_of(name, &BOUNDARY) { &[] } else { &BOUNDARY };
+            match close(&mut open, &mut kept, &same, bounds) {
+                Some(false) => cuts.cut(tag.start, tag.end),
+                Some(true) | None if is_formatting => formatting = formatting.saturating_sub(1),
+                _ => {}
+            }
+            continue;
+        }
+        if is_one_of(name, &CLOSES_P) {
+            close(
+                &mut open,
+                &mut kept,
+                &|n| n.eq_ignore_ascii_case(b"p"),
+                &[&BOUNDARY[..], &["button"]].concat(),
+            );
+        }
+        const TABLE: [&str; 4] = ["caption", "html", "table", "template"];
+        let lower = name.to_ascii_lowercase();
+        let closes: Option<(&[&str], Vec<&str>)> = match lower.as_slice() {
+            b"li" => Some((&["li"], [&["ol", "ul"][..], &BOUNDARY].concat())),
+            b"dd" | b"dt" => Some((&["dd", "dt"], [&["dl"][..], &BOUNDARY].concat())),
+            b"option" | b"optgroup" => Some((&["option"], [&["select"][..], &BOUNDARY].concat())),
+            b"tr" => Some((&["tr"], TABLE.to_vec())),
+            b"td" | b"th" => Some((&["td", "th"], [&["tr"][..], &TABLE].concat())),
+            _ => None,
+        };
+        if let Some((names, bounds)) = closes {
+            close(&mut open, &mut kept, &|n| is_one_of(n, names), &bounds);
+        }
+        // A heading right in another heading closes it.
+        const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+        if is_one_of(&lower, &HEADINGS)
+            && open.last().is_some_and(|o| is_one_of(&bytes[o.name.clone()], &HEADINGS))
+        {
+            close(&mut open, &mut kept, &|n| is_one_of(n, &HEADINGS), &[]);
+        }
+        let keep = kept < MAX_NESTING && !(is_formatting && formatting >= MAX_FORMATTING);
+        if keep {
+            kept += 1;
+            formatting += usize::from(is_formatting);
+        } else {
+            cuts.cut(tag.start, tag.end);
+        }
+        open.push(Open { name: tag.name, kept: keep });
     }
     cuts.finish()
 }
@@ -354,6 +535,39 @@ fn keep_script(tag: &str, body: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flatten_deep_cuts_only_the_deepest_tags() {
+        // Pages as written, with the ends the parser implies, are borrowed.
+        for page in [
+            "<html><head><title>t</title></head><body><div><p>a<p>b<ul><li>x<li>y</ul><b>f</b></div>"
+                .to_owned(),
+            "<p>paragraph".repeat(1_000),
+            format!("<ul>{}</ul>", "<li>item".repeat(1_000)),
+            format!("<dl>{}</dl>", "<dt>term<dd>definition".repeat(1_000)),
+            format!("<table>{}</table>", "<tr><td>a<td>b".repeat(1_000)),
+            "<h2>heading<h3>subheading".repeat(1_000),
+            "<div><br><img src=x><input><hr></div>".repeat(1_000),
+        ] {
+            assert!(matches!(flatten_deep(&page), Cow::Borrowed(_)), "{}", &page[..80.min(page.len())]);
+        }
+        // Elements deeper than MAX_NESTING lose their start and end tags; the text stays, and
+        // the tags after them close what they closed.
+        let n = MAX_NESTING + 5;
+        let page = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
+        let kept = format!("{}x{}<p>after</p>", "<div>".repeat(MAX_NESTING), "</div>".repeat(MAX_NESTING));
+        assert_eq!(flatten_deep(&page), kept);
+        let page = format!("{}<span>deep</span> text", "<section>".repeat(n));
+        assert_eq!(flatten_deep(&page), format!("{}deep text", "<section>".repeat(MAX_NESTING)));
+        // At most MAX_FORMATTING formatting elements stay open.
+        let page: String = (0..MAX_FORMATTING + 3).map(|i| format!("<b class=c{i}>")).collect();
+        assert_eq!(flatten_deep(&page).matches("<b").count(), MAX_FORMATTING);
+        let closed = "<b>x</b>".repeat(MAX_FORMATTING * 3);
+        assert!(matches!(flatten_deep(&closed), Cow::Borrowed(_)));
+        // Raw text is text: its tags are never counted or cut, and the element is never cut.
+        let page = format!("{}<textarea><div></div></textarea><script>'<p>'</script>", "<div>".repeat(n));
+        assert!(flatten_deep(&page).ends_with("<textarea><div></div></textarea><script>'<p>'</script>"));
+    }
 
     #[test]
     fn a_script_ends_where_the_tokenizer_ends_it() {

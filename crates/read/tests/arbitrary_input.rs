@@ -177,10 +177,11 @@ fn large_flat_and_deep_pages_are_read() {
         page.push_str(&format!("<p>Paragraph {i} says that the committee met, and agreed on the rules.</p>"));
     }
     page.push_str(&"<div><section>".repeat(5_000));
-    page.push_str("deep text");
+    page.push_str("The deep text is a sentence of its own, and the reader keeps it.");
     page.push_str("</article></body></html>");
     let (article, _) = read::read(&RawPage::new(page.into_bytes(), None));
     assert!(article.text.contains("Paragraph 19999 says"), "the last paragraph is read");
+    assert!(article.text.contains("The deep text is a sentence"), "text nested 10,000 deep is read");
 }
 
 proptest::proptest! {

@@ -11,6 +11,7 @@
 //! Benchmark pages are loaded one at a time so the peak memory is the reader's, not the set's.
 
 mod score;
+mod shapes;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ enum Stage {
     Extract(Options),
     /// The web app under load on loopback with many incidents (p50/p95 latency)
     Web(web::Options),
+    /// The reader on pages built to be hard (deep nesting, huge flat pages) at growing sizes
+    Shapes(shapes::Options),
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +82,7 @@ impl Cmd {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         match self.stage {
             Stage::Web(options) => web::run(options)?,
+            Stage::Shapes(options) => shapes::run(options)?,
             Stage::Read(options) => match Dataset::detect(&options.dir) {
                 Some(dataset) => bench_dataset(&dataset, &options)?,
                 None => {
@@ -418,10 +422,16 @@ fn report(stage: &str, n: usize, elapsed: Duration, checksum: usize) {
 
 /// Peak resident memory of this process (Linux), e.g. "38 MB".
 fn peak_memory() -> Option<String> {
+    peak_mb().map(|mb| format!("{mb} MB"))
+}
+
+/// Peak resident memory of this process in megabytes (Linux), since it started or since the
+/// peak was last reset.
+fn peak_mb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{} MB", kb / 1024))
+    Some(kb / 1024)
 }
 
 fn load(dir: &Path) -> anyhow::Result<Vec<RawPage>> {
