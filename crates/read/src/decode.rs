@@ -45,15 +45,39 @@ pub fn decode<'a>(bytes: &'a [u8], diagnostics: &mut Vec<Diagnostic>) -> Cow<'a,
 /// to bytes is decoded again. Done only when the page has a few such runs, since one legitimate
 /// pair of accented letters and symbols can also spell UTF-8 by chance.
 fn repair_mojibake<'a>(text: Cow<'a, str>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, str> {
+    repair_runs(text, MOJIBAKE_RUNS, diagnostics)
+}
+
+/// Repairs doubly encoded UTF-8 that the markup spelled with character references
+/// (`isn&acirc;&euro;&trade;t`), which only shows once the page is parsed: in the article's
+/// text by the rule of [`repair_mojibake`], and then in its title and author even for one run.
+pub(crate) fn repair_article(article: &mut domain::Article, diagnostics: &mut Vec<Diagnostic>) {
+    let repair = |text: &mut String, min_runs: usize, diagnostics: &mut Vec<Diagnostic>| {
+        if let Cow::Owned(repaired) = repair_runs(Cow::Borrowed(text.as_str()), min_runs, diagnostics) {
+            *text = repaired;
+            true
+        } else {
+            false
+        }
+    };
+    if repair(&mut article.text, MOJIBAKE_RUNS, diagnostics) {
+        for field in [&mut article.title, &mut article.author].into_iter().flatten() {
+            repair(field, 1, diagnostics);
+        }
+    }
+}
+
+fn repair_runs<'a>(text: Cow<'a, str>, min_runs: usize, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, str> {
+    let min_runs = min_runs.max(1);
     // Every run starts with a lead byte read as a letter from "Â" to "ô" (U+00C2 to U+00F4),
     // whose UTF-8 begins with 0xC3, followed by a character that maps back to a continuation
     // byte. Pages with fewer such pairs than a repair needs (English with curly quotes, French
     // with its accents, most scripts beyond Latin) are not scanned character by character.
-    if candidate_runs(text.as_bytes()) < MOJIBAKE_RUNS {
+    if candidate_runs(text.as_bytes(), min_runs) < min_runs {
         return text;
     }
     let runs = mojibake_runs(&text);
-    if runs.len() < MOJIBAKE_RUNS {
+    if runs.len() < min_runs {
         return text;
     }
     let mut out = String::with_capacity(text.len());
@@ -71,10 +95,10 @@ fn repair_mojibake<'a>(text: Cow<'a, str>, diagnostics: &mut Vec<Diagnostic>) ->
 /// Runs of doubly encoded UTF-8 on a page for it to be repaired.
 const MOJIBAKE_RUNS: usize = 2;
 
-/// Places where a run of doubly encoded UTF-8 could start, counted up to [`MOJIBAKE_RUNS`]:
+/// Places where a run of doubly encoded UTF-8 could start, counted up to `enough`:
 /// a lead letter (U+00C2 to U+00F4, encoded `C3 82` to `C3 B4`) followed by a character that
 /// windows-1252 maps to a continuation byte (0x80 to 0xBF).
-fn candidate_runs(bytes: &[u8]) -> usize {
+fn candidate_runs(bytes: &[u8], enough: usize) -> usize {
     let mut n = 0;
     for at in memchr::memchr_iter(0xC3, bytes) {
         if !bytes.get(at + 1).is_some_and(|b| (0x82..=0xB4).contains(b)) {
@@ -83,7 +107,7 @@ fn candidate_runs(bytes: &[u8]) -> usize {
         let next = bytes.get(at + 2..).and_then(first_char);
         if next.and_then(windows_1252_byte).is_some_and(|b| b < 0xC0) {
             n += 1;
-            if n >= MOJIBAKE_RUNS {
+            if n >= enough {
                 break;
             }
         }
@@ -269,6 +293,25 @@ mod tests {
         let mut diagnostics = Vec::new();
         assert_eq!(decode(page.as_bytes(), &mut diagnostics), "<p>It’s the café – it’s open.</p>");
         assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn doubly_encoded_utf8_spelled_as_references_is_repaired() {
+        let page = "<html><head><title>Harbor caf&Atilde;&copy; reopens</title></head><body><article>\
+             <h1>Harbor caf&Atilde;&copy; reopens</h1><p>The harbor isn&acirc;&euro;&trade;t quiet \
+             today: the caf&Atilde;&copy; on the pier opened its doors again after the storm, and \
+             its owner says it&acirc;&euro;&trade;s there to stay. Fishers came first, then the \
+             ferry crews, and by noon every table on the terrace was taken.</p></article></body></html>";
+        let mut diagnostics = Vec::new();
+        let article = crate::html::read_html(page, None, &mut diagnostics);
+        assert!(article.text.contains("isn’t quiet today: the café on the pier"), "{}", article.text);
+        assert!(article.text.contains("it’s there to stay"), "{}", article.text);
+        assert_eq!(article.title.as_deref(), Some("Harbor café reopens"));
+        // One such pair in a page is not enough evidence.
+        let page =
+            page.replace("it&acirc;&euro;&trade;s", "it is").replace("isn&acirc;&euro;&trade;t", "is not");
+        let article = crate::html::read_html(&page, None, &mut Vec::new());
+        assert!(article.text.contains("the caf\u{c3}\u{a9} on the pier"), "{}", article.text);
     }
 
     #[test]

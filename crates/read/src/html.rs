@@ -41,8 +41,9 @@ pub fn read_html(input: &str, url: Option<&str>, diagnostics: &mut Vec<Diagnosti
     let mut doc = crate::parse::parse(&crate::raw::strip(input));
     place_streamed_segments(&mut doc);
     dom::reset(doc.root_element(), is_skipped_tag, is_block_tag);
-    let article = read_document(&doc, url, diagnostics);
+    let mut article = read_document(&doc, url, diagnostics);
     dom::clear();
+    crate::decode::repair_article(&mut article, diagnostics);
     article
 }
 
