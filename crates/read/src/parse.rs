@@ -56,13 +56,31 @@ pub(crate) fn parse(html: &str) -> Html {
     if let Some(doc) = fast_kept(html) {
         return doc;
     }
-    let shallow = raw::flatten_deep(html);
-    if let Cow::Owned(shallow) = &shallow
-        && let Some(doc) = fast_kept(shallow)
-    {
-        return doc;
+    // A page whose blocks get more copies of formatting elements than [`copy_budget`] allows
+    // keeps fewer of them open.
+    let mut max_formatting = if declined() == COPIES { raw::FEW_FORMATTING } else { raw::MAX_FORMATTING };
+    loop {
+        let shallow = raw::flatten_deep(html, max_formatting);
+        if let Cow::Owned(shallow) = &shallow
+            && let Some(doc) = fast_kept(shallow)
+        {
+            return doc;
+        }
+        if max_formatting == raw::FEW_FORMATTING || declined() != COPIES {
+            return Html::parse_document(&raw::drop_attributes(&shallow));
+        }
+        max_formatting = raw::FEW_FORMATTING;
     }
-    Html::parse_document(&raw::drop_attributes(&shallow))
+}
+
+/// Why the fast path declines a page whose blocks get too many copies of formatting elements.
+const COPIES: &str = "formatting copies";
+
+/// Copies of formatting elements the fast path makes on a page with `tags` tags before it
+/// gives up: a page as written gets a few in some blocks, one with many formatting elements
+/// open over many short paragraphs gets a tree many times its size.
+fn copy_budget(tags: usize) -> usize {
+    10_000 + 2 * tags
 }
 
 /// Open elements beyond which the fast path gives up: a page this deep is made shallow first.
@@ -90,8 +108,9 @@ fn build(html: &str, keep: Option<fn(&[u8]) -> bool>) -> Option<Html> {
     let mut builder = Builder::new();
     // About one node per `<` (an element's start and end tags, and the text between), so
     // that the tree's vector is not copied as it grows.
-    builder.doc.tree =
-        ego_tree::Tree::with_capacity(Node::Document, memchr::memchr_iter(b'<', html.as_bytes()).count());
+    let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+    builder.doc.tree = ego_tree::Tree::with_capacity(Node::Document, tags);
+    builder.copies_left = copy_budget(tags);
     Tokenizer { bytes: html.as_bytes(), text: html, at: 0, keep }.run(&mut builder)?;
     builder.finish()
 }
@@ -525,6 +544,8 @@ struct Builder {
     /// A `<pre>`, `<listing>` or `<textarea>` start tag drops a newline right after it.
     skip_newline: bool,
     quirks: Option<html5ever::tree_builder::QuirksMode>,
+    /// Copies of formatting elements the builder may still make ([`copy_budget`]).
+    copies_left: usize,
 }
 
 /// An entry of the list of active formatting elements: an element with the attributes its
@@ -564,6 +585,7 @@ impl Builder {
             template_modes: Vec::new(),
             skip_newline: false,
             quirks: None,
+            copies_left: 0,
         }
     }
 
@@ -779,6 +801,9 @@ impl Builder {
         while i > 0 && !open(self, &self.active[i - 1]) {
             i -= 1;
         }
+        let copies = self.active.len() - i;
+        let Some(left) = self.copies_left.checked_sub(copies) else { return decline(COPIES) };
+        self.copies_left = left;
         for entry in i..self.active.len() {
             let Format::Element { name, attrs, .. } = &self.active[entry] else { return None };
             let (name, attrs) = (name.clone(), attrs.clone());
@@ -2254,6 +2279,20 @@ mod tests {
             assert_eq!(text(&doc).matches(word).count(), count, "{}", &page[..40]);
             assert!(fast(&page).is_none(), "the fast path takes it as it is: {}", &page[..40]);
         }
+    }
+
+    #[test]
+    fn formatting_left_open_is_copied_into_a_bounded_number_of_blocks() {
+        // html5ever copies the three `<b>`s into every paragraph: 80,000 elements.
+        let page = "<p><b><b><b>x".to_owned() + &"<p>x".repeat(20_000);
+        let doc = parse(&page);
+        let elements = doc.tree.nodes().filter(|n| n.value().is_element()).count();
+        assert!(elements <= 3 * 20_000 + 10, "{elements} elements");
+        let text: String =
+            doc.tree.nodes().filter_map(|n| n.value().as_text()).map(|t| t.to_string()).collect();
+        assert_eq!(text.matches('x').count(), 20_001);
+        // A few copies, as pages have them, are made as html5ever makes them.
+        agrees(&("<p><b><b><b>x".to_owned() + &"<p>x".repeat(100)));
     }
 
     proptest::proptest! {

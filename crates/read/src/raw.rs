@@ -220,6 +220,9 @@ pub(crate) const MAX_NESTING: usize = 100;
 /// Formatting elements left open beyond this many lose their tags: the parser copies every
 /// open one into each new block ("reconstructs" them), which nests deep on its own.
 pub(crate) const MAX_FORMATTING: usize = 20;
+/// The same, for a page whose blocks are given many copies (as when a few formatting elements
+/// are left open over a page of short paragraphs).
+pub(crate) const FEW_FORMATTING: usize = 2;
 /// How far down the stack of open elements an end tag or an implied end looks for its element.
 const SEARCH: usize = 64;
 
@@ -280,10 +283,10 @@ const BOUNDARY: [&str; 9] =
 /// tag closes the nearest open element of its name, `<p>`, `<li>`, `<dd>`/`<dt>`, `<option>`,
 /// table rows and cells close as the parser closes them, and `<html>`, `<head>`, `<body>`,
 /// void and raw-text elements do not count. Deeper than [`MAX_NESTING`] open elements, or
-/// with [`MAX_FORMATTING`] formatting elements open, a start tag is cut out, and so is the end
+/// with `max_formatting` formatting elements open, a start tag is cut out, and so is the end
 /// tag that closes it. Pages as written nest far less deep (at most 56 elements on the
 /// benchmark pages).
-pub(crate) fn flatten_deep(input: &str) -> Cow<'_, str> {
+pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
     struct Open {
         name: std::ops::Range<usize>,
         kept: bool,
@@ -354,7 +357,7 @@ pub(crate) fn flatten_deep(input: &str) -> Cow<'_, str> {
         {
             close(&mut open, &mut kept, &|n| is_one_of(n, &HEADINGS), &[]);
         }
-        let keep = kept < MAX_NESTING && !(is_formatting && formatting >= MAX_FORMATTING);
+        let keep = kept < MAX_NESTING && !(is_formatting && formatting >= max_formatting);
         if keep {
             kept += 1;
             formatting += usize::from(is_formatting);
@@ -549,24 +552,34 @@ mod tests {
             "<h2>heading<h3>subheading".repeat(1_000),
             "<div><br><img src=x><input><hr></div>".repeat(1_000),
         ] {
-            assert!(matches!(flatten_deep(&page), Cow::Borrowed(_)), "{}", &page[..80.min(page.len())]);
+            assert!(
+                matches!(flatten_deep(&page, MAX_FORMATTING), Cow::Borrowed(_)),
+                "{}",
+                &page[..80.min(page.len())]
+            );
         }
         // Elements deeper than MAX_NESTING lose their start and end tags; the text stays, and
         // the tags after them close what they closed.
         let n = MAX_NESTING + 5;
         let page = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
         let kept = format!("{}x{}<p>after</p>", "<div>".repeat(MAX_NESTING), "</div>".repeat(MAX_NESTING));
-        assert_eq!(flatten_deep(&page), kept);
+        assert_eq!(flatten_deep(&page, MAX_FORMATTING), kept);
         let page = format!("{}<span>deep</span> text", "<section>".repeat(n));
-        assert_eq!(flatten_deep(&page), format!("{}deep text", "<section>".repeat(MAX_NESTING)));
+        assert_eq!(
+            flatten_deep(&page, MAX_FORMATTING),
+            format!("{}deep text", "<section>".repeat(MAX_NESTING))
+        );
         // At most MAX_FORMATTING formatting elements stay open.
         let page: String = (0..MAX_FORMATTING + 3).map(|i| format!("<b class=c{i}>")).collect();
-        assert_eq!(flatten_deep(&page).matches("<b").count(), MAX_FORMATTING);
+        assert_eq!(flatten_deep(&page, MAX_FORMATTING).matches("<b").count(), MAX_FORMATTING);
         let closed = "<b>x</b>".repeat(MAX_FORMATTING * 3);
-        assert!(matches!(flatten_deep(&closed), Cow::Borrowed(_)));
+        assert!(matches!(flatten_deep(&closed, MAX_FORMATTING), Cow::Borrowed(_)));
         // Raw text is text: its tags are never counted or cut, and the element is never cut.
         let page = format!("{}<textarea><div></div></textarea><script>'<p>'</script>", "<div>".repeat(n));
-        assert!(flatten_deep(&page).ends_with("<textarea><div></div></textarea><script>'<p>'</script>"));
+        assert!(
+            flatten_deep(&page, MAX_FORMATTING)
+                .ends_with("<textarea><div></div></textarea><script>'<p>'</script>")
+        );
     }
 
     #[test]

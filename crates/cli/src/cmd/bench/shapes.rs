@@ -103,7 +103,8 @@ const SHAPES: &[Shape] = &[
     Shape {
         name: "formatting copied",
         build: |n| {
-            let open: String = (0..200).map(|i| format!("<b class=c{i}>")).collect();
+            let open: String =
+                "<p>".to_owned() + &(0..200).map(|i| format!("<b class=c{i}>")).collect::<String>();
             repeat(n, &open, |_| "<p>para".into(), |_| String::new())
         },
     },
