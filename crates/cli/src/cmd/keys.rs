@@ -29,7 +29,8 @@ pub struct Cmd {
 enum KeysCommand {
     /// Create the data key, wrapped under the passphrase or --key-file
     Init,
-    /// Replace the data key and re-seal every case file, in one transaction
+    /// Replace the data key, re-seal every case file and erase the old key's wrapped copy, in one
+    /// transaction (page texts keep their text keys)
     Rotate {
         /// Wrap the new key under this key file (default: REFWATCH_NEW_PASSPHRASE, a prompt, or the
         /// current passphrase or key file)
@@ -71,7 +72,10 @@ impl Cmd {
                     },
                 };
                 let id = service::record::rotate_key(&mut store, &old, &new, &ctx.actor)?;
-                println!("data key {id} stored; every case file re-sealed");
+                println!(
+                    "data key {id} stored; every case file re-sealed; the old key's wrapped copy erased \
+                     (page texts keep their text keys: see `keys rotate` in the README)"
+                );
             }
             KeysCommand::Export { output } => {
                 let (kind, wrapped) = service::record::export_key(&store)?;
