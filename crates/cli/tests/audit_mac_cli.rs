@@ -156,9 +156,10 @@ fn cli_writes_with_the_key_carry_a_mac() {
     assert!(out.contains("MACs verified: entries 1-3 are covered"), "{out}");
 }
 
-/// `refwatch user …` and the decision subcommands unlock the key when one is given, so their
-/// entries carry a MAC when written, not only once a later keyed write vouches for them; without
-/// the key they still work, unsigned; a wrong key file is refused and writes nothing.
+/// `refwatch user …`, `person link` and the decision subcommands unlock the key when one is
+/// given, so their entries carry a MAC when written, not only once a later keyed write vouches
+/// for them; without the key they still work, unsigned; a wrong key file is refused and writes
+/// nothing.
 #[test]
 fn decisions_and_user_changes_with_the_key_carry_a_mac() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -194,6 +195,14 @@ fn decisions_and_user_changes_with_the_key_carry_a_mac() {
         .expect("an incident id")
         .to_owned();
     with_key(&["reject", &id]);
+    with_key(&["person", "add", "--name", "Linked Person"]);
+    let document = cli(None, &["audit", "log"])
+        .1
+        .split(|c: char| c.is_whitespace())
+        .find_map(|word| word.strip_prefix("document:"))
+        .expect("an ingested document")
+        .to_owned();
+    with_key(&["person", "link", "1", &document]);
     with_key(&["user", "add", "bo", "--role", "analyst"]);
     with_key(&["user", "role", "bo", "viewer"]);
     let out = with_key(&["audit", "verify", "--strict"]);
@@ -223,7 +232,7 @@ fn decisions_and_user_changes_with_the_key_carry_a_mac() {
         .collect();
     let unsigned: Vec<&(&str, &str)> = entries.iter().filter(|(_, mac)| *mac != "mac").collect();
     assert_eq!(unsigned, [&("decision", "-"), &("user.disable", "-")], "{log}");
-    for action in ["user.add", "decision", "user.role"] {
+    for action in ["user.add", "decision", "person.link", "user.role"] {
         assert!(entries.contains(&(action, "mac")), "no signed {action}: {log}");
     }
 }
