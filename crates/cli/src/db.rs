@@ -16,6 +16,13 @@ use store_sqlite::SqliteStore;
 /// The environment variable naming the database file or URL.
 pub const DB_ENV: &str = "REFWATCH_DB";
 
+/// The environment variable naming the audit anchor file (see `service::anchor`), for a
+/// PostgreSQL database or to keep the anchor apart from a SQLite file.
+pub const ANCHOR_ENV: &str = "REFWATCH_AUDIT_ANCHOR";
+
+/// What a SQLite database's anchor file is called by default: the database's name plus this.
+pub const ANCHOR_SUFFIX: &str = ".audit-anchor";
+
 /// The database used when neither `--db` nor `REFWATCH_DB` names one.
 pub const DEFAULT_DB: &str = "refwatch.db";
 
@@ -49,6 +56,27 @@ impl Ctx {
             .clone()
             .or_else(|| std::env::var_os(DB_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+
+    /// The audit anchor file: `REFWATCH_AUDIT_ANCHOR`, else beside a SQLite database
+    /// (`refwatch.db.audit-anchor`); `None` for a PostgreSQL database without the variable.
+    pub fn anchor_path(&self) -> Option<PathBuf> {
+        if let Some(path) = std::env::var_os(ANCHOR_ENV).filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(path));
+        }
+        match Location::parse(&self.db_path()) {
+            Ok(Location::File(file)) => {
+                let mut name = file.into_os_string();
+                name.push(ANCHOR_SUFFIX);
+                Some(PathBuf::from(name))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the database is a SQLite file that exists (a PostgreSQL database: `false`).
+    pub fn db_file_exists(&self) -> bool {
+        matches!(Location::parse(&self.db_path()), Ok(Location::File(file)) if file.exists())
     }
 }
 

@@ -60,6 +60,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let actor = cli.actor.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "unknown".to_owned());
     let ctx = db::Ctx { db: cli.db, actor, key_file: cli.key_file };
+    let anchored = anchors_audit_log(&cli.command);
+    let db_existed = ctx.db_file_exists();
     if let Some(need) = need(&cli.command)
         && let Err(err) = cmd::user::authorize(&ctx, need)
     {
@@ -92,6 +94,10 @@ fn main() -> ExitCode {
         Command::Backup(cmd) => cmd.run(&ctx),
         Command::Restore(cmd) => cmd.run(&ctx),
     };
+    // Whether the subcommand succeeded or not: a failed one may have committed part of its work.
+    if let Some(warn) = anchored {
+        cmd::audit::after_command(&ctx, db_existed, warn);
+    }
     match result {
         Ok(code) => code,
         Err(err) => {
@@ -120,6 +126,20 @@ fn need(command: &Command) -> Option<service::users::Need> {
         | Command::Fix(_) => Some(Need::Review),
         Command::Keys(_) | Command::Backup(_) | Command::Restore(_) => Some(Need::Admin),
         Command::Person(cmd) => Some(cmd.need()),
+        Command::Audit(cmd) => Some(cmd.need()),
         _ => Some(Need::Any),
+    }
+}
+
+/// Whether the subcommand works on the database named by `--db`, so that the audit anchor
+/// follows its log afterwards (see `cmd::audit::after_command`), and if so whether a rollback is
+/// to be warned about (`audit` reports it itself). `demo` uses a database of its own.
+fn anchors_audit_log(command: &Command) -> Option<cmd::audit::Warn> {
+    match command {
+        Command::Extract(_) | Command::Read(_) | Command::Eval(_) | Command::Bench(_) | Command::Demo(_) => {
+            None
+        }
+        Command::Audit(_) => Some(cmd::audit::Warn::No),
+        _ => Some(cmd::audit::Warn::Yes),
     }
 }

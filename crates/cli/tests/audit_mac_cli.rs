@@ -155,3 +155,84 @@ fn cli_writes_with_the_key_carry_a_mac() {
     let out = with_key(&["audit", "verify", "--strict"]);
     assert!(out.contains("MACs verified: entries 1-3 are covered"), "{out}");
 }
+
+/// `refwatch user …`, `person link` and the decision subcommands unlock the key when one is
+/// given, so their entries carry a MAC when written, not only once a later keyed write vouches
+/// for them; without the key they still work, unsigned; a wrong key file is refused and writes
+/// nothing.
+#[test]
+fn decisions_and_user_changes_with_the_key_carry_a_mac() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("t.db");
+    let key = key_file(dir.path());
+    let wrong = dir.path().join("wrong-key");
+    std::fs::write(&wrong, [7u8; 32]).expect("wrong key file");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reconcile");
+    let cli = |key: Option<&Path>, args: &[&str]| {
+        let mut cmd = refwatch(&db);
+        if let Some(key) = key {
+            cmd.arg("--key-file").arg(key);
+        }
+        cmd.env("REFWATCH_PASSWORD", "a long password").args(args);
+        run(&mut cmd)
+    };
+    let with_key = |args: &[&str]| {
+        let (ok, out) = cli(Some(&key), args);
+        assert!(ok, "{args:?}: {out}");
+        out
+    };
+    with_key(&["keys", "init"]); // 1
+    with_key(&["user", "add", "ana", "--role", "admin"]); // 2
+    with_key(&["ingest", fixtures.to_str().expect("utf-8")]); // 3…
+    let (ok, incidents) = cli(None, &["incidents"]);
+    assert!(ok, "{incidents}");
+    let id = incidents
+        .lines()
+        .find_map(|line| {
+            line.split_whitespace()
+                .find(|word| word.len() == 8 && word.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .expect("an incident id")
+        .to_owned();
+    with_key(&["reject", &id]);
+    with_key(&["person", "add", "--name", "Linked Person"]);
+    let document = cli(None, &["audit", "log"])
+        .1
+        .split(|c: char| c.is_whitespace())
+        .find_map(|word| word.strip_prefix("document:"))
+        .expect("an ingested document")
+        .to_owned();
+    with_key(&["person", "link", "1", &document]);
+    with_key(&["user", "add", "bo", "--role", "analyst"]);
+    with_key(&["user", "role", "bo", "viewer"]);
+    let out = with_key(&["audit", "verify", "--strict"]);
+    assert!(out.contains("MACs verified") && !out.contains("without the key"), "{out}");
+
+    // A wrong key file: refused, nothing written.
+    let before = cli(None, &["audit", "log"]).1;
+    let (ok, _) = cli(Some(&wrong), &["reject", &id]);
+    assert!(!ok, "a decision with a wrong key file went through");
+    let (ok, _) = cli(Some(&wrong), &["user", "disable", "bo"]);
+    assert!(!ok, "a user change with a wrong key file went through");
+    assert_eq!(cli(None, &["audit", "log"]).1, before);
+
+    // Without the key both still work, unsigned.
+    let (ok, out) = cli(None, &["fix", &id, "low", "3"]);
+    assert!(ok, "{out}");
+    let (ok, out) = cli(None, &["user", "disable", "bo"]);
+    assert!(ok, "{out}");
+    let (ok, log) = cli(None, &["audit", "log"]);
+    assert!(ok);
+    let entries: Vec<(&str, &str)> = log
+        .lines()
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            (fields[3], fields[fields.len() - 1])
+        })
+        .collect();
+    let unsigned: Vec<&(&str, &str)> = entries.iter().filter(|(_, mac)| *mac != "mac").collect();
+    assert_eq!(unsigned, [&("decision", "-"), &("user.disable", "-")], "{log}");
+    for action in ["user.add", "decision", "person.link", "user.role"] {
+        assert!(entries.contains(&(action, "mac")), "no signed {action}: {log}");
+    }
+}

@@ -10,7 +10,10 @@
 //! - [`record`]: data keys, sealed case files ([`record::CaseFile`]) and the audit log. With a key
 //!   ([`IngestContext::key`]), ingest seals the names `extract` finds into case files linked to
 //!   their claims; without one the names are dropped and counted.
+//! - [`anchor`]: the audit log's head kept outside the database, which catches the log rolled
+//!   back to an earlier state.
 
+pub mod anchor;
 pub mod backup;
 pub mod open;
 mod reconciled;
@@ -69,6 +72,9 @@ pub enum ServiceError {
     /// The input breaks a rule (a short password, a non-admin first user…).
     #[error("{0}")]
     InvalidInput(String),
+    /// The audit anchor file cannot be read or written, or is malformed.
+    #[error("audit anchor {0}")]
+    Anchor(String),
     /// The acting user's role does not allow this.
     #[error("permission denied: {0}")]
     Forbidden(String),

@@ -172,7 +172,9 @@ pub fn unlock<S: Store>(store: &S, secret: &KeySecret) -> Result<Unlocked, Servi
 }
 
 /// Replaces the data key with a fresh one wrapped under `new_secret`, re-sealing every case file,
-/// all in one transaction. Returns the new key's id.
+/// all in one transaction; the store drops the retired key's wrapped bytes in it, so `old_secret`
+/// opens nothing in the database afterwards. Sealed page texts stay under their text-key
+/// generation (see [`crate::text`]). Returns the new key's id.
 pub fn rotate_key<S: Store>(
     store: &mut S,
     old_secret: &KeySecret,
@@ -618,6 +620,89 @@ mod tests {
         let check = check_audit(&store, Some(&key)).expect("check");
         let expected = MacReport { covered_through: 2, vouched: vec![1], uncovered: vec![] };
         assert_eq!(check.macs, MacCheck::Checked(Ok(expected)));
+    }
+
+    /// Every `data_keys.wrapped` value the database holds, read the way a copy of it is made (the
+    /// backup stream dumps every row of every table).
+    fn stored_wrapped_keys(store: &SqliteStore) -> Vec<Vec<u8>> {
+        struct Collect {
+            in_keys: bool,
+            column: Option<usize>,
+            wrapped: Vec<Vec<u8>>,
+        }
+        impl store::BackupSink for Collect {
+            fn item(&mut self, item: store::BackupItem) -> Result<(), StoreError> {
+                match item {
+                    store::BackupItem::Table { name, columns } => {
+                        self.in_keys = name == "data_keys";
+                        self.column = columns.iter().position(|c| c == "wrapped");
+                    }
+                    store::BackupItem::Row(values) if self.in_keys => {
+                        if let Some(store::Value::Blob(bytes)) = self.column.and_then(|i| values.get(i)) {
+                            self.wrapped.push(bytes.clone());
+                        }
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut sink = Collect { in_keys: false, column: None, wrapped: Vec::new() };
+        store.backup(&mut sink).expect("backup stream");
+        sink.wrapped
+    }
+
+    /// What rotation is for: after it, the old passphrase or key file opens nothing in the
+    /// database: no stored wrapped key unwraps under it (the retired keys' rows keep their id and
+    /// kind but not their wrapped bytes), and no case file opens under the old data key.
+    #[test]
+    fn after_rotation_the_old_secret_opens_nothing_in_the_database() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SqliteStore::open(&dir.path().join("a.db")).expect("store");
+        let old_kek = Kek::from_bytes([9; 32]);
+        init_key(&mut store, &key_file(), "root").expect("init");
+        let old = unlock(&store, &key_file()).expect("unlock");
+        for name in ["Canary Testperson-7Q", "Second Person"] {
+            add_person(&mut store, &old, &CaseFile::named(name), "root").expect("person");
+        }
+        // Before rotation the old secret unwraps the stored key (the check below can fail).
+        let before = stored_wrapped_keys(&store);
+        assert_eq!(before.len(), 1);
+        let (wrapped, _) = crate::text::split_envelope(&before[0]);
+        assert!(WrappedKey::from_bytes(wrapped).and_then(|w| w.unwrap_key(&old_kek)).is_ok());
+
+        let new_secret = KeySecret::KeyFile(Kek::from_bytes([7; 32]));
+        rotate_key(&mut store, &key_file(), &new_secret, "root").expect("rotate");
+        let after = stored_wrapped_keys(&store);
+        assert_eq!(after.len(), 2, "the retired key's row is gone from the key history");
+        for bytes in &after {
+            let (wrapped, _) = crate::text::split_envelope(bytes);
+            let opened = WrappedKey::from_bytes(wrapped).and_then(|w| w.unwrap_key(&old_kek));
+            assert!(opened.is_err(), "a stored data key still unwraps under the old secret");
+        }
+        assert!(matches!(
+            unlock(&store, &key_file()),
+            Err(ServiceError::WrongKeyKind(_) | ServiceError::WrongKey)
+        ));
+        let persons = store.list_persons().expect("persons");
+        assert_eq!(persons.len(), 2);
+        for row in &persons {
+            let sealed = Sealed::<CaseFile>::from_bytes(&row.sealed).expect("sealed bytes");
+            assert!(
+                old.key.open(record_id(row.id, row.version), &sealed).is_err(),
+                "case file {} still opens under the old data key",
+                row.id
+            );
+        }
+        let new = unlock(&store, &new_secret).expect("unlock new");
+        assert_eq!(
+            list_persons(&store, Some(&new))
+                .expect("list")
+                .iter()
+                .filter(|p| matches!(p.case, Some(Ok(_))))
+                .count(),
+            2
+        );
     }
 
     #[test]

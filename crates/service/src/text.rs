@@ -7,9 +7,16 @@
 //!   the old data key, adds a fresh generation for everything sealed from then on, and seals the
 //!   list under the new data key, in the same transaction that stores the new key. Sealed rows are
 //!   never rewritten, so rotation is one small write and stays crash-safe; every row stays readable
-//!   because every generation is kept. What rotation does not do: re-encrypt old texts. Whoever
-//!   held an older passphrase and a copy of the database can still read what was sealed before the
-//!   rotation (the older `data_keys` rows stay for the audit trail).
+//!   because every generation is kept. The retired keys' `data_keys` rows keep their id, kind and
+//!   time but lose their wrapped bytes in the same transaction, so the old passphrase or key file
+//!   unwraps nothing in the database from then on. What rotation does not do: re-encrypt old
+//!   texts, or change the text keys. Whoever held an older passphrase and a copy of the database
+//!   made before the rotation (a backup, a file copy) can still read what was sealed before it;
+//!   whoever once held the text keys (any process that unlocked the old key) can still open texts
+//!   sealed under their generations, and compute the print, signature, search and audit keys
+//!   (derived from generation 1, unchanged). Closing that needs every sealed text re-sealed under
+//!   a fresh generation and the derived keys, prints, signatures, blind index and audit MACs
+//!   recomputed: not done.
 //! - **Sealed rows.** Per document, the raw page (zstd, then sealed) and the article (URL, title,
 //!   author, text, removed blocks, claim sources, and the file path it was ingested from) are
 //!   sealed with associated data binding the

@@ -544,6 +544,42 @@ pub fn keys_are_stored_once_and_rotated_atomically(backend: &dyn Backend) {
     let persons = store.list_persons().expect("persons");
     assert_eq!(persons.len(), 2);
     assert!(persons.iter().all(|p| p.sealed == vec![9; 41] && p.key_id == second && p.version == 1));
+    // The retired key keeps its row but not its wrapped bytes (so the old secret unwraps nothing
+    // in the database), as a copy of the database shows.
+    assert_eq!(wrapped_keys(store.as_ref()), [vec![], vec![4; 89]]);
+}
+
+/// Every `data_keys.wrapped` value, oldest key first, through the backup stream (which dumps every
+/// row of every table, as any copy of the database would hold it).
+fn wrapped_keys(store: &dyn Store) -> Vec<Vec<u8>> {
+    #[derive(Default)]
+    struct Collect {
+        column: Option<usize>,
+        rows: Vec<(i64, Vec<u8>)>,
+    }
+    impl store::BackupSink for Collect {
+        fn item(&mut self, item: store::BackupItem) -> Result<(), StoreError> {
+            match item {
+                store::BackupItem::Table { name, columns } => {
+                    self.column =
+                        (name == "data_keys").then(|| columns.iter().position(|c| c == "wrapped")).flatten();
+                }
+                store::BackupItem::Row(values) => {
+                    if let (Some(column), Some(store::backup::Value::Int(id))) = (self.column, values.first())
+                        && let Some(store::backup::Value::Blob(bytes)) = values.get(column)
+                    {
+                        self.rows.push((*id, bytes.clone()));
+                    }
+                }
+                store::BackupItem::Begin { .. } => {}
+            }
+            Ok(())
+        }
+    }
+    let mut sink = Collect::default();
+    store.backup(&mut sink).expect("backup stream");
+    sink.rows.sort();
+    sink.rows.into_iter().map(|(_, bytes)| bytes).collect()
 }
 
 /// A process that unlocked before `keys rotate` still holds the retired key: the store refuses

@@ -866,6 +866,11 @@ impl Store for PostgresStore {
                 ));
             }
             let id = insert_key(&tx, key, actor.at).await?;
+            // Retired keys keep their row (id, kind, time) but not their wrapped bytes, so that the
+            // old passphrase or key file unwraps nothing in the database from now on.
+            tx.execute("UPDATE data_keys SET wrapped = '\\x'::bytea WHERE id <> $1", &[&id])
+                .await
+                .map_err(db_error)?;
             let mut digest = key_digest("key.rotate", id, key);
             for person in resealed {
                 tx.execute(

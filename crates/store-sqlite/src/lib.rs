@@ -645,6 +645,9 @@ impl Store for SqliteStore {
             ));
         }
         let id = insert_key(&tx, key, actor.at)?;
+        // Retired keys keep their row (id, kind, time) but not their wrapped bytes, so that the old
+        // passphrase or key file unwraps nothing in the database from now on.
+        tx.execute("UPDATE data_keys SET wrapped = x'' WHERE id <> ?1", params![id]).map_err(db_error)?;
         let mut digest = key_digest("key.rotate", id, key);
         for person in resealed {
             tx.execute(

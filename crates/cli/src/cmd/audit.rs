@@ -1,8 +1,18 @@
-//! `refwatch audit log|verify`: the hash chain every write appends to, and the MACs that entries
-//! written by a process holding the key carry.
+//! `refwatch audit log|verify|anchor`: the hash chain every write appends to, the MACs that
+//! entries written by a process holding the key carry, and the anchor that catches the whole log
+//! rolled back to an earlier state.
+//!
+//! The anchor (see `service::anchor`) is a small file beside a SQLite database
+//! (`refwatch.db.audit-anchor`), or wherever `REFWATCH_AUDIT_ANCHOR` names (the only way to have
+//! one for a PostgreSQL database). [`after_command`] moves it to the log's head after every
+//! database subcommand, only forward along the same chain; `audit verify` fails when the database
+//! is behind it or no longer holds the anchored entry, and every subcommand warns. `restore` and
+//! `audit anchor --reset` accept the database as it is.
 
+use std::path::Path;
 use std::process::ExitCode;
 
+use service::anchor::{Advance, Anchor, AnchorState};
 use service::record::{AuditCheck, MacCheck};
 use store::AuditEntry;
 
@@ -28,6 +38,14 @@ enum AuditCommand {
         #[arg(long)]
         strict: bool,
     },
+    /// Show the audit anchor (the log's head kept outside the database) and how the database
+    /// stands against it
+    Anchor {
+        /// Make the anchor record the database's head as it is now, after restoring an older
+        /// copy on purpose (needs the admin role)
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 impl Cmd {
@@ -51,11 +69,164 @@ impl Cmd {
                 // Never prompts: the key comes from --key-file or REFWATCH_PASSPHRASE when given.
                 let key = crate::cmd::keys::unlock(ctx, &store, crate::cmd::keys::Prompt::Never)?;
                 let check = service::record::check_audit(&store, key.as_ref())?;
-                let (text, passed) = report(&check, strict);
+                let (mut text, mut passed) = report(&check, strict);
+                let (anchor_text, anchor_passed) = anchor_report(ctx, &check);
+                text.push_str(&anchor_text);
+                passed &= anchor_passed;
                 print!("{text}");
                 Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
             }
+            AuditCommand::Anchor { reset } => {
+                let Some(path) = ctx.anchor_path() else {
+                    println!("{}", no_anchor_text());
+                    return Ok(ExitCode::SUCCESS);
+                };
+                if reset {
+                    let (head, previous) = service::anchor::reset(&store, &path)?;
+                    match previous {
+                        Some(previous) if previous != head => println!(
+                            "audit anchor {} reset to {head} (it recorded {previous})",
+                            path.display()
+                        ),
+                        _ => println!("audit anchor {} records {head}", path.display()),
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                match service::anchor::read(&path)? {
+                    None => {
+                        println!("no audit anchor at {} yet (written after this command)", path.display());
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Some(anchor) => match service::anchor::check(&store, &anchor)? {
+                        AnchorState::Reached => {
+                            println!(
+                                "audit anchor {} records {anchor}; the log reaches it unchanged",
+                                path.display()
+                            );
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        state => {
+                            println!("{}", rollback_text(&path, &anchor, &state));
+                            Ok(ExitCode::FAILURE)
+                        }
+                    },
+                }
+            }
         }
+    }
+
+    /// The role this subcommand needs once the database has users.
+    pub fn need(&self) -> service::users::Need {
+        match self.command {
+            AuditCommand::Anchor { reset: true } => service::users::Need::Admin,
+            _ => service::users::Need::Any,
+        }
+    }
+}
+
+/// Whether [`after_command`] warns about a rollback on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warn {
+    Yes,
+    /// The subcommand reported it already (`audit verify`, `audit anchor`).
+    No,
+}
+
+/// Runs after every database subcommand, whether it succeeded or not (a failed one may have
+/// committed part of its work): moves the audit anchor forward to the log's head, or creates it,
+/// and warns on stderr when the database is behind it or diverges from it (the anchor then stays
+/// as it was). `db_existed`: whether the SQLite file existed before the subcommand; a database
+/// it created replaces the anchor a previous database at the same path left. Never fails the
+/// subcommand: problems with the anchor are warnings.
+pub fn after_command(ctx: &Ctx, db_existed: bool, warn: Warn) {
+    let Some(path) = ctx.anchor_path() else { return };
+    let created = !db_existed && ctx.db_file_exists();
+    let store = match crate::db::open_existing(&ctx.db_path()) {
+        Ok(store) => store,
+        Err(_) => return,
+    };
+    if created {
+        match service::anchor::reset(&store, &path) {
+            Ok((head, Some(previous))) if previous != head => eprintln!(
+                "note: new database; its audit anchor {} replaces the one a previous database left \
+                 there ({previous})",
+                path.display()
+            ),
+            Ok(_) => {}
+            Err(err) => eprintln!("warning: {err:#}"),
+        }
+        return;
+    }
+    match service::anchor::advance(&store, &path) {
+        Ok(Advance::Kept { anchor, state }) => {
+            if warn == Warn::Yes {
+                eprintln!("warning: {}", rollback_text(&path, &anchor, &state));
+            }
+        }
+        Ok(_) => {}
+        Err(err) => eprintln!("warning: {err:#} (a rollback of the audit log may go unnoticed)"),
+    }
+}
+
+/// What a database behind or diverging from its anchor means, and what to do.
+fn rollback_text(path: &Path, anchor: &Anchor, state: &AnchorState) -> String {
+    let what = match state {
+        AnchorState::Reached => return format!("the audit log reaches its anchor ({anchor})"),
+        AnchorState::Behind { head_seq } => format!(
+            "audit log ROLLED BACK: its anchor {} records {anchor}, but the database's log ends at \
+             entry {head_seq}: entries were removed, or an older copy of the database was put in \
+             place",
+            path.display()
+        ),
+        AnchorState::Diverged { found } => format!(
+            "audit log ROLLED BACK or REPLACED: its anchor {} records {anchor}, but the database's \
+             entry {} has hash {}: the log was rolled back and written on since, or this is \
+             another database",
+            path.display(),
+            anchor.seq,
+            if found.is_empty() { "<missing>" } else { found.get(..16).unwrap_or(found) }
+        ),
+    };
+    format!(
+        "{what}. Writes made after that point may be lost or undone. If you restored this \
+         database from a backup or older copy on purpose, `refwatch audit anchor --reset` accepts \
+         it as it is"
+    )
+}
+
+fn no_anchor_text() -> String {
+    format!(
+        "no audit anchor: a rollback of the whole log to an earlier state is not detected for a \
+         PostgreSQL database unless {} names a file to keep the log's head in",
+        crate::db::ANCHOR_ENV
+    )
+}
+
+/// The anchor part of `audit verify`, and whether it passes.
+fn anchor_report(ctx: &Ctx, check: &AuditCheck) -> (String, bool) {
+    let Some(path) = ctx.anchor_path() else {
+        return (format!("{}\n", no_anchor_text()), true);
+    };
+    match service::anchor::read(&path) {
+        Err(err) => (format!("audit anchor broken: {err:#}\n"), false),
+        Ok(None) => (
+            format!(
+                "no audit anchor at {} yet: it is written now, and a rollback to before this point \
+                 cannot be detected\n",
+                path.display()
+            ),
+            true,
+        ),
+        Ok(Some(anchor)) => match service::anchor::check_entries(&check.entries, check.head.0, &anchor) {
+            AnchorState::Reached => (
+                format!(
+                    "audit anchor {}: the log reaches {anchor} unchanged (no rollback to before it)\n",
+                    path.display()
+                ),
+                true,
+            ),
+            state => (format!("{}\n", rollback_text(&path, &anchor, &state)), false),
+        },
     }
 }
 

@@ -2,7 +2,8 @@
 //! records one decision (who, when, about which claims by their stable keys); the next
 //! `incidents`, `incident` or `timeline` applies every recorded decision on top of the automatic
 //! result. Decisions are never edited: a later one overrides an earlier one. The decider recorded
-//! is the user running the command (`--as`, default `$USER`).
+//! is the user running the command (`--as`, default `$USER`). Given the key (`--key-file` or
+//! `REFWATCH_PASSPHRASE`), the decision's audit entry carries a MAC.
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -148,6 +149,8 @@ fn record(
     decide: impl FnOnce(&ReconciledView) -> anyhow::Result<Decision>,
 ) -> anyhow::Result<ExitCode> {
     let mut store = crate::db::open_existing(&ctx.db_path())?;
+    // With the key given, the decision's audit entry carries a MAC.
+    crate::cmd::keys::unlock_to_sign(ctx, &store)?;
     let view = service::reconcile(&store)?;
     let decision = decide(&view)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());

@@ -29,7 +29,8 @@ pub struct Cmd {
 enum KeysCommand {
     /// Create the data key, wrapped under the passphrase or --key-file
     Init,
-    /// Replace the data key and re-seal every case file, in one transaction
+    /// Replace the data key, re-seal every case file and erase the old key's wrapped copy, in one
+    /// transaction (page texts keep their text keys)
     Rotate {
         /// Wrap the new key under this key file (default: REFWATCH_NEW_PASSPHRASE, a prompt, or the
         /// current passphrase or key file)
@@ -71,7 +72,10 @@ impl Cmd {
                     },
                 };
                 let id = service::record::rotate_key(&mut store, &old, &new, &ctx.actor)?;
-                println!("data key {id} stored; every case file re-sealed");
+                println!(
+                    "data key {id} stored; every case file re-sealed; the old key's wrapped copy erased \
+                     (page texts keep their text keys: see `keys rotate` in the README)"
+                );
             }
             KeysCommand::Export { output } => {
                 let (kind, wrapped) = service::record::export_key(&store)?;
@@ -133,6 +137,19 @@ pub fn unlock(ctx: &Ctx, store: &Db, ask: Prompt) -> anyhow::Result<Option<Unloc
         Some(secret) => Ok(Some(service::users::unlock_as(store, &principal, &secret)?)),
         None => Ok(None),
     }
+}
+
+/// For subcommands that write but need no key otherwise (decisions, user changes): unwraps the
+/// data key when a secret is configured (`--key-file` or `REFWATCH_PASSPHRASE`; never a prompt),
+/// so that the audit entries this process appends carry a MAC from the start instead of waiting
+/// for a later keyed write to vouch for them. Returns whether they will. Without a secret, on a
+/// database without a key, or for a role that never gets the key, the write goes ahead unsigned
+/// as before; a wrong secret is an error, so that a typo is not silently ignored.
+pub fn unlock_to_sign(ctx: &Ctx, store: &Db) -> anyhow::Result<bool> {
+    if !service::text::is_sealed(store)? {
+        return Ok(false);
+    }
+    Ok(unlock(ctx, store, Prompt::Never)?.is_some_and(|key| key.audit_mac().is_some()))
 }
 
 fn prompt(text: &str, confirm: bool) -> anyhow::Result<Passphrase> {

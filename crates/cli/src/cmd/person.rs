@@ -146,6 +146,8 @@ impl Cmd {
             }
             PersonCommand::Link { id, document, claim } => {
                 let mut store = crate::db::open_existing(&path)?;
+                // With the key given, the link's audit entry carries a MAC.
+                keys::unlock_to_sign(ctx, &store)?;
                 let target = service::record::link_person(&mut store, id, &document, claim, &ctx.actor)?;
                 println!("person {id} linked to {}", describe(&target));
             }

@@ -43,6 +43,20 @@ impl Cmd {
             format!("cannot restore {} into {}", self.file.display(), crate::db::describe(&path))
         })?;
         println!("restored {} tables, {} rows into {}", stats.tables, stats.rows, crate::db::describe(&path));
+        // The restored log is older than whatever the anchor may record: it is accepted as it is.
+        if let Some(anchor) = ctx.anchor_path() {
+            match service::anchor::reset(&store, &anchor) {
+                Ok((head, Some(previous))) if previous != head => println!(
+                    "audit anchor {} reset to the restored log's {head} (it recorded {previous}: \
+                     what was written after the backup is not in this database)",
+                    anchor.display()
+                ),
+                Ok((head, _)) => {
+                    println!("audit anchor {} records the restored log's {head}", anchor.display())
+                }
+                Err(err) => eprintln!("warning: {err:#} (a rollback of the restored log may go unnoticed)"),
+            }
+        }
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -6,7 +6,8 @@
 //! The first `user add` must create an admin; from then on `--as USER` (else `$USER`) must name
 //! an enabled user, and each subcommand needs a role (see `main.rs`). Passwords come from
 //! `REFWATCH_PASSWORD` (scripts, tests) or a prompt with confirmation; they are never printed,
-//! and only their Argon2id hash is stored.
+//! and only their Argon2id hash is stored. Given the data key (`--key-file` or
+//! `REFWATCH_PASSPHRASE`), the audit entries of changes carry a MAC.
 
 use std::process::ExitCode;
 
@@ -85,6 +86,10 @@ impl Cmd {
             let principal = users::principal(&store, &ctx.actor)?;
             users::require(&principal, Need::Admin)?;
         }
+        // With the key given, the audit entries of user and token changes carry a MAC.
+        if self.command.writes() {
+            crate::cmd::keys::unlock_to_sign(ctx, &store)?;
+        }
         let actor = ctx.actor.as_str();
         match self.command {
             UserCommand::Add { name, role } => {
@@ -147,6 +152,13 @@ impl Cmd {
             }
         }
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+impl UserCommand {
+    /// Whether the subcommand changes the database (and so appends an audit entry).
+    fn writes(&self) -> bool {
+        !matches!(self, UserCommand::List | UserCommand::Tokens)
     }
 }
 
