@@ -48,8 +48,8 @@ pub(crate) fn declined() -> String {
 /// the page with those attributes cut out ([`raw::drop_attributes`]). Both build the same
 /// tree.
 ///
-/// A page nested deeper than [`MAX_OPEN`] elements, or with more than [`MAX_ACTIVE`]
-/// formatting elements open, is first made shallow ([`raw::flatten_deep`]): its text is all
+/// A page nested deeper than [`MAX_OPEN`] elements, with more than [`MAX_ACTIVE`] formatting
+/// elements open, or with more than [`raw::MAX_TAGS`] tags, is first made shallow ([`raw::flatten_deep`]): its text is all
 /// read, its deepest tags are not. So is every page the fast path leaves to html5ever, whose
 /// time grows with the depth of the page times its length.
 pub(crate) fn parse(html: &str) -> Html {
@@ -109,6 +109,9 @@ fn build(html: &str, keep: Option<fn(&[u8]) -> bool>) -> Option<Html> {
     // About one node per `<` (an element's start and end tags, and the text between), so
     // that the tree's vector is not copied as it grows.
     let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+    if tags > raw::MAX_TAGS {
+        return decline("many tags");
+    }
     builder.doc.tree = ego_tree::Tree::with_capacity(Node::Document, tags);
     builder.copies_left = copy_budget(tags);
     Tokenizer { bytes: html.as_bytes(), text: html, at: 0, keep }.run(&mut builder)?;

@@ -223,6 +223,11 @@ pub(crate) const MAX_FORMATTING: usize = 20;
 /// The same, for a page whose blocks are given many copies (as when a few formatting elements
 /// are left open over a page of short paragraphs).
 pub(crate) const FEW_FORMATTING: usize = 2;
+/// Start tags beyond which [`flatten_deep`] cuts every tag, so that the tree of the largest
+/// page holds at most a few million nodes (each costs the reader about 200 bytes). Pages as
+/// written hold far fewer: a median of about 730 start tags outside scripts, styles and SVG on
+/// the benchmark pages, 5,000 at most.
+pub(crate) const MAX_TAGS: usize = 500_000;
 /// How far down the stack of open elements an end tag or an implied end looks for its element.
 const SEARCH: usize = 64;
 
@@ -284,8 +289,8 @@ const BOUNDARY: [&str; 9] =
 /// table rows and cells close as the parser closes them, and `<html>`, `<head>`, `<body>`,
 /// void and raw-text elements do not count. Deeper than [`MAX_NESTING`] open elements, or
 /// with `max_formatting` formatting elements open, a start tag is cut out, and so is the end
-/// tag that closes it. Pages as written nest far less deep (at most 56 elements on the
-/// benchmark pages).
+/// tag that closes it. Past [`MAX_TAGS`] start tags, every tag is cut. Pages as written nest
+/// far less deep (at most 56 elements on the benchmark pages).
 pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
     struct Open {
         name: std::ops::Range<usize>,
@@ -296,7 +301,7 @@ pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
         |name: &[u8], names: &[&str]| names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name));
     let mut cuts = Cuts::new(input);
     let mut open: Vec<Open> = Vec::new();
-    let (mut kept, mut formatting) = (0usize, 0usize);
+    let (mut kept, mut formatting, mut started) = (0usize, 0usize, 0usize);
     // Closes the nearest open element that `is` picks, unless a boundary comes first.
     let close = |open: &mut Vec<Open>, kept: &mut usize, is: &dyn Fn(&[u8]) -> bool, bounds: &[&str]| {
         let found = open.iter().rev().take(SEARCH).position(|o| {
@@ -314,8 +319,16 @@ pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
     };
     for tag in Tags::new(input) {
         let name = &bytes[tag.name.clone()];
-        if is_one_of(name, &["html", "head", "body"]) || is_one_of(name, &VOID) || is_one_of(name, &RAW_TEXT)
-        {
+        if is_one_of(name, &RAW_TEXT) {
+            continue;
+        }
+        // Past MAX_TAGS start tags the rest of the page is text.
+        if started >= MAX_TAGS {
+            cuts.cut(tag.start, tag.end);
+            continue;
+        }
+        started += usize::from(!tag.closing);
+        if is_one_of(name, &["html", "head", "body"]) || is_one_of(name, &VOID) {
             continue;
         }
         let is_formatting = is_one_of(name, &FORMATTING);
@@ -574,6 +587,12 @@ mod tests {
         assert_eq!(flatten_deep(&page, MAX_FORMATTING).matches("<b").count(), MAX_FORMATTING);
         let closed = "<b>x</b>".repeat(MAX_FORMATTING * 3);
         assert!(matches!(flatten_deep(&closed, MAX_FORMATTING), Cow::Borrowed(_)));
+        // Past MAX_TAGS start tags, the rest of the page is text.
+        let page = "<p>x</p>".repeat(MAX_TAGS + 10);
+        let flat = flatten_deep(&page, MAX_FORMATTING);
+        assert_eq!(flat.matches("<p>").count(), MAX_TAGS);
+        assert_eq!(flat.matches("</p>").count(), MAX_TAGS - 1);
+        assert!(flat.ends_with(&format!("</p><p>{}", "x".repeat(11))));
         // Raw text is text: its tags are never counted or cut, and the element is never cut.
         let page = format!("{}<textarea><div></div></textarea><script>'<p>'</script>", "<div>".repeat(n));
         assert!(

@@ -66,6 +66,10 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "tags, dense",
+        build: |n| repeat(n, "<article>", |_| "<i>x</i> ".into(), |_| String::new()),
+    },
+    Shape {
         name: "divs left open",
         build: |n| repeat(n, "", |i| format!("<div>word{i} "), |_| String::new()),
     },
