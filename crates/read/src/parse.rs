@@ -2375,4 +2375,51 @@ mod tests {
             proptest::prop_assert!(declined_or_agrees(&html), "{}", html);
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+        /// A page made shallow keeps every character of text html5ever finds in the page as
+        /// it is, and nests no deeper than the bound.
+        #[test]
+        fn deep_pages_keep_their_text(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<div>"), proptest::strategy::Just("<span>"),
+                    proptest::strategy::Just("<b>"), proptest::strategy::Just("<i class=x>"),
+                    proptest::strategy::Just("<p>"), proptest::strategy::Just("</p>"),
+                    proptest::strategy::Just("<ul><li>"), proptest::strategy::Just("<li>"),
+                    proptest::strategy::Just("<table><tr><td>"), proptest::strategy::Just("<td>"),
+                    proptest::strategy::Just("</div>"), proptest::strategy::Just("</b>"),
+                    proptest::strategy::Just("<section><h2>"), proptest::strategy::Just("</h2>"),
+                    proptest::strategy::Just("<pre>\nx"), proptest::strategy::Just("<select><option>o"),
+                    proptest::strategy::Just("<textarea><b>t</textarea>"), proptest::strategy::Just("<br>"),
+                    proptest::strategy::Just("<template>q"), proptest::strategy::Just("</template>"),
+                    proptest::strategy::Just("word "), proptest::strategy::Just("z"),
+                ],
+                150..400,
+            )
+        ) {
+            let page = parts.concat();
+            let chars = |doc: &Html| {
+                let mut counts = std::collections::HashMap::<char, usize>::new();
+                for node in doc.tree.nodes() {
+                    if let Some(text) = node.value().as_text() {
+                        for c in text.chars().filter(|c| !c.is_whitespace()) {
+                            *counts.entry(c).or_default() += 1;
+                        }
+                    }
+                }
+                counts
+            };
+            let shallow = parse(&page);
+            // A template's content hangs in a fragment under it: one open element, two nodes.
+            let elements = |n: ego_tree::NodeRef<'_, Node>| n.ancestors().filter(|a| !a.value().is_fragment()).count();
+            let depth = shallow.tree.nodes().map(elements).max().unwrap_or(0);
+            proptest::prop_assert!(depth <= MAX_OPEN + 2, "{} deep: {}", depth, page);
+            let kept = chars(&shallow);
+            for (c, n) in chars(&Html::parse_document(&page)) {
+                proptest::prop_assert!(kept.get(&c).copied().unwrap_or(0) >= n, "{:?} lost: {}", c, page);
+            }
+        }
+    }
 }
