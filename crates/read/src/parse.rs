@@ -49,29 +49,71 @@ pub(crate) fn declined() -> String {
 /// tree.
 ///
 /// A page nested deeper than [`MAX_OPEN`] elements, with more than [`MAX_ACTIVE`] formatting
-/// elements open, or with more than [`raw::MAX_TAGS`] tags, is first made shallow ([`raw::flatten_deep`]): its text is all
-/// read, its deepest tags are not. So is every page the fast path leaves to html5ever, whose
-/// time grows with the depth of the page times its length.
+/// elements open, or with more than [`raw::MAX_TAGS`] `<`s, is first made shallow
+/// ([`raw::flatten_deep`]): its text is all read, its deepest tags are not. So is every page
+/// the fast path leaves to html5ever, whose time grows with the depth of the page times its
+/// length. Where the tag balancer counted fewer levels than the parser then builds, the page
+/// is made shallower again, down to [`MIN_NESTING`].
 pub(crate) fn parse(html: &str) -> Html {
+    // A reason left by another page says nothing of this one.
+    let _ = declined();
     if let Some(doc) = fast_kept(html) {
         return doc;
     }
-    // A page whose blocks get more copies of formatting elements than [`copy_budget`] allows
-    // keeps fewer of them open.
-    let mut max_formatting = if declined() == COPIES { raw::FEW_FORMATTING } else { raw::MAX_FORMATTING };
+    let mut why = declined();
+    let (mut nesting, mut formatting) = (raw::MAX_NESTING, raw::MAX_FORMATTING);
     loop {
-        let shallow = raw::flatten_deep(html, max_formatting);
-        if let Cow::Owned(shallow) = &shallow
-            && let Some(doc) = fast_kept(shallow)
-        {
-            return doc;
+        if why == COPIES || why == ACTIVE {
+            formatting = raw::FEW_FORMATTING;
         }
-        if max_formatting == raw::FEW_FORMATTING || declined() != COPIES {
-            return Html::parse_document(&raw::drop_attributes(&shallow));
+        if why == DEEP {
+            nesting = (nesting / 2).max(MIN_NESTING);
         }
-        max_formatting = raw::FEW_FORMATTING;
+        let shallow = raw::flatten_deep(html, nesting, formatting);
+        // A page the balancer leaves as it is declines again for the same reason.
+        if let Cow::Owned(page) = &shallow {
+            if let Some(doc) = fast_kept(page) {
+                return doc;
+            }
+            why = declined();
+        }
+        let can_cut_formatting = (why == COPIES || why == ACTIVE) && formatting > raw::FEW_FORMATTING;
+        if can_cut_formatting || why == DEEP && nesting > MIN_NESTING {
+            continue;
+        }
+        let doc = Html::parse_document(&raw::drop_attributes(&shallow));
+        if nesting > MIN_NESTING && depth(&doc) > MAX_OPEN {
+            why = DEEP.to_owned();
+            continue;
+        }
+        return doc;
     }
 }
+
+/// How many elements deep a tree goes (its deepest node's ancestors), in one pass.
+fn depth(doc: &Html) -> usize {
+    use ego_tree::iter::Edge;
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Edge::Close(_) => depth -= 1,
+        }
+    }
+    deepest
+}
+
+/// The fewest levels [`parse`] flattens a page to.
+const MIN_NESTING: usize = 12;
+
+/// Why the fast path declines a page nested deeper than [`MAX_OPEN`].
+const DEEP: &str = "deep nesting";
+
+/// Why the fast path declines a page with more than [`MAX_ACTIVE`] formatting entries.
+const ACTIVE: &str = "many formatting elements";
 
 /// Why the fast path declines a page whose blocks get too many copies of formatting elements.
 const COPIES: &str = "formatting copies";
@@ -84,8 +126,9 @@ fn copy_budget(tags: usize) -> usize {
 }
 
 /// Open elements beyond which the fast path gives up: a page this deep is made shallow first.
-/// [`raw::flatten_deep`] leaves at most [`raw::MAX_NESTING`] elements nested, and the parser
-/// adds at most the open formatting elements it copies; the reader walks 200 deep.
+/// [`raw::flatten_deep`] leaves [`raw::MAX_NESTING`] levels as its balancer counts them, and
+/// the parser adds the formatting elements it copies; where it builds deeper still, [`parse`]
+/// flattens further. The reader walks 200 deep.
 const MAX_OPEN: usize = raw::MAX_NESTING + 2 * raw::MAX_FORMATTING;
 
 /// Entries in the list of active formatting elements beyond which the fast path gives up.
@@ -701,7 +744,7 @@ impl Builder {
     /// stack holds.
     fn insert(&mut self, name: &LocalName, attrs: &mut Option<Vec<Attribute>>) -> Option<NodeId> {
         if self.open.len() >= MAX_OPEN {
-            return decline("deep nesting");
+            return decline(DEEP);
         }
         let parent = self.current()?;
         let element = Element::new(QualName::new(None, ns!(html), name.clone()), attrs.take()?);
@@ -839,7 +882,7 @@ impl Builder {
         }
         // Every open one is copied into each new block: many make a tree of many copies.
         if self.active.len() >= MAX_ACTIVE {
-            return decline("many formatting elements");
+            return decline(ACTIVE);
         }
         let id = self.insert(name, attrs)?;
         self.active.push(Format::Element { id, name: name.clone(), attrs: token_attrs });
@@ -2276,12 +2319,32 @@ mod tests {
             ("<table><tr><td>cell ".repeat(1_000), "cell", 1_000),
             ("<font>row ".repeat(3_000), "row", 3_000),
             (many_formats + &"<p>para".repeat(200), "para", 200),
+            // End tags and implied ends the parser does not honour as a plain balancer would.
+            ("<span><div>word</span>".repeat(2_000), "word", 2_000),
+            ("<li><section>word ".repeat(2_000), "word", 2_000),
+            ("<li><ul>word</li>".repeat(2_000), "word", 2_000),
+            ("<form><div>word</form>".repeat(2_000), "word", 2_000),
+            ("<h2><div><h1>word</h2>".repeat(2_000), "word", 2_000),
+            ("<b><div>word</b>".repeat(2_000), "word", 2_000),
+            ("<option><span>word ".repeat(2_000), "word", 2_000),
+            ("<table><td>word ".repeat(2_000), "word", 2_000),
+            ("<b>".repeat(20) + &"<b><div>word</b>".repeat(2_000), "word", 2_000),
         ] {
             let doc = parse(&page);
             assert!(depth(&doc) <= MAX_OPEN + 2, "{} deep: {}", depth(&doc), &page[..40]);
             assert_eq!(text(&doc).matches(word).count(), count, "{}", &page[..40]);
             assert!(fast(&page).is_none(), "the fast path takes it as it is: {}", &page[..40]);
         }
+    }
+
+    #[test]
+    fn a_reason_left_by_another_page_changes_nothing() {
+        // A page the fast path leaves to html5ever without a reason of its own (it ends in a
+        // tag), with three `<b>`s open.
+        let page = format!("<b><b><b>{}<p class='never closed", "<p>word".repeat(50));
+        let fresh = parse(&page);
+        let _ = decline::<()>(COPIES);
+        assert!(same_tree(&parse(&page), &fresh));
     }
 
     #[test]
@@ -2395,6 +2458,12 @@ mod tests {
                     proptest::strategy::Just("<textarea><b>t</textarea>"), proptest::strategy::Just("<br>"),
                     proptest::strategy::Just("<template>q"), proptest::strategy::Just("</template>"),
                     proptest::strategy::Just("word "), proptest::strategy::Just("z"),
+                    proptest::strategy::Just("</span>"), proptest::strategy::Just("<li><section>"),
+                    proptest::strategy::Just("</li>"), proptest::strategy::Just("<form>"),
+                    proptest::strategy::Just("</form>"), proptest::strategy::Just("<h1>"),
+                    proptest::strategy::Just("<option>"), proptest::strategy::Just("<table><td>"),
+                    proptest::strategy::Just("<a name=n>"), proptest::strategy::Just("</i>"),
+                    proptest::strategy::Just("<dl><dd>"), proptest::strategy::Just("<nobr>"),
                 ],
                 150..400,
             )

@@ -159,10 +159,11 @@ pub(crate) struct Tag {
     pub closing: bool,
 }
 
-/// The start and end tags of a page in order, read as the tokenizer reads them: comments,
-/// doctypes and the text of raw-text elements are passed over. A tag left open at the end of
-/// the page ends the scan; so does a raw-text element that is never closed, after its start
-/// tag.
+/// The start and end tags of a page in order, read as the tokenizer reads them in HTML
+/// content (foreign content's `<![CDATA[` sections are read as comments): comments, doctypes
+/// and the text of raw-text elements are passed over. A tag left open at the end of the page
+/// ends the scan; so does a raw-text element that is never closed, or a `<plaintext>`, after
+/// its start tag.
 pub(crate) struct Tags<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -203,6 +204,8 @@ impl Iterator for Tags<'_> {
                         RAW_TEXT.iter().find(|r| r.as_bytes().eq_ignore_ascii_case(&bytes[at..name_end]));
                     let text_end = match raw {
                         Some(&"script") => script_end(&bytes[end..]).map(|j| end + j),
+                        // Nothing ends `<plaintext>`: the rest of the page is its text.
+                        Some(&"plaintext") => None,
                         Some(raw) => find_closing(&bytes[end..], raw.as_bytes()).map(|j| end + j),
                         None => Some(end),
                     };
@@ -223,10 +226,10 @@ pub(crate) const MAX_FORMATTING: usize = 20;
 /// The same, for a page whose blocks are given many copies (as when a few formatting elements
 /// are left open over a page of short paragraphs).
 pub(crate) const FEW_FORMATTING: usize = 2;
-/// Start tags beyond which [`flatten_deep`] cuts every tag, so that the tree of the largest
-/// page holds at most a few million nodes (each costs the reader about 200 bytes). Pages as
-/// written hold far fewer: a median of about 730 start tags outside scripts, styles and SVG on
-/// the benchmark pages, 5,000 at most.
+/// Start tags beyond which [`flatten_deep`] cuts every tag but raw-text ones, so that the tree
+/// of the largest page holds at most a few million nodes (each costs the reader about 200
+/// bytes). Pages as written hold far fewer: a median of about 730 start tags outside scripts,
+/// styles and SVG on the benchmark pages, 5,000 at most.
 pub(crate) const MAX_TAGS: usize = 500_000;
 /// How far down the stack of open elements an end tag or an implied end looks for its element.
 const SEARCH: usize = 64;
@@ -276,50 +279,160 @@ const CLOSES_P: [&str; 34] = [
     "pre",
     "section",
 ];
-/// Elements an end tag or an implied end does not look past (the parser's default scope, and
-/// lists for list items).
-const BOUNDARY: [&str; 9] =
-    ["applet", "caption", "html", "marquee", "object", "table", "td", "template", "th"];
+const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// Elements of the standard's "special" category (HTML ones): an end tag for an element that
+/// is not special never closes past one, and `<li>`, `<dd>` and `<dt>` look for an open item
+/// only up to one (other than `<address>`, `<div>` and `<p>`).
+fn is_special(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"address"
+            | b"applet"
+            | b"area"
+            | b"article"
+            | b"aside"
+            | b"base"
+            | b"basefont"
+            | b"bgsound"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"button"
+            | b"caption"
+            | b"center"
+            | b"col"
+            | b"colgroup"
+            | b"dd"
+            | b"details"
+            | b"dir"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"embed"
+            | b"fieldset"
+            | b"figcaption"
+            | b"figure"
+            | b"footer"
+            | b"form"
+            | b"frame"
+            | b"frameset"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"header"
+            | b"hgroup"
+            | b"hr"
+            | b"html"
+            | b"iframe"
+            | b"img"
+            | b"input"
+            | b"keygen"
+            | b"li"
+            | b"link"
+            | b"listing"
+            | b"main"
+            | b"marquee"
+            | b"menu"
+            | b"meta"
+            | b"nav"
+            | b"noembed"
+            | b"noframes"
+            | b"noscript"
+            | b"object"
+            | b"ol"
+            | b"p"
+            | b"param"
+            | b"plaintext"
+            | b"pre"
+            | b"script"
+            | b"search"
+            | b"section"
+            | b"select"
+            | b"source"
+            | b"style"
+            | b"summary"
+            | b"table"
+            | b"tbody"
+            | b"td"
+            | b"template"
+            | b"textarea"
+            | b"tfoot"
+            | b"th"
+            | b"thead"
+            | b"title"
+            | b"tr"
+            | b"track"
+            | b"ul"
+            | b"wbr"
+            | b"xmp"
+    )
+}
+
+/// Elements that bound the standard's default scope.
+fn is_scope_boundary(lower: &[u8]) -> bool {
+    matches!(
+        lower,
+        b"applet" | b"caption" | b"html" | b"marquee" | b"object" | b"table" | b"td" | b"template" | b"th"
+    )
+}
 
 /// The page with the tags of elements nested too deep cut out, their text kept (borrowed when
 /// none is). html5ever's tree builder checks the stack of open elements for most tags, so a
 /// page of 100,000 unclosed `<div>`s takes it minutes; the reader's own walks over the tree
-/// are bounded by its depth too. Elements are counted as a tag balancer counts them: an end
-/// tag closes the nearest open element of its name, `<p>`, `<li>`, `<dd>`/`<dt>`, `<option>`,
-/// table rows and cells close as the parser closes them, and `<html>`, `<head>`, `<body>`,
-/// void and raw-text elements do not count. Deeper than [`MAX_NESTING`] open elements, or
-/// with `max_formatting` formatting elements open, a start tag is cut out, and so is the end
-/// tag that closes it. Past [`MAX_TAGS`] start tags, every tag is cut. Pages as written nest
-/// far less deep (at most 56 elements on the benchmark pages).
-pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
+/// are bounded by its depth too.
+///
+/// Elements are counted by a tag balancer that closes no more than the parser would: an end
+/// tag closes the nearest open element of its name within the standard's default scope, and
+/// not past a "special" element unless it is one; `</form>` closes the form alone; `<p>`,
+/// `<li>`, `<dd>`/`<dt>`, `<option>`, table rows and cells and headings end as the parser ends
+/// them; a `<table>` counts for the row group and row the parser adds in it. `<html>`,
+/// `<head>`, `<body>`, void and raw-text elements do not count. Deeper than `max_nesting`,
+/// or with `max_formatting` formatting elements open, a start tag is cut out, and so is the
+/// end tag that closes it. Past [`MAX_TAGS`] start tags every later tag but raw-text ones is
+/// cut. Pages as written nest far less deep (at most 56 elements on the benchmark pages).
+pub(crate) fn flatten_deep(input: &str, max_nesting: usize, max_formatting: usize) -> Cow<'_, str> {
     struct Open {
-        name: std::ops::Range<usize>,
-        kept: bool,
+        lower: Vec<u8>,
+        special: bool,
+        /// How many levels it counts for; 0 once its tags are cut.
+        weight: usize,
     }
     let bytes = input.as_bytes();
-    let is_one_of =
-        |name: &[u8], names: &[&str]| names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(name));
+    let is_one_of = |name: &[u8], names: &[&str]| names.iter().any(|n| n.as_bytes() == name);
     let mut cuts = Cuts::new(input);
     let mut open: Vec<Open> = Vec::new();
-    let (mut kept, mut formatting, mut started) = (0usize, 0usize, 0usize);
-    // Closes the nearest open element that `is` picks, unless a boundary comes first.
-    let close = |open: &mut Vec<Open>, kept: &mut usize, is: &dyn Fn(&[u8]) -> bool, bounds: &[&str]| {
-        let found = open.iter().rev().take(SEARCH).position(|o| {
-            let name = &bytes[o.name.clone()];
-            is(name) || is_one_of(name, bounds)
-        });
-        let k = found?;
+    let (mut depth, mut started) = (0usize, 0usize);
+    // Open formatting elements of each kind (their end tag not seen), as FORMATTING lists them.
+    let mut formatting = [0usize; FORMATTING.len()];
+    // Closes the nearest open element that `is` picks, unless `stop` comes first; whether its
+    // tags were kept.
+    let close = |open: &mut Vec<Open>,
+                 depth: &mut usize,
+                 is: &dyn Fn(&Open) -> bool,
+                 stop: &dyn Fn(&Open) -> bool| {
+        let k = open.iter().rev().take(SEARCH).position(|o| is(o) || stop(o))?;
         let idx = open.len() - 1 - k;
-        if !is(&bytes[open[idx].name.clone()]) {
+        if !is(&open[idx]) {
             return None;
         }
-        let was_kept = open[idx].kept;
-        *kept -= open.drain(idx..).filter(|o| o.kept).count();
-        Some(was_kept)
+        if open[idx].weight == 0 {
+            // Its end tag is cut with it: what is open above it stays open.
+            open.remove(idx);
+            return Some(false);
+        }
+        *depth -= open.drain(idx..).map(|o| o.weight).sum::<usize>();
+        Some(true)
     };
     for tag in Tags::new(input) {
-        let name = &bytes[tag.name.clone()];
-        if is_one_of(name, &RAW_TEXT) {
+        let lower = bytes[tag.name.clone()].to_ascii_lowercase();
+        // Raw text stays as it is, and so does foreign content's start (a `<![CDATA[` in it is
+        // text; out of it, a comment).
+        if is_one_of(&lower, &RAW_TEXT) || is_one_of(&lower, &["math", "svg"]) {
             continue;
         }
         // Past MAX_TAGS start tags the rest of the page is text.
@@ -328,56 +441,105 @@ pub(crate) fn flatten_deep(input: &str, max_formatting: usize) -> Cow<'_, str> {
             continue;
         }
         started += usize::from(!tag.closing);
-        if is_one_of(name, &["html", "head", "body"]) || is_one_of(name, &VOID) {
+        if is_one_of(&lower, &["html", "head", "body"]) || is_one_of(&lower, &VOID) {
             continue;
         }
-        let is_formatting = is_one_of(name, &FORMATTING);
+        let kind = FORMATTING.iter().position(|f| f.as_bytes() == lower.as_slice());
+        let same = |o: &Open| o.lower == lower;
         if tag.closing {
-            let same = |n: &[u8]| n.eq_ignore_ascii_case(name);
-            let bounds: &[&str] = if is_one_of(name, &BOUNDARY) { &[] } else { &BOUNDARY };
-            match close(&mut open, &mut kept, &same, bounds) {
-                Some(false) => cuts.cut(tag.start, tag.end),
-                Some(true) | None if is_formatting => formatting = formatting.saturating_sub(1),
-                _ => {}
+            let closed = match lower.as_slice() {
+                // Only the form is closed; what is open above it stays open.
+                b"form" => {
+                    let found =
+                        open.iter().rev().take(SEARCH).position(|o| same(o) || is_scope_boundary(&o.lower));
+                    match found.map(|k| open.len() - 1 - k) {
+                        Some(idx) if same(&open[idx]) => {
+                            let form = open.remove(idx);
+                            depth -= form.weight;
+                            Some(form.weight > 0)
+                        }
+                        _ => None,
+                    }
+                }
+                b"li" => close(&mut open, &mut depth, &same, &|o| {
+                    is_scope_boundary(&o.lower) || is_one_of(&o.lower, &["ol", "ul"])
+                }),
+                b"p" => close(&mut open, &mut depth, &same, &|o| {
+                    is_scope_boundary(&o.lower) || o.lower == b"button"
+                }),
+                h if is_one_of(h, &HEADINGS) => {
+                    close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &HEADINGS), &|o| {
+                        is_scope_boundary(&o.lower)
+                    })
+                }
+                name if is_special(name) => {
+                    close(&mut open, &mut depth, &same, &|o| is_scope_boundary(&o.lower))
+                }
+                // Any other end tag (formatting ones included) stops at a special element.
+                _ => close(&mut open, &mut depth, &same, &|o| o.special),
+            };
+            if closed == Some(false) {
+                cuts.cut(tag.start, tag.end);
+            }
+            if let Some(kind) = kind
+                && closed == Some(true)
+            {
+                formatting[kind] = formatting[kind].saturating_sub(1);
             }
             continue;
         }
-        if is_one_of(name, &CLOSES_P) {
-            close(
-                &mut open,
-                &mut kept,
-                &|n| n.eq_ignore_ascii_case(b"p"),
-                &[&BOUNDARY[..], &["button"]].concat(),
-            );
+        if is_one_of(&lower, &CLOSES_P) {
+            close(&mut open, &mut depth, &|o| o.lower == b"p", &|o| {
+                is_scope_boundary(&o.lower) || o.lower == b"button"
+            });
         }
-        const TABLE: [&str; 4] = ["caption", "html", "table", "template"];
-        let lower = name.to_ascii_lowercase();
-        let closes: Option<(&[&str], Vec<&str>)> = match lower.as_slice() {
-            b"li" => Some((&["li"], [&["ol", "ul"][..], &BOUNDARY].concat())),
-            b"dd" | b"dt" => Some((&["dd", "dt"], [&["dl"][..], &BOUNDARY].concat())),
-            b"option" | b"optgroup" => Some((&["option"], [&["select"][..], &BOUNDARY].concat())),
-            b"tr" => Some((&["tr"], TABLE.to_vec())),
-            b"td" | b"th" => Some((&["td", "th"], [&["tr"][..], &TABLE].concat())),
-            _ => None,
-        };
-        if let Some((names, bounds)) = closes {
-            close(&mut open, &mut kept, &|n| is_one_of(n, names), &bounds);
+        match lower.as_slice() {
+            b"li" | b"dd" | b"dt" => {
+                let items: &[&str] = if lower == b"li" { &["li"] } else { &["dd", "dt"] };
+                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, items), &|o| {
+                    o.special && !is_one_of(&o.lower, &["address", "div", "p"])
+                });
+            }
+            b"option" | b"optgroup" => {
+                // Only the current node: a stop at every element.
+                close(&mut open, &mut depth, &|o| o.lower == b"option", &|_| true);
+            }
+            b"tr" => {
+                close(&mut open, &mut depth, &|o| o.lower == b"tr", &|o| {
+                    is_one_of(&o.lower, &["caption", "html", "table", "template"])
+                });
+            }
+            b"td" | b"th" => {
+                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &["td", "th"]), &|o| {
+                    is_one_of(&o.lower, &["caption", "html", "table", "template", "tr"])
+                });
+            }
+            h if is_one_of(h, &HEADINGS) => {
+                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &HEADINGS), &|_| true);
+            }
+            _ => {}
         }
-        // A heading right in another heading closes it.
-        const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
-        if is_one_of(&lower, &HEADINGS)
-            && open.last().is_some_and(|o| is_one_of(&bytes[o.name.clone()], &HEADINGS))
+        // A new `<a>` (or `<nobr>`) ends the one still open: the parser runs the adoption
+        // agency for it first.
+        if let Some(kind) = kind
+            && matches!(lower.as_slice(), b"a" | b"nobr")
+            && formatting[kind] > 0
         {
-            close(&mut open, &mut kept, &|n| is_one_of(n, &HEADINGS), &[]);
+            formatting[kind] -= 1;
         }
-        let keep = kept < MAX_NESTING && !(is_formatting && formatting >= max_formatting);
+        let weight = if lower == b"table" { 3 } else { 1 };
+        let open_formatting: usize = formatting.iter().sum();
+        let keep = depth + weight <= max_nesting && !(kind.is_some() && open_formatting >= max_formatting);
         if keep {
-            kept += 1;
-            formatting += usize::from(is_formatting);
+            depth += weight;
+            if let Some(kind) = kind {
+                formatting[kind] += 1;
+            }
         } else {
             cuts.cut(tag.start, tag.end);
         }
-        open.push(Open { name: tag.name, kept: keep });
+        let special = is_special(&lower);
+        open.push(Open { lower, special, weight: if keep { weight } else { 0 } });
     }
     cuts.finish()
 }
@@ -566,7 +728,7 @@ mod tests {
             "<div><br><img src=x><input><hr></div>".repeat(1_000),
         ] {
             assert!(
-                matches!(flatten_deep(&page, MAX_FORMATTING), Cow::Borrowed(_)),
+                matches!(flatten_deep(&page, MAX_NESTING, MAX_FORMATTING), Cow::Borrowed(_)),
                 "{}",
                 &page[..80.min(page.len())]
             );
@@ -576,27 +738,33 @@ mod tests {
         let n = MAX_NESTING + 5;
         let page = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
         let kept = format!("{}x{}<p>after</p>", "<div>".repeat(MAX_NESTING), "</div>".repeat(MAX_NESTING));
-        assert_eq!(flatten_deep(&page, MAX_FORMATTING), kept);
+        assert_eq!(flatten_deep(&page, MAX_NESTING, MAX_FORMATTING), kept);
         let page = format!("{}<span>deep</span> text", "<section>".repeat(n));
         assert_eq!(
-            flatten_deep(&page, MAX_FORMATTING),
+            flatten_deep(&page, MAX_NESTING, MAX_FORMATTING),
             format!("{}deep text", "<section>".repeat(MAX_NESTING))
         );
         // At most MAX_FORMATTING formatting elements stay open.
         let page: String = (0..MAX_FORMATTING + 3).map(|i| format!("<b class=c{i}>")).collect();
-        assert_eq!(flatten_deep(&page, MAX_FORMATTING).matches("<b").count(), MAX_FORMATTING);
+        assert_eq!(flatten_deep(&page, MAX_NESTING, MAX_FORMATTING).matches("<b").count(), MAX_FORMATTING);
         let closed = "<b>x</b>".repeat(MAX_FORMATTING * 3);
-        assert!(matches!(flatten_deep(&closed, MAX_FORMATTING), Cow::Borrowed(_)));
+        assert!(matches!(flatten_deep(&closed, MAX_NESTING, MAX_FORMATTING), Cow::Borrowed(_)));
         // Past MAX_TAGS start tags, the rest of the page is text.
         let page = "<p>x</p>".repeat(MAX_TAGS + 10);
-        let flat = flatten_deep(&page, MAX_FORMATTING);
+        let flat = flatten_deep(&page, MAX_NESTING, MAX_FORMATTING);
         assert_eq!(flat.matches("<p>").count(), MAX_TAGS);
         assert_eq!(flat.matches("</p>").count(), MAX_TAGS - 1);
         assert!(flat.ends_with(&format!("</p><p>{}", "x".repeat(11))));
+        // `<plaintext>` runs to the end of the page, `<math>` is never cut.
+        let page = format!("{}<plaintext><b class=x>bold</b>", "<div>".repeat(n));
+        assert!(flatten_deep(&page, MAX_NESTING, MAX_FORMATTING).ends_with("<plaintext><b class=x>bold</b>"));
+        assert!(drop_attributes("<plaintext><b class=x>").ends_with("<b class=x>"));
+        let page = format!("{}<math><![CDATA[alpha]]></math>", "<div>".repeat(n));
+        assert!(flatten_deep(&page, MAX_NESTING, MAX_FORMATTING).ends_with("<math><![CDATA[alpha]]></math>"));
         // Raw text is text: its tags are never counted or cut, and the element is never cut.
         let page = format!("{}<textarea><div></div></textarea><script>'<p>'</script>", "<div>".repeat(n));
         assert!(
-            flatten_deep(&page, MAX_FORMATTING)
+            flatten_deep(&page, MAX_NESTING, MAX_FORMATTING)
                 .ends_with("<textarea><div></div></textarea><script>'<p>'</script>")
         );
     }
