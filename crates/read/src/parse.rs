@@ -1052,20 +1052,7 @@ impl Builder {
             if is(open) {
                 return true;
             }
-            let boundary = match scope {
-                Scope::Table => {
-                    matches!(*open, local_name!("html") | local_name!("table") | local_name!("template"))
-                }
-                _ => {
-                    is_scope_boundary(open)
-                        || match scope {
-                            Scope::List => matches!(*open, local_name!("ol") | local_name!("ul")),
-                            Scope::Button => *open == local_name!("button"),
-                            _ => false,
-                        }
-                }
-            };
-            if boundary {
+            if scope.bounds(open) {
                 return false;
             }
         }
@@ -2057,18 +2044,33 @@ fn is_space_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
 }
 
+/// The standard's kinds of scope: where a look down the stack of open elements stops.
 #[derive(Clone, Copy)]
-enum Scope {
+pub(crate) enum Scope {
     Default,
     List,
     Button,
     Table,
 }
 
+impl Scope {
+    /// Whether an open element of this name ends the scope.
+    pub(crate) fn bounds(self, name: &LocalName) -> bool {
+        match self {
+            Scope::Table => {
+                matches!(*name, local_name!("html") | local_name!("table") | local_name!("template"))
+            }
+            Scope::Default => is_scope_boundary(name),
+            Scope::List => is_scope_boundary(name) || matches!(*name, local_name!("ol") | local_name!("ul")),
+            Scope::Button => is_scope_boundary(name) || *name == local_name!("button"),
+        }
+    }
+}
+
 /// The grouping elements whose start tag closes an open `<p>` and whose end tag closes them
 /// if in scope (the standard lists `<p>` with the first and `<pre>`, `<button>`, … with the
 /// second).
-fn is_grouping(name: &LocalName) -> bool {
+pub(crate) fn is_grouping(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("address")
@@ -2098,7 +2100,7 @@ fn is_grouping(name: &LocalName) -> bool {
     )
 }
 
-fn is_heading(name: &LocalName) -> bool {
+pub(crate) fn is_heading(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("h1")
@@ -2126,7 +2128,7 @@ fn is_implied_end(name: &LocalName) -> bool {
     )
 }
 
-fn is_formatting(name: &LocalName) -> bool {
+pub(crate) fn is_formatting(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("a")
@@ -2147,7 +2149,7 @@ fn is_formatting(name: &LocalName) -> bool {
 }
 
 /// The standard's "special" category.
-fn is_special(name: &LocalName) -> bool {
+pub(crate) fn is_special(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("address")

@@ -16,9 +16,13 @@
 //! [`flatten_deep`] cuts the tags nested past a bound before such a page is parsed.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use html5ever::{LocalName, local_name};
+
+use crate::parse::{Scope, is_formatting, is_grouping, is_heading, is_special};
 
 const OPENERS: [&str; 3] = ["<script", "<style", "<svg"];
 const CLOSERS: [&str; 3] = ["</script", "</style", "</svg"];
@@ -239,148 +243,6 @@ const VOID: [&str; 19] = [
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
-/// Elements the parser copies into new blocks while they are open.
-const FORMATTING: [&str; 14] =
-    ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
-/// Start tags that close an open `<p>`.
-const CLOSES_P: [&str; 34] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "li",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-];
-const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
-
-/// Elements of the standard's "special" category (HTML ones): an end tag for an element that
-/// is not special never closes past one, and `<li>`, `<dd>` and `<dt>` look for an open item
-/// only up to one (other than `<address>`, `<div>` and `<p>`).
-fn is_special(lower: &[u8]) -> bool {
-    matches!(
-        lower,
-        b"address"
-            | b"applet"
-            | b"area"
-            | b"article"
-            | b"aside"
-            | b"base"
-            | b"basefont"
-            | b"bgsound"
-            | b"blockquote"
-            | b"body"
-            | b"br"
-            | b"button"
-            | b"caption"
-            | b"center"
-            | b"col"
-            | b"colgroup"
-            | b"dd"
-            | b"details"
-            | b"dir"
-            | b"div"
-            | b"dl"
-            | b"dt"
-            | b"embed"
-            | b"fieldset"
-            | b"figcaption"
-            | b"figure"
-            | b"footer"
-            | b"form"
-            | b"frame"
-            | b"frameset"
-            | b"h1"
-            | b"h2"
-            | b"h3"
-            | b"h4"
-            | b"h5"
-            | b"h6"
-            | b"head"
-            | b"header"
-            | b"hgroup"
-            | b"hr"
-            | b"html"
-            | b"iframe"
-            | b"img"
-            | b"input"
-            | b"keygen"
-            | b"li"
-            | b"link"
-            | b"listing"
-            | b"main"
-            | b"marquee"
-            | b"menu"
-            | b"meta"
-            | b"nav"
-            | b"noembed"
-            | b"noframes"
-            | b"noscript"
-            | b"object"
-            | b"ol"
-            | b"p"
-            | b"param"
-            | b"plaintext"
-            | b"pre"
-            | b"script"
-            | b"search"
-            | b"section"
-            | b"select"
-            | b"source"
-            | b"style"
-            | b"summary"
-            | b"table"
-            | b"tbody"
-            | b"td"
-            | b"template"
-            | b"textarea"
-            | b"tfoot"
-            | b"th"
-            | b"thead"
-            | b"title"
-            | b"tr"
-            | b"track"
-            | b"ul"
-            | b"wbr"
-            | b"xmp"
-    )
-}
-
-/// Elements that bound the standard's default scope.
-fn is_scope_boundary(lower: &[u8]) -> bool {
-    matches!(
-        lower,
-        b"applet" | b"caption" | b"html" | b"marquee" | b"object" | b"table" | b"td" | b"template" | b"th"
-    )
-}
-
 /// The page with the tags of elements nested too deep cut out, their text kept (borrowed when
 /// none is). html5ever's tree builder checks the stack of open elements for most tags, so a
 /// page of 100,000 unclosed `<div>`s takes it minutes; the reader's own walks over the tree
@@ -397,42 +259,44 @@ fn is_scope_boundary(lower: &[u8]) -> bool {
 /// cut. Pages as written nest far less deep (at most 56 elements on the benchmark pages).
 pub(crate) fn flatten_deep(input: &str, max_nesting: usize, max_formatting: usize) -> Cow<'_, str> {
     struct Open {
-        lower: Vec<u8>,
-        special: bool,
+        name: LocalName,
         /// How many levels it counts for; 0 once its tags are cut.
         weight: usize,
     }
     let bytes = input.as_bytes();
-    let is_one_of = |name: &[u8], names: &[&str]| names.iter().any(|n| n.as_bytes() == name);
     let mut cuts = Cuts::new(input);
     let mut open: Vec<Open> = Vec::new();
     let (mut depth, mut started) = (0usize, 0usize);
-    // Open formatting elements of each kind (their end tag not seen), as FORMATTING lists them.
-    let mut formatting = [0usize; FORMATTING.len()];
-    // Closes the nearest open element that `is` picks, unless `stop` comes first; whether its
-    // tags were kept.
+    // Open formatting elements of each kind (their end tag not seen).
+    let mut formatting: HashMap<LocalName, usize> = HashMap::new();
+    // Where the nearest open element that `is` picks stands, unless `stop` comes first.
+    let find = |open: &[Open], is: &dyn Fn(&LocalName) -> bool, stop: &dyn Fn(&LocalName) -> bool| {
+        let k = open.iter().rev().take(SEARCH).position(|o| is(&o.name) || stop(&o.name))?;
+        let idx = open.len() - 1 - k;
+        is(&open[idx].name).then_some(idx)
+    };
+    // Closes that element and what is open above it (only it, when its tags were cut: its
+    // end tag is cut with it); whether its tags were kept.
     let close = |open: &mut Vec<Open>,
                  depth: &mut usize,
-                 is: &dyn Fn(&Open) -> bool,
-                 stop: &dyn Fn(&Open) -> bool| {
-        let k = open.iter().rev().take(SEARCH).position(|o| is(o) || stop(o))?;
-        let idx = open.len() - 1 - k;
-        if !is(&open[idx]) {
-            return None;
-        }
+                 is: &dyn Fn(&LocalName) -> bool,
+                 stop: &dyn Fn(&LocalName) -> bool| {
+        let idx = find(open, is, stop)?;
         if open[idx].weight == 0 {
-            // Its end tag is cut with it: what is open above it stays open.
             open.remove(idx);
             return Some(false);
         }
         *depth -= open.drain(idx..).map(|o| o.weight).sum::<usize>();
         Some(true)
     };
+    let default_scope = |n: &LocalName| Scope::Default.bounds(n);
     for tag in Tags::new(input) {
-        let lower = bytes[tag.name.clone()].to_ascii_lowercase();
+        // Tag names start with an ASCII letter and end before an ASCII byte.
+        let Ok(name) = std::str::from_utf8(&bytes[tag.name.clone()]) else { continue };
+        let name = LocalName::from(name.to_ascii_lowercase());
         // Raw text stays as it is, and so does foreign content's start (a `<![CDATA[` in it is
         // text; out of it, a comment).
-        if is_one_of(&lower, &RAW_TEXT) || is_one_of(&lower, &["math", "svg"]) {
+        if RAW_TEXT.contains(&&*name) || matches!(name, local_name!("math") | local_name!("svg")) {
             continue;
         }
         // Past MAX_TAGS start tags the rest of the page is text.
@@ -441,105 +305,101 @@ pub(crate) fn flatten_deep(input: &str, max_nesting: usize, max_formatting: usiz
             continue;
         }
         started += usize::from(!tag.closing);
-        if is_one_of(&lower, &["html", "head", "body"]) || is_one_of(&lower, &VOID) {
+        if matches!(name, local_name!("html") | local_name!("head") | local_name!("body"))
+            || VOID.contains(&&*name)
+        {
             continue;
         }
-        let kind = FORMATTING.iter().position(|f| f.as_bytes() == lower.as_slice());
-        let same = |o: &Open| o.lower == lower;
+        let same = |n: &LocalName| *n == name;
         if tag.closing {
-            let closed = match lower.as_slice() {
+            let closed = match name {
                 // Only the form is closed; what is open above it stays open.
-                b"form" => {
-                    let found =
-                        open.iter().rev().take(SEARCH).position(|o| same(o) || is_scope_boundary(&o.lower));
-                    match found.map(|k| open.len() - 1 - k) {
-                        Some(idx) if same(&open[idx]) => {
-                            let form = open.remove(idx);
-                            depth -= form.weight;
-                            Some(form.weight > 0)
-                        }
-                        _ => None,
-                    }
-                }
-                b"li" => close(&mut open, &mut depth, &same, &|o| {
-                    is_scope_boundary(&o.lower) || is_one_of(&o.lower, &["ol", "ul"])
+                local_name!("form") => find(&open, &same, &default_scope).map(|idx| {
+                    let form = open.remove(idx);
+                    depth -= form.weight;
+                    form.weight > 0
                 }),
-                b"p" => close(&mut open, &mut depth, &same, &|o| {
-                    is_scope_boundary(&o.lower) || o.lower == b"button"
-                }),
-                h if is_one_of(h, &HEADINGS) => {
-                    close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &HEADINGS), &|o| {
-                        is_scope_boundary(&o.lower)
-                    })
-                }
-                name if is_special(name) => {
-                    close(&mut open, &mut depth, &same, &|o| is_scope_boundary(&o.lower))
-                }
+                local_name!("li") => close(&mut open, &mut depth, &same, &|n| Scope::List.bounds(n)),
+                local_name!("p") => close(&mut open, &mut depth, &same, &|n| Scope::Button.bounds(n)),
+                _ if is_heading(&name) => close(&mut open, &mut depth, &is_heading, &default_scope),
+                _ if is_special(&name) => close(&mut open, &mut depth, &same, &default_scope),
                 // Any other end tag (formatting ones included) stops at a special element.
-                _ => close(&mut open, &mut depth, &same, &|o| o.special),
+                _ => close(&mut open, &mut depth, &same, &is_special),
             };
             if closed == Some(false) {
                 cuts.cut(tag.start, tag.end);
             }
-            if let Some(kind) = kind
-                && closed == Some(true)
+            if closed == Some(true)
+                && let Some(count) = formatting.get_mut(&name)
             {
-                formatting[kind] = formatting[kind].saturating_sub(1);
+                *count = count.saturating_sub(1);
             }
             continue;
         }
-        if is_one_of(&lower, &CLOSES_P) {
-            close(&mut open, &mut depth, &|o| o.lower == b"p", &|o| {
-                is_scope_boundary(&o.lower) || o.lower == b"button"
-            });
+        let closes_p = is_grouping(&name)
+            || is_heading(&name)
+            || matches!(
+                name,
+                local_name!("dd")
+                    | local_name!("dt")
+                    | local_name!("form")
+                    | local_name!("li")
+                    | local_name!("listing")
+                    | local_name!("p")
+                    | local_name!("pre")
+            );
+        if closes_p {
+            close(&mut open, &mut depth, &|n| *n == local_name!("p"), &|n| Scope::Button.bounds(n));
         }
-        match lower.as_slice() {
-            b"li" | b"dd" | b"dt" => {
-                let items: &[&str] = if lower == b"li" { &["li"] } else { &["dd", "dt"] };
-                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, items), &|o| {
-                    o.special && !is_one_of(&o.lower, &["address", "div", "p"])
-                });
+        // The end the parser implies for an open item, row, cell or heading.
+        let item_stop = |n: &LocalName| {
+            is_special(n) && !matches!(*n, local_name!("address") | local_name!("div") | local_name!("p"))
+        };
+        let in_table = |n: &LocalName| Scope::Table.bounds(n) || *n == local_name!("caption");
+        match name {
+            local_name!("li") => {
+                close(&mut open, &mut depth, &|n| *n == local_name!("li"), &item_stop);
             }
-            b"option" | b"optgroup" => {
-                // Only the current node: a stop at every element.
-                close(&mut open, &mut depth, &|o| o.lower == b"option", &|_| true);
+            local_name!("dd") | local_name!("dt") => {
+                let item = |n: &LocalName| matches!(*n, local_name!("dd") | local_name!("dt"));
+                close(&mut open, &mut depth, &item, &item_stop);
             }
-            b"tr" => {
-                close(&mut open, &mut depth, &|o| o.lower == b"tr", &|o| {
-                    is_one_of(&o.lower, &["caption", "html", "table", "template"])
-                });
+            // Only the current node: a stop at every element.
+            local_name!("option") | local_name!("optgroup") => {
+                close(&mut open, &mut depth, &|n| *n == local_name!("option"), &|_| true);
             }
-            b"td" | b"th" => {
-                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &["td", "th"]), &|o| {
-                    is_one_of(&o.lower, &["caption", "html", "table", "template", "tr"])
-                });
+            local_name!("tr") => {
+                close(&mut open, &mut depth, &|n| *n == local_name!("tr"), &in_table);
             }
-            h if is_one_of(h, &HEADINGS) => {
-                close(&mut open, &mut depth, &|o| is_one_of(&o.lower, &HEADINGS), &|_| true);
+            local_name!("td") | local_name!("th") => {
+                let cell = |n: &LocalName| matches!(*n, local_name!("td") | local_name!("th"));
+                close(&mut open, &mut depth, &cell, &|n| in_table(n) || *n == local_name!("tr"));
+            }
+            _ if is_heading(&name) => {
+                close(&mut open, &mut depth, &is_heading, &|_| true);
             }
             _ => {}
         }
         // A new `<a>` (or `<nobr>`) ends the one still open: the parser runs the adoption
         // agency for it first.
-        if let Some(kind) = kind
-            && matches!(lower.as_slice(), b"a" | b"nobr")
-            && formatting[kind] > 0
+        if matches!(name, local_name!("a") | local_name!("nobr"))
+            && let Some(count) = formatting.get_mut(&name)
         {
-            formatting[kind] -= 1;
+            *count = count.saturating_sub(1);
         }
-        let weight = if lower == b"table" { 3 } else { 1 };
-        let open_formatting: usize = formatting.iter().sum();
-        let keep = depth + weight <= max_nesting && !(kind.is_some() && open_formatting >= max_formatting);
+        let weight = if name == local_name!("table") { 3 } else { 1 };
+        let is_formatting = is_formatting(&name);
+        let open_formatting: usize = formatting.values().sum();
+        let keep = depth + weight <= max_nesting && !(is_formatting && open_formatting >= max_formatting);
         if keep {
             depth += weight;
-            if let Some(kind) = kind {
-                formatting[kind] += 1;
+            if is_formatting {
+                *formatting.entry(name.clone()).or_default() += 1;
             }
         } else {
             cuts.cut(tag.start, tag.end);
         }
-        let special = is_special(&lower);
-        open.push(Open { lower, special, weight: if keep { weight } else { 0 } });
+        open.push(Open { name, weight: if keep { weight } else { 0 } });
     }
     cuts.finish()
 }
