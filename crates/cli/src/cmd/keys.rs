@@ -142,14 +142,14 @@ pub fn unlock(ctx: &Ctx, store: &Db, ask: Prompt) -> anyhow::Result<Option<Unloc
 /// For subcommands that write but need no key otherwise (decisions, user changes): unwraps the
 /// data key when a secret is configured (`--key-file` or `REFWATCH_PASSPHRASE`; never a prompt),
 /// so that the audit entries this process appends carry a MAC from the start instead of waiting
-/// for a later keyed write to vouch for them. Returns whether they will. Without a secret, on a
-/// database without a key, or for a role that never gets the key, the write goes ahead unsigned
-/// as before; a wrong secret is an error, so that a typo is not silently ignored.
-pub fn unlock_to_sign(ctx: &Ctx, store: &Db) -> anyhow::Result<bool> {
-    if !service::text::is_sealed(store)? {
-        return Ok(false);
+/// for a later keyed write to vouch for them. Without a secret, on a database without a key, or
+/// for a role that never gets the key, the write goes ahead unsigned as before; a wrong secret is
+/// an error, so that a typo is not silently ignored.
+pub fn unlock_to_sign(ctx: &Ctx, store: &Db) -> anyhow::Result<()> {
+    if service::text::is_sealed(store)? {
+        unlock(ctx, store, Prompt::Never)?;
     }
-    Ok(unlock(ctx, store, Prompt::Never)?.is_some_and(|key| key.audit_mac().is_some()))
+    Ok(())
 }
 
 fn prompt(text: &str, confirm: bool) -> anyhow::Result<Passphrase> {
