@@ -52,7 +52,8 @@ pub(crate) fn declined() -> String {
 /// elements open, or with more than [`raw::MAX_TAGS`] `<`s, is first made shallow
 /// ([`raw::flatten_deep`]): its text is all read, its deepest tags are not. So is every page
 /// the fast path leaves to html5ever, whose time grows with the depth of the page times its
-/// length. Where the tag balancer counted fewer levels than the parser then builds, the page
+/// length. A page the fast path found too deep keeps half of [`raw::MAX_NESTING`] levels from
+/// the first; where the tag balancer counted fewer levels than the parser then builds, the page
 /// is made shallower again, down to [`MIN_NESTING`].
 pub(crate) fn parse(html: &str) -> Html {
     // A reason left by another page says nothing of this one.
